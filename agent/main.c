@@ -1,0 +1,351 @@
+/* bindscope-agent: command line. `collect` makes one report from an
+ * evidence root; `run` sweeps on an interval and delivers each report to
+ * the collector. */
+#include <jansson.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent_config.h"
+#include "err.h"
+#include "fsutil.h"
+#include "log.h"
+#include "pbjson.h"
+#include "sender.h"
+#include "sweep.h"
+#include "wire.h"
+
+static volatile sig_atomic_t agent_stop;
+
+static void
+usage_main(FILE *f)
+{
+	fputs("usage: bindscope-agent <command> [options]\n"
+	      "\n"
+	      "Audits an Exchange server's IIS and http.sys certificate bindings.\n"
+	      "\n"
+	      "commands:\n"
+	      "  collect   one sweep over an evidence root; print or save the report\n"
+	      "  run       sweep on an interval and send each report to the collector\n"
+	      "\n"
+	      "options:\n"
+	      "  --help     this text (also after a command)\n"
+	      "  --version  print the version\n",
+	    f);
+}
+
+static void
+usage_collect(FILE *f)
+{
+	fputs("usage: bindscope-agent collect --root DIR [--json] [--out FILE]\n"
+	      "\n"
+	      "  --root DIR   evidence root: a folder mirroring the server's C:\\\n"
+	      "               (see README, \"Evidence root\")\n"
+	      "  --json       print the report as JSON (default when no --out)\n"
+	      "  --out FILE   write the protobuf report to FILE, for\n"
+	      "               `bindscope-collector import`\n"
+	      "  --agent-id ID  identity to record (default: the server's FQDN)\n"
+	      "\n"
+	      "Exit status: 0 report made; 1 nothing useful could be read;\n"
+	      "2 usage or output error.\n",
+	    f);
+}
+
+static void
+usage_run(FILE *f)
+{
+	fputs("usage: bindscope-agent run --config FILE [--once] [--root DIR]\n"
+	      "                           [--collector URL]\n"
+	      "\n"
+	      "  --config FILE    agent configuration (deploy/examples/agent.conf)\n"
+	      "  --once           one sweep, deliver it, exit (0 when acknowledged)\n"
+	      "  --root DIR       override [agent] root\n"
+	      "  --collector URL  override [agent] collector\n",
+	    f);
+}
+
+static void
+random_hex(char *out, size_t nbytes)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[32];
+
+	if (nbytes > sizeof(r))
+		nbytes = sizeof(r);
+	if (RAND_bytes(r, (int)nbytes) != 1) {
+		/* Still unique enough per process for a boot id. */
+		for (size_t i = 0; i < nbytes; i++)
+			r[i] = (unsigned char)(rand() ^ (int)getpid() ^ (int)time(NULL));
+	}
+	for (size_t i = 0; i < nbytes; i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[2 * nbytes] = '\0';
+}
+
+static void
+print_errors(const bs_report *r)
+{
+	for (size_t i = 0; i < r->n_errors; i++) {
+		const Bindscope__V1__CollectionError *e = r->errors[i];
+
+		if (e->line > 0)
+			fprintf(stderr, "bindscope-agent: %s: %s:%u: %s\n", e->source,
+			    e->path, e->line, e->reason);
+		else
+			fprintf(stderr, "bindscope-agent: %s: %s: %s\n", e->source,
+			    e->path, e->reason);
+	}
+}
+
+static int
+cmd_collect(int argc, char **argv)
+{
+	const char *root = NULL, *outpath = NULL, *agent_id = "";
+	int json = 0, rv, status = 0;
+	struct bs_sweep_options opt;
+	struct bs_arena arena;
+	bs_report *r = NULL;
+	char boot[33];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_collect(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			outpath = argv[++i];
+		} else if (strcmp(argv[i], "--agent-id") == 0 && i + 1 < argc) {
+			agent_id = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else {
+			fprintf(stderr, "bindscope-agent collect: unknown or incomplete "
+			                "option '%s'\n\n", argv[i]);
+			usage_collect(stderr);
+			return 2;
+		}
+	}
+	if (root == NULL) {
+		fprintf(stderr, "bindscope-agent collect: --root is required\n\n");
+		usage_collect(stderr);
+		return 2;
+	}
+	random_hex(boot, 16);
+	opt.root = root;
+	opt.agent_id = agent_id;
+	opt.boot_id = boot;
+	opt.sequence = 1;
+	bs_arena_init(&arena, 0);
+	rv = bs_sweep_run(&opt, &arena, &r);
+	if (r == NULL) {
+		fprintf(stderr, "bindscope-agent: sweep failed: %s\n", bs_strerror(rv));
+		status = 1;
+		goto out;
+	}
+	print_errors(r);
+	if (rv == BS_ENOENT) {
+		fprintf(stderr, "bindscope-agent: nothing useful could be read "
+		                "from %s\n", root);
+		status = 1;
+	}
+	if (outpath != NULL) {
+		uint8_t *buf;
+		size_t len;
+
+		if (bs_wire_pack(&r->base, &buf, &len) != 0 ||
+		    bs_fs_write_atomic(outpath, buf, len) != 0) {
+			fprintf(stderr, "bindscope-agent: cannot write %s\n", outpath);
+			status = 2;
+		}
+		free(buf);
+	}
+	if (json || outpath == NULL) {
+		json_t *j = bs_pbjson_from_message(&r->base, 0);
+
+		if (j == NULL || json_dumpf(j, stdout, JSON_INDENT(2)) != 0) {
+			fprintf(stderr, "bindscope-agent: cannot print JSON\n");
+			status = 2;
+		}
+		fputc('\n', stdout);
+		json_decref(j);
+	}
+out:
+	bs_arena_fini(&arena);
+	return status;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	agent_stop = 1;
+}
+
+/* One sweep delivered: 0 when the collector stored it (or had it). */
+static int
+run_once(const struct bs_agent_config *cfg, struct bs_sender *snd,
+    const char *boot, uint64_t seq)
+{
+	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq};
+	struct bs_arena arena;
+	bs_report *r = NULL;
+	uint8_t *rep = NULL, *env = NULL;
+	size_t replen, envlen;
+	int rv;
+	unsigned attempt = 0, backoff = 1;
+
+	bs_arena_init(&arena, 0);
+	rv = bs_sweep_run(&opt, &arena, &r);
+	if (r == NULL)
+		goto out;
+	bs_log(BS_LOG_INFO, "sweep_done", "seq=%llu sites=%zu certificates=%zu errors=%zu",
+	    (unsigned long long)seq, r->n_sites, r->n_certificates, r->n_errors);
+	if ((rv = bs_wire_pack(&r->base, &rep, &replen)) != 0 ||
+	    (rv = bs_wire_envelope(rep, replen, &env, &envlen)) != 0)
+		goto out;
+	/* Until the spool lands, keep retrying within one interval. */
+	for (;;) {
+		Bindscope__V1__AckStatus st = BINDSCOPE__V1__ACK_STATUS__ACK_UNSPECIFIED;
+		char reason[256] = "", q[300];
+
+		attempt++;
+		rv = bs_sender_send(snd, env, envlen, &st, reason, sizeof(reason));
+		if (rv == 0 && (st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
+		                   st == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
+			bs_log(BS_LOG_INFO, "report_acked", "seq=%llu status=%s attempt=%u",
+			    (unsigned long long)seq,
+			    st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ? "stored" : "duplicate",
+			    attempt);
+			break;
+		}
+		if (rv == 0 && st == BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED) {
+			bs_log(BS_LOG_ERROR, "report_refused", "seq=%llu reason=%s",
+			    (unsigned long long)seq, bs_log_quote(reason, q, sizeof(q)));
+			rv = BS_EREFUSED;
+			break;
+		}
+		bs_log(BS_LOG_WARN, "send_failed", "seq=%llu attempt=%u error=\"%s\"",
+		    (unsigned long long)seq, attempt,
+		    rv != 0 ? bs_strerror(rv) : "collector asked to retry");
+		if (agent_stop || attempt >= 5) {
+			rv = rv != 0 ? rv : BS_EREFUSED;
+			break;
+		}
+		sleep(backoff);
+		backoff = backoff < 16 ? backoff * 2 : backoff;
+	}
+out:
+	free(rep);
+	free(env);
+	bs_arena_fini(&arena);
+	return rv;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct bs_agent_config cfg;
+	const char *cfgpath = NULL, *root = NULL, *url = NULL;
+	struct bs_sender *snd = NULL;
+	enum bs_log_level lvl;
+	int once = 0, rv;
+	uint64_t seq = 0;
+	char err[512], boot[33];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_run(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			cfgpath = argv[++i];
+		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (strcmp(argv[i], "--collector") == 0 && i + 1 < argc) {
+			url = argv[++i];
+		} else if (strcmp(argv[i], "--once") == 0) {
+			once = 1;
+		} else {
+			fprintf(stderr, "bindscope-agent run: unknown or incomplete "
+			                "option '%s'\n\n", argv[i]);
+			usage_run(stderr);
+			return 2;
+		}
+	}
+	if (cfgpath == NULL) {
+		fprintf(stderr, "bindscope-agent run: --config is required\n\n");
+		usage_run(stderr);
+		return 2;
+	}
+	bs_agent_config_defaults(&cfg);
+	if (bs_agent_config_load(&cfg, cfgpath, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bindscope-agent: %s\n", err);
+		return 2;
+	}
+	if (root != NULL)
+		snprintf(cfg.root, sizeof(cfg.root), "%s", root);
+	if (url != NULL)
+		snprintf(cfg.collector, sizeof(cfg.collector), "%s", url);
+	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
+		fprintf(stderr, "bindscope-agent: %s: [agent] log_level: expected "
+		                "debug, info, warn or error\n", cfgpath);
+		return 2;
+	}
+	bs_log_set_level(lvl);
+	if (cfg.root[0] == '\0') {
+		fprintf(stderr, "bindscope-agent: %s: [agent] root is not set "
+		                "(live collection needs the Windows build)\n", cfgpath);
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rv = bs_sender_create(cfg.collector, cfg.send_timeout * 1000, &snd)) != 0) {
+		fprintf(stderr, "bindscope-agent: cannot use collector URL '%s': %s\n",
+		    cfg.collector, bs_strerror(rv));
+		return 2;
+	}
+	random_hex(boot, 16);
+	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u",
+	    boot, cfg.collector, cfg.interval);
+	do {
+		rv = run_once(&cfg, snd, boot, ++seq);
+		if (once)
+			break;
+		for (unsigned s = 0; s < cfg.interval && !agent_stop; s++)
+			sleep(1);
+	} while (!agent_stop);
+	bs_sender_destroy(snd);
+	return rv == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_main(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("bindscope-agent %s\n", BS_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "collect") == 0)
+		return cmd_collect(argc - 2, argv + 2);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	fprintf(stderr, "bindscope-agent: unknown command '%s'\n\n", argv[1]);
+	usage_main(stderr);
+	return 2;
+}

@@ -1,0 +1,27 @@
+/* sender: delivers one serialized Envelope to the collector over NNG
+ * REQ/REP and returns the collector's acknowledgement. The TLS seam: when
+ * the secure transport lands, the dialer gets its nng_tls_config here. */
+#ifndef BS_SENDER_H
+#define BS_SENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+struct bs_sender;
+
+/* url: "tcp://host:port" (later "tls+tcp://"). The dialer connects in the
+ * background and reconnects by itself. Caller owns *out. */
+int bs_sender_create(const char *url, unsigned timeout_ms,
+    struct bs_sender **out);
+void bs_sender_destroy(struct bs_sender *s);
+
+/* Sends and waits for the Ack; *status gets the collector's verdict and
+ * reason (up to reasonsz bytes) its explanation. BS_ETIMEDOUT when no
+ * answer arrived in time, BS_ENET on transport errors, BS_EPARSE when the
+ * answer is not an Ack. */
+int bs_sender_send(struct bs_sender *s, const uint8_t *env, size_t len,
+    Bindscope__V1__AckStatus *status, char *reason, size_t reasonsz);
+
+#endif

@@ -1,0 +1,124 @@
+/* sslbind: the http.sys certificate bindings, from the registry keys
+ * SslBindingInfo (IP:port) and SslSniBindingInfo (host:port). The registry
+ * is the source of truth: its layout is the same on every Windows
+ * language, unlike `netsh http show sslcert`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "sweep.h"
+
+#define KEY_HTTP "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters"
+
+static const char hexdig[] = "0123456789ABCDEF";
+
+static char *
+sslbind_hex(struct bs_arena *a, const uint8_t *d, size_t n)
+{
+	char *out = bs_arena_alloc(a, n * 2 + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hexdig[d[i] >> 4];
+		out[2 * i + 1] = hexdig[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+/* A GUID as Windows prints it: the first three groups are little-endian. */
+static char *
+sslbind_guid(struct bs_arena *a, const uint8_t *g)
+{
+	return bs_arena_printf(a,
+	    "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
+	    g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10],
+	    g[11], g[12], g[13], g[14], g[15]);
+}
+
+static Bindscope__V1__OptU32 *
+sslbind_dword(struct bs_sweep *s, const char *key, const char *name)
+{
+	Bindscope__V1__OptU32 *o;
+	uint32_t v;
+
+	if (bs_registry_get_dword(s->reg, key, name, &v) != 0 ||
+	    (o = BS_NEW(s->arena, opt_u32)) == NULL)
+		return NULL;
+	o->value = v;
+	return o;
+}
+
+static int
+sslbind_one(struct bs_sweep *s, const char *parent, const char *endpoint,
+    Bindscope__V1__SslBindingKind kind)
+{
+	Bindscope__V1__SslBinding *b = BS_NEW(s->arena, ssl_binding);
+	char key[1024], store[128];
+	struct bs_reg_value v;
+
+	if (b == NULL)
+		return BS_ENOMEM;
+	snprintf(key, sizeof(key), "%s\\%s", parent, endpoint);
+	b->kind = kind;
+	b->source = "registry";
+	b->endpoint = bs_arena_strdup(s->arena, endpoint);
+	if (bs_registry_get(s->reg, key, "SslCertHash", &v) == 0 &&
+	    v.type == BS_REG_BINARY && v.len > 0 && v.len <= 64) {
+		b->cert_hash = sslbind_hex(s->arena, v.data, v.len);
+		if (v.len != 20)
+			bs_sweep_error(s, "sslbind", key, 0,
+			    "SslCertHash is %zu bytes, not a 20-byte SHA-1", v.len);
+	} else {
+		bs_sweep_error(s, "sslbind", key, 0,
+		    "SslCertHash missing or not REG_BINARY");
+	}
+	if (bs_registry_get_string(s->reg, key, "SslCertStoreName", store,
+	        sizeof(store)) == 0)
+		b->store_name = bs_arena_strdup(s->arena, store);
+	else
+		b->store_name = "MY"; /* http.sys's default when unset */
+	if (bs_registry_get(s->reg, key, "AppId", &v) == 0 &&
+	    v.type == BS_REG_BINARY && v.len == 16)
+		b->app_id = sslbind_guid(s->arena, v.data);
+	b->default_flags = sslbind_dword(s, key, "DefaultFlags");
+	b->cert_check_mode = sslbind_dword(s, key, "DefaultSslCertCheckMode");
+	if (b->endpoint == NULL ||
+	    BS_PUSH(s, s->report->ssl_bindings, s->report->n_ssl_bindings, b) != 0)
+		return BS_ENOMEM;
+	return 0;
+}
+
+int
+bs_src_sslbind(struct bs_sweep *s)
+{
+	static const struct {
+		const char *sub;
+		Bindscope__V1__SslBindingKind kind;
+	} kinds[] = {
+	    {"SslBindingInfo", BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP},
+	    {"SslSniBindingInfo", BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI},
+	    {"SslCcsBindingInfo", BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_CCS},
+	};
+	char parent[512];
+	int found = 0, rv;
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const char **names;
+		size_t n;
+
+		snprintf(parent, sizeof(parent), "%s\\%s", KEY_HTTP, kinds[k].sub);
+		if ((rv = bs_registry_subkeys(s->reg, parent, &names, &n)) != 0)
+			return rv;
+		found |= n > 0 || bs_registry_has_key(s->reg, parent);
+		for (size_t i = 0; i < n; i++)
+			if ((rv = sslbind_one(s, parent, names[i], kinds[k].kind)) != 0)
+				return rv;
+	}
+	if (!found)
+		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
+		    "key not in the registry exports: http.sys certificate "
+		    "bindings are unknown");
+	return 0;
+}

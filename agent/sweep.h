@@ -1,0 +1,55 @@
+/* sweep: one pass over a server's evidence that yields one Report. The
+ * sources run in a fixed order (registry, host, IIS config, http.sys
+ * bindings, certificate store) and then the join links them. A source
+ * that cannot read something records a collection error and the sweep
+ * goes on: a partial report beats none. */
+#ifndef BS_SWEEP_H
+#define BS_SWEEP_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "registry.h"
+#include "wire.h"
+
+struct bs_sweep_options {
+	const char *root;     /* evidence root folder */
+	const char *agent_id; /* empty: the FQDN found in the evidence */
+	const char *boot_id;
+	uint64_t sequence;
+};
+
+/* State shared by the sources during one sweep. */
+struct bs_sweep {
+	const char *root;
+	struct bs_arena *arena; /* owns the report and everything in it */
+	bs_report *report;
+	struct bs_registry *reg;
+	char **stores; /* certificate store names that exist ("My", "Root") */
+	size_t nstores;
+};
+
+/* Runs every source over opt->root. The report and all it holds live in
+ * arena (the caller's). Returns 0, or BS_ENOENT when nothing useful could
+ * be read (the report is still produced, with its errors). */
+int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena,
+    bs_report **out);
+
+/* Records a collection error in the report. path is relative to the root
+ * (or a registry key); line 0 when not line-oriented. */
+void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path,
+    unsigned line, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Appends to a repeated field of a report message. */
+#define BS_PUSH(s, arr, n, item) \
+	bs_arena_push((s)->arena, (void ***)&(arr), &(n), (item))
+
+/* The sources, in the order bs_sweep_run calls them. */
+int bs_src_registry(struct bs_sweep *s);
+int bs_src_host(struct bs_sweep *s);
+int bs_src_iis_config(struct bs_sweep *s);
+int bs_src_sslbind(struct bs_sweep *s);
+int bs_src_certstore(struct bs_sweep *s);
+int bs_join(struct bs_sweep *s);
+
+#endif

@@ -1,0 +1,331 @@
+/* fsutil (POSIX): case-insensitive resolution over a case-sensitive file
+ * system, bounded reads, crash-safe writes. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+
+static int
+path_append(char *out, size_t outsz, size_t *len, const char *comp, size_t n)
+{
+	size_t need = *len + 1 + n + 1;
+
+	if (need > outsz)
+		return BS_ETOOBIG;
+	if (*len == 0 || out[*len - 1] != '/')
+		out[(*len)++] = '/';
+	memcpy(out + *len, comp, n);
+	*len += n;
+	out[*len] = '\0';
+	return 0;
+}
+
+int
+bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
+{
+	size_t len = strlen(root);
+	const char *p = rel;
+
+	if (len + 1 > outsz)
+		return BS_ETOOBIG;
+	memcpy(out, root, len + 1);
+	while (*p != '\0') {
+		const char *start;
+		size_t n, base;
+		struct stat st;
+		int rv;
+
+		while (*p == '/' || *p == '\\')
+			p++;
+		start = p;
+		while (*p != '\0' && *p != '/' && *p != '\\')
+			p++;
+		n = (size_t)(p - start);
+		if (n == 0)
+			break;
+		if (n == 2 && start[0] == '.' && start[1] == '.')
+			return BS_EINVAL; /* never leave the root */
+		if (n == 1 && start[0] == '.')
+			continue;
+		base = len;
+		if ((rv = path_append(out, outsz, &len, start, n)) != 0)
+			return rv;
+		if (lstat(out, &st) == 0)
+			continue;
+		/* No exact match: scan the parent for a case-insensitive one. */
+		{
+			DIR *d;
+			struct dirent *de;
+			int found = 0;
+
+			out[base] = '\0';
+			d = opendir(base == 0 ? "/" : out);
+			if (d == NULL)
+				return BS_ENOENT;
+			while ((de = readdir(d)) != NULL) {
+				if (strlen(de->d_name) == n &&
+				    strncasecmp(de->d_name, start, n) == 0) {
+					found = 1;
+					break;
+				}
+			}
+			len = base;
+			rv = found ? path_append(out, outsz, &len, de->d_name, n)
+			           : BS_ENOENT;
+			closedir(d);
+			if (rv != 0)
+				return rv;
+		}
+	}
+	return 0;
+}
+
+int
+bs_fs_read(const char *path, size_t max, char **data, size_t *len)
+{
+	int fd, rv = 0;
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0, cap;
+
+	*data = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rv = BS_EIO;
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		rv = BS_ETOOBIG;
+		goto out;
+	}
+	/* The file may grow between fstat and read: read to EOF, bounded. */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
+	if (buf == NULL) {
+		rv = BS_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + got, cap - got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rv = BS_EIO;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got == cap) {
+			char *nb;
+
+			if (cap > max) {
+				rv = BS_ETOOBIG;
+				goto out;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (nb == NULL) {
+				rv = BS_ENOMEM;
+				goto out;
+			}
+			buf = nb;
+		}
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return rv;
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char dir[BS_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	int fd, rv = 0;
+
+	if (slash == NULL) {
+		dir[0] = '.';
+		dir[1] = '\0';
+	} else {
+		n = (size_t)(slash - path);
+		if (n == 0)
+			n = 1;
+		if (n >= sizeof(dir))
+			return BS_ETOOBIG;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return BS_EIO;
+	if (fsync(fd) != 0)
+		rv = BS_EIO;
+	close(fd);
+	return rv;
+}
+
+int
+bs_fs_write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[BS_PATH_MAX];
+	const char *p = data;
+	int fd, rv = 0, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return BS_ETOOBIG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return BS_EIO;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			rv = BS_EIO;
+			goto out;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		rv = BS_EIO;
+		goto out;
+	}
+out:
+	if (close(fd) != 0 && rv == 0)
+		rv = BS_EIO;
+	if (rv == 0 && rename(tmp, path) != 0)
+		rv = BS_EIO;
+	if (rv != 0)
+		unlink(tmp);
+	else
+		rv = fsync_dir_of(path);
+	return rv;
+}
+
+static int
+names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+bs_fs_names_free(char **names, size_t n)
+{
+	if (names == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+bs_fs_list(const char *dir, char ***names, size_t *n)
+{
+	DIR *d;
+	struct dirent *de;
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rv = 0;
+
+	*names = NULL;
+	*n = 0;
+	d = opendir(dir);
+	if (d == NULL)
+		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (cnt == cap) {
+			size_t ncap = cap == 0 ? 16 : cap * 2;
+			char **nv = realloc(v, ncap * sizeof(*v));
+
+			if (nv == NULL) {
+				rv = BS_ENOMEM;
+				goto out;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		if ((v[cnt] = strdup(de->d_name)) == NULL) {
+			rv = BS_ENOMEM;
+			goto out;
+		}
+		cnt++;
+	}
+	if (cnt > 0)
+		qsort(v, cnt, sizeof(*v), names_cmp);
+	*names = v;
+	*n = cnt;
+	v = NULL;
+	cnt = 0;
+out:
+	bs_fs_names_free(v, cnt);
+	closedir(d);
+	return rv;
+}
+
+int
+bs_fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+bs_fs_mkdirs(const char *dir)
+{
+	char p[BS_PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(p))
+		return BS_EINVAL;
+	memcpy(p, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] == '/' || p[i] == '\0') {
+			char c = p[i];
+
+			p[i] = '\0';
+			if (mkdir(p, 0750) != 0 && errno != EEXIST)
+				return BS_EIO;
+			p[i] = c;
+		}
+	}
+	return 0;
+}
+
+int
+bs_path_join(char *out, size_t outsz, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la + 1 + lb + 1 > outsz)
+		return BS_ETOOBIG;
+	memcpy(out, a, la);
+	out[la] = '/';
+	memcpy(out + la + 1, b, lb + 1);
+	return 0;
+}

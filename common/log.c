@@ -1,0 +1,93 @@
+/* log: structured single-line event log on stderr. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static enum bs_log_level log_min = BS_LOG_INFO;
+
+static const char *const log_names[] = {"debug", "info", "warn", "error"};
+
+void
+bs_log_set_level(enum bs_log_level level)
+{
+	log_min = level;
+}
+
+int
+bs_log_parse_level(const char *s, enum bs_log_level *out)
+{
+	for (size_t i = 0; i < sizeof(log_names) / sizeof(log_names[0]); i++) {
+		if (strcmp(s, log_names[i]) == 0) {
+			*out = (enum bs_log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
+{
+	char ts[32];
+	char msg[1024];
+	struct timespec now;
+	struct tm tm;
+	va_list ap;
+
+	if (level < log_min)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One fprintf call: stdio locks the stream, so lines from several
+	 * threads never interleave. */
+	fprintf(stderr, "%s.%03ldZ level=%s event=%s %s\n", ts,
+	    now.tv_nsec / 1000000L, log_names[level], event, msg);
+}
+
+const char *
+bs_log_quote(const char *s, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz < 8) {
+		if (outsz > 0)
+			out[0] = '\0';
+		return out;
+	}
+	out[o++] = '"';
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[5];
+		size_t n = 0;
+
+		if (c == '"' || c == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			static const char hex[] = "0123456789abcdef";
+			esc[n++] = '\\';
+			esc[n++] = 'x';
+			esc[n++] = hex[c >> 4];
+			esc[n++] = hex[c & 15];
+		} else {
+			esc[n++] = (char)c;
+		}
+		if (o + n + 5 > outsz) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(out + o, esc, n);
+		o += n;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return out;
+}

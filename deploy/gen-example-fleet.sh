@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Generates the example fleet: one evidence root per Exchange server, laid
+# out exactly as ../shared/spec/evidence-root.md describes (UTF-16LE .reg
+# exports with wrapped hex lines, applicationHost.config, DER certificates
+# with their store-property .json). Certificates are made fresh, so their
+# validity is relative to today.
+#
+#   deploy/gen-example-fleet.sh OUTDIR
+#
+# The fleet (domain corp.example, namespace mail.corp.example):
+#   mbx01  Exchange 2019 CU14, healthy: self-signed "Microsoft Exchange" on
+#          444, the namespace certificate on 443.
+#   mbx02  Exchange 2019 CU14, healthy: a third-party wildcard
+#          *.corp.example on 444 (covers the FQDN: no name mismatch).
+#   mbx03  Exchange 2019 CU14, BROKEN (the seed failure): the namespace
+#          certificate (mail/autodiscover.corp.example) bound to 0.0.0.0:444;
+#          it does not cover mbx03.corp.example.
+#   mbx04  Exchange 2016 CU23, healthy: self-signed certificate whose SANs
+#          list only the FQDN (the short name is not needed).
+set -euo pipefail
+
+out=${1:?usage: gen-example-fleet.sh OUTDIR}
+domain=corp.example
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+command -v openssl >/dev/null || { echo "gen-example-fleet: openssl is required" >&2; exit 2; }
+command -v iconv >/dev/null || { echo "gen-example-fleet: iconv is required" >&2; exit 2; }
+
+thumb() { openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g'; }
+
+# key NAME -> $tmp/NAME.key
+key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"${2:-2048}" -out "$tmp/$1.key" 2>/dev/null; }
+
+# selfsigned NAME SUBJECT SAN DAYS
+selfsigned() {
+	key "$1"
+	openssl req -x509 -new -key "$tmp/$1.key" -subj "$2" -days "$4" -sha256 \
+		-addext "subjectAltName=$3" -addext "extendedKeyUsage=serverAuth" \
+		-addext "keyUsage=digitalSignature,keyEncipherment" \
+		-addext "basicConstraints=critical,CA:FALSE" \
+		-outform DER -out "$tmp/$1.cer" 2>/dev/null
+}
+
+# issued NAME SUBJECT SAN DAYS ISSUER
+issued() {
+	key "$1"
+	openssl req -new -key "$tmp/$1.key" -subj "$2" -out "$tmp/$1.csr" 2>/dev/null
+	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\nbasicConstraints=critical,CA:FALSE\n' "$3" >"$tmp/$1.ext"
+	openssl x509 -req -in "$tmp/$1.csr" -CA "$tmp/$5.pem" -CAkey "$tmp/$5.key" \
+		-CAcreateserial -days "$4" -sha256 -extfile "$tmp/$1.ext" \
+		-outform DER -out "$tmp/$1.cer" 2>/dev/null
+}
+
+# The enterprise PKI: root and issuing CA.
+key rootca 3072
+openssl req -x509 -new -key "$tmp/rootca.key" -subj "/DC=example/DC=corp/CN=Corp Root CA" \
+	-days 7300 -sha256 -addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$tmp/rootca.pem" 2>/dev/null
+openssl x509 -in "$tmp/rootca.pem" -outform DER -out "$tmp/rootca.cer"
+key issuingca 3072
+openssl req -new -key "$tmp/issuingca.key" -subj "/DC=example/DC=corp/CN=Corp Issuing CA 1" \
+	-out "$tmp/issuingca.csr" 2>/dev/null
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$tmp/ca.ext"
+openssl x509 -req -in "$tmp/issuingca.csr" -CA "$tmp/rootca.pem" -CAkey "$tmp/rootca.key" \
+	-CAcreateserial -days 3650 -sha256 -extfile "$tmp/ca.ext" -out "$tmp/issuingca.pem" 2>/dev/null
+openssl x509 -in "$tmp/issuingca.pem" -outform DER -out "$tmp/issuingca.cer"
+
+# Shared certificates: the namespace SAN certificate and a wildcard.
+issued namespace "/C=US/O=Corp Example/CN=mail.$domain" \
+	"DNS:mail.$domain,DNS:autodiscover.$domain,DNS:owa.$domain" 730 issuingca
+issued wildcard "/C=US/O=Corp Example/CN=*.$domain" "DNS:*.$domain,DNS:$domain" 730 issuingca
+
+# Wraps "prefix" + comma-separated hex bytes the way reg.exe does: lines of
+# at most 80 characters, continued with "\" and a two-space indent.
+regwrap() {
+	awk -v pre="$1" -v hex="$2" 'BEGIN {
+		n = split(hex, b, ","); line = pre;
+		for (i = 1; i <= n; i++) {
+			item = b[i] (i < n ? "," : "");
+			if (length(line) + length(item) > 77 && i < n) {
+				printf "%s\\\r\n", line; line = "  ";
+			}
+			line = line item;
+		}
+		printf "%s\r\n", line;
+	}'
+}
+
+hexbytes() { echo "$1" | tr 'A-F' 'a-f' | sed 's/../&,/g; s/,$//'; }
+
+# Writes UTF-8 text from stdin as a reg.exe export: UTF-16LE with BOM.
+utf16() { { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$1"; }
+
+appid="81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14" # {4dc3e181-e14b-4a21-b022-59fc669b0914}
+
+sslkey() { # ENDPOINT THUMBPRINT
+	printf '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\%s]\r\n' "$1"
+	printf '"AppId"=hex:%s\r\n' "$appid"
+	printf '"DefaultFlags"=dword:00000000\r\n'
+	printf '"DefaultSslCertCheckMode"=dword:00000000\r\n'
+	printf '"DefaultSslRevocationFreshnessTime"=dword:00000000\r\n'
+	printf '"DefaultSslRevocationUrlRetrievalTimeout"=dword:00000000\r\n'
+	regwrap '"SslCertHash"=hex:' "$(hexbytes "$2")"
+	printf '"SslCertStoreName"="MY"\r\n\r\n'
+}
+
+# server NAME BUILD(a.b.c.d) CERT443 CERT444
+server() {
+	local name=$1 build=$2 c443=$3 c444=$4
+	local root="$out/$name" upper t443 t444
+	upper=$(echo "$name" | tr a-z A-Z)
+	IFS=. read -r pmaj pmin bmaj bmin <<<"$build"
+	rm -rf "$root"
+	mkdir -p "$root/Windows/System32/inetsrv/config" "$root/registry" \
+		"$root/certstore/LocalMachine/My" "$root/certstore/LocalMachine/Root" \
+		"$root/certstore/LocalMachine/CA" "$root/inetpub/logs/LogFiles/W3SVC1" \
+		"$root/inetpub/logs/LogFiles/W3SVC2" \
+		"$root/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa"
+
+	t443=$(thumb "$tmp/$c443.cer")
+	t444=$(thumb "$tmp/$c444.cer")
+	for c in "$c443" "$c444"; do
+		local t; t=$(thumb "$tmp/$c.cer")
+		cp "$tmp/$c.cer" "$root/certstore/LocalMachine/My/$t.cer"
+		local fn="$c"
+		case $c in
+		self-*) fn="Microsoft Exchange" ;;
+		namespace) fn="Exchange namespace 2026" ;;
+		wildcard) fn="Wildcard corp.example" ;;
+		esac
+		printf '{"FriendlyName": "%s", "HasPrivateKey": true}\n' "$fn" \
+			>"$root/certstore/LocalMachine/My/$t.json"
+	done
+	cp "$tmp/rootca.cer" "$root/certstore/LocalMachine/Root/$(thumb "$tmp/rootca.cer").cer"
+	cp "$tmp/issuingca.cer" "$root/certstore/LocalMachine/CA/$(thumb "$tmp/issuingca.cer").cer"
+
+	{
+		printf 'Windows Registry Editor Version 5.00\r\n\r\n'
+		printf '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo]\r\n\r\n'
+		sslkey "0.0.0.0:443" "$t443"
+		sslkey "0.0.0.0:444" "$t444"
+		sslkey "127.0.0.1:443" "$t443"
+	} | utf16 "$root/registry/http-sslbindinginfo.reg"
+	{
+		printf 'Windows Registry Editor Version 5.00\r\n\r\n'
+		printf '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n'
+		printf '"DataBasePath"=hex(2):25,00,53,00,79,00,73,00,74,00,65,00,6d,00,52,00,6f,00,\\\r\n'
+		printf '  6f,00,74,00,25,00,5c,00,53,00,79,00,73,00,74,00,65,00,6d,00,33,00,32,00,5c,\\\r\n'
+		printf '  00,64,00,72,00,69,00,76,00,65,00,72,00,73,00,5c,00,65,00,74,00,63,00,00,00\r\n'
+		printf '"Domain"="%s"\r\n' "$domain"
+		printf '"Hostname"="%s"\r\n' "$upper"
+		printf '"NV Domain"="%s"\r\n' "$domain"
+		printf '"NV Hostname"="%s"\r\n' "$upper"
+		printf '"SearchList"=""\r\n\r\n'
+	} | utf16 "$root/registry/tcpip.reg"
+	{
+		printf 'Windows Registry Editor Version 5.00\r\n\r\n'
+		printf '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup]\r\n'
+		printf '"MsiInstallPath"="C:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V15\\\\"\r\n'
+		printf '"MsiProductMajor"=dword:%08x\r\n' "$pmaj"
+		printf '"MsiProductMinor"=dword:%08x\r\n' "$pmin"
+		printf '"MsiBuildMajor"=dword:%08x\r\n' "$bmaj"
+		printf '"MsiBuildMinor"=dword:%08x\r\n' "$bmin"
+		printf '"Services"="C:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V15\\\\"\r\n\r\n'
+	} | utf16 "$root/registry/exchange-setup.reg"
+
+	sed 's/$/\r/' >"$root/Windows/System32/inetsrv/config/applicationHost.config" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- applicationHost.config of $upper.$domain (example fleet) -->
+<configuration>
+    <configSections>
+        <sectionGroup name="system.applicationHost">
+            <section name="sites" allowDefinition="AppHostOnly" overrideModeDefault="Deny" />
+        </sectionGroup>
+    </configSections>
+    <system.applicationHost>
+        <applicationPools>
+            <add name="MSExchangeOWAAppPool" managedRuntimeVersion="v4.0" />
+            <add name="MSExchangeServicesAppPool" managedRuntimeVersion="v4.0" />
+        </applicationPools>
+        <sites>
+            <site name="Default Web Site" id="1" serverAutoStart="true">
+                <application path="/" applicationPool="DefaultAppPool">
+                    <virtualDirectory path="/" physicalPath="%SystemDrive%\\inetpub\\wwwroot" />
+                </application>
+                <bindings>
+                    <binding protocol="http" bindingInformation="*:80:" />
+                    <binding protocol="https" bindingInformation="*:443:" />
+                    <binding protocol="https" bindingInformation="127.0.0.1:443:" />
+                    <binding protocol="net.tcp" bindingInformation="808:*" />
+                </bindings>
+            </site>
+            <site name="Exchange Back End" id="2">
+                <application path="/" applicationPool="MSExchangeServicesAppPool">
+                    <virtualDirectory path="/" physicalPath="C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy" />
+                </application>
+                <bindings>
+                    <binding protocol="http" bindingInformation="*:81:" />
+                    <binding protocol="https" bindingInformation="*:444:" sslFlags="0" />
+                </bindings>
+            </site>
+            <siteDefaults>
+                <logFile logFormat="W3C" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" />
+                <traceFailedRequestsLogging directory="%SystemDrive%\\inetpub\\logs\\FailedReqLogFiles" />
+            </siteDefaults>
+        </sites>
+    </system.applicationHost>
+</configuration>
+XML
+}
+
+mkdir -p "$out"
+for n in mbx01 mbx02 mbx03 mbx04; do
+	short=$(echo "$n" | tr a-z A-Z)
+	case $n in
+	mbx04) selfsigned "self-$n" "/CN=$short" "DNS:$n.$domain" 1825 ;;
+	*) selfsigned "self-$n" "/CN=$short" "DNS:$short,DNS:$n.$domain" 1825 ;;
+	esac
+done
+server mbx01 15.2.1544.4 namespace self-mbx01
+server mbx02 15.2.1544.4 namespace wildcard
+server mbx03 15.2.1544.4 namespace namespace
+server mbx04 15.1.2507.39 namespace self-mbx04
+echo "example fleet written to $out: mbx01 mbx02 mbx03 mbx04"
