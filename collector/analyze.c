@@ -1,0 +1,166 @@
+/* analyze: loads the fleet's newest reports and applies the rule table. */
+#include "analyze.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "log.h"
+#include "rules/rules.h"
+
+const char *
+bs_severity_name(enum bs_severity s)
+{
+	switch (s) {
+	case BS_SEV_INFO: return "info";
+	case BS_SEV_WARNING: return "warning";
+	case BS_SEV_CRITICAL: return "critical";
+	case BS_SEV_NONE: break;
+	}
+	return "none";
+}
+
+int
+bs_severity_parse(const char *s, enum bs_severity *out)
+{
+	if (strcmp(s, "info") == 0)
+		*out = BS_SEV_INFO;
+	else if (strcmp(s, "warning") == 0)
+		*out = BS_SEV_WARNING;
+	else if (strcmp(s, "critical") == 0)
+		*out = BS_SEV_CRITICAL;
+	else
+		return BS_EINVAL;
+	return 0;
+}
+
+int
+bs_analysis_create(const struct bs_analysis_options *opt,
+    struct bs_analysis **out)
+{
+	struct bs_analysis *a = calloc(1, sizeof(*a));
+	struct timespec ts;
+
+	*out = NULL;
+	if (a == NULL)
+		return BS_ENOMEM;
+	bs_arena_init(&a->arena, 0);
+	a->opt = *opt;
+	if (a->opt.now_ms == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		a->opt.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
+	a->generated_at_ms = a->opt.now_ms;
+	*out = a;
+	return 0;
+}
+
+int
+bs_analysis_add(struct bs_analysis *a, const char *provenance,
+    int64_t received_at_ms, bs_report *r)
+{
+	struct bs_server *s = bs_arena_alloc(&a->arena, sizeof(*s));
+
+	if (s == NULL || r->host == NULL)
+		return s == NULL ? BS_ENOMEM : BS_EINVAL;
+	s->fqdn = r->host->fqdn;
+	s->provenance = bs_arena_strdup(&a->arena, provenance);
+	s->received_at_ms = received_at_ms;
+	s->report = r;
+	if (s->provenance == NULL)
+		return BS_ENOMEM;
+	return bs_arena_push(&a->arena, (void ***)&a->servers, &a->n_servers, s);
+}
+
+int
+bs_analysis_evaluate(struct bs_analysis *a)
+{
+	for (size_t i = 0; i < a->n_servers; i++) {
+		struct bs_server *s = a->servers[i];
+
+		s->stale = a->opt.stale_after > 0 &&
+		           a->opt.now_ms - s->received_at_ms >
+		               (int64_t)a->opt.stale_after * 1000;
+		for (size_t k = 0; k < bs_rules_count; k++) {
+			struct bs_rule_ctx ctx = {a, s, &bs_rules[k]};
+			int rv = bs_rules[k].check(&ctx);
+
+			if (rv != 0)
+				return rv;
+		}
+	}
+	return 0;
+}
+
+struct load_ctx {
+	struct bs_analysis *a;
+};
+
+static int
+analysis_load_one(void *arg, const char *fqdn, const char *provenance,
+    int64_t received_at_ms, const uint8_t *raw, size_t len)
+{
+	struct load_ctx *lc = arg;
+	bs_report *r;
+	uint8_t *copy;
+	int rv;
+
+	/* The report's strings point into its bytes' arena: unpack from a
+	 * copy that the analysis owns. */
+	copy = bs_arena_alloc(&lc->a->arena, len > 0 ? len : 1);
+	if (copy == NULL)
+		return BS_ENOMEM;
+	memcpy(copy, raw, len);
+	rv = bs_wire_unpack_report(&lc->a->arena, copy, len, &r);
+	if (rv == 0 && (r->host == NULL || strcmp(r->host->fqdn, fqdn) != 0))
+		rv = BS_EPARSE;
+	if (rv != 0) {
+		bs_log(BS_LOG_WARN, "stored_report_unreadable", "fqdn=%s error=\"%s\"",
+		    fqdn, bs_strerror(rv));
+		return rv == BS_ENOMEM ? rv : 0;
+	}
+	return bs_analysis_add(lc->a, provenance, received_at_ms, r);
+}
+
+int
+bs_analysis_run(struct bs_store *st, const struct bs_analysis_options *opt,
+    struct bs_analysis **out)
+{
+	struct bs_analysis *a = NULL;
+	struct load_ctx lc;
+	int rv;
+
+	*out = NULL;
+	if ((rv = bs_analysis_create(opt, &a)) != 0)
+		return rv;
+	lc.a = a;
+	if ((rv = bs_store_each_latest(st, analysis_load_one, &lc)) != 0 ||
+	    (rv = bs_analysis_evaluate(a)) != 0) {
+		bs_analysis_destroy(a);
+		return rv;
+	}
+	*out = a;
+	return 0;
+}
+
+void
+bs_analysis_destroy(struct bs_analysis *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n_servers; i++)
+		for (size_t k = 0; k < a->servers[i]->n_findings; k++)
+			json_decref(a->servers[i]->findings[k]->evidence);
+	bs_arena_fini(&a->arena);
+	free(a);
+}
+
+struct bs_server *
+bs_analysis_find(const struct bs_analysis *a, const char *fqdn)
+{
+	for (size_t i = 0; i < a->n_servers; i++)
+		if (strcmp(a->servers[i]->fqdn, fqdn) == 0)
+			return a->servers[i];
+	return NULL;
+}

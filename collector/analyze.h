@@ -1,0 +1,79 @@
+/* analyze: runs the rule table over the newest report of every server and
+ * yields the findings that every output (JSON API, dashboard, CSV, HTML
+ * file, readiness gate) is made from, so they can never disagree. */
+#ifndef BS_ANALYZE_H
+#define BS_ANALYZE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "store.h"
+#include "wire.h"
+
+enum bs_severity {
+	BS_SEV_NONE = 0,
+	BS_SEV_INFO = 1,
+	BS_SEV_WARNING = 2,
+	BS_SEV_CRITICAL = 3,
+};
+
+const char *bs_severity_name(enum bs_severity s);
+/* "info", "warning", "critical" -> severity; 0 on success. */
+int bs_severity_parse(const char *s, enum bs_severity *out);
+
+struct bs_rule;
+
+struct bs_finding {
+	const struct bs_rule *rule;
+	enum bs_severity severity;
+	const char *title;       /* in the analysis arena */
+	const char *remediation; /* in the analysis arena */
+	json_t *evidence;        /* owned by the finding: an object */
+};
+
+struct bs_server {
+	const char *fqdn;
+	const char *provenance;
+	int64_t received_at_ms;
+	bs_report *report;
+	struct bs_finding **findings;
+	size_t n_findings;
+	enum bs_severity worst;
+	int stale; /* no report within the configured window */
+};
+
+struct bs_analysis_options {
+	int64_t now_ms;        /* 0: the current time */
+	unsigned stale_after;  /* seconds; 0 disables AGENT_STALE */
+};
+
+struct bs_analysis {
+	struct bs_arena arena; /* servers, reports, strings */
+	struct bs_server **servers;
+	size_t n_servers;
+	int64_t generated_at_ms;
+	struct bs_analysis_options opt;
+};
+
+/* Loads the newest report of every server from st and runs every rule.
+ * A stored report that no longer decodes is logged and skipped. Caller
+ * owns *out (bs_analysis_destroy). */
+int bs_analysis_run(struct bs_store *st, const struct bs_analysis_options *opt,
+    struct bs_analysis **out);
+
+/* For tests and benchmarks: an analysis over reports built in memory. The
+ * reports must live in a->arena. */
+int bs_analysis_create(const struct bs_analysis_options *opt,
+    struct bs_analysis **out);
+int bs_analysis_add(struct bs_analysis *a, const char *provenance,
+    int64_t received_at_ms, bs_report *r);
+int bs_analysis_evaluate(struct bs_analysis *a);
+
+void bs_analysis_destroy(struct bs_analysis *a);
+
+/* The server with this FQDN, or NULL. */
+struct bs_server *bs_analysis_find(const struct bs_analysis *a, const char *fqdn);
+
+#endif

@@ -1,0 +1,304 @@
+/* http: libmicrohttpd daemon, allow-listed static files, JSON API. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "err.h"
+#include "fsutil.h"
+#include "log.h"
+#include "report_json.h"
+#include "store.h"
+
+#define HTTP_STATIC_MAX (4u * 1024u * 1024u)
+
+static const struct {
+	const char *url;
+	const char *file;
+	const char *ctype;
+} http_files[] = {
+    {"/", "index.html", "text/html; charset=utf-8"},
+    {"/index.html", "index.html", "text/html; charset=utf-8"},
+    {"/app.js", "app.js", "text/javascript; charset=utf-8"},
+    {"/style.css", "style.css", "text/css; charset=utf-8"},
+};
+#define HTTP_NFILES (sizeof(http_files) / sizeof(http_files[0]))
+
+struct bs_http {
+	struct MHD_Daemon *d;
+	struct bs_http_options opt;
+	char *file_data[HTTP_NFILES];
+	size_t file_len[HTTP_NFILES];
+	pthread_mutex_t lock; /* the store connection is used by one request at a time */
+	struct bs_store *store;
+	char db_path[BS_PATH_MAX];
+	unsigned port;
+};
+
+static const char http_csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+static int
+http_json(json_t *j, unsigned *status, const char **ctype, char **body, size_t *len)
+{
+	if (j == NULL) {
+		*status = 500;
+		return BS_ENOMEM;
+	}
+	*body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (*body == NULL)
+		return BS_ENOMEM;
+	*len = strlen(*body);
+	*ctype = "application/json";
+	*status = 200;
+	return 0;
+}
+
+static int
+http_text(unsigned st, const char *msg, unsigned *status, const char **ctype,
+    char **body, size_t *len)
+{
+	*status = st;
+	*ctype = "text/plain; charset=utf-8";
+	*body = strdup(msg);
+	*len = *body != NULL ? strlen(*body) : 0;
+	return *body != NULL ? 0 : BS_ENOMEM;
+}
+
+static int
+http_valid_fqdn(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 253)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		        *s == '-' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+static int
+http_api(struct bs_http *h, const char *url, unsigned *status,
+    const char **ctype, char **body, size_t *len)
+{
+	struct bs_analysis_options ao = {0, h->opt.stale_after};
+	struct bs_analysis *a = NULL;
+	json_t *j = NULL;
+	int rv;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->store == NULL)
+		bs_store_open(h->db_path, 1, &h->store);
+	rv = h->store != NULL ? bs_analysis_run(h->store, &ao, &a) : BS_EDB;
+	pthread_mutex_unlock(&h->lock);
+	if (rv != 0)
+		return http_text(503, "the report store is not readable yet\n", status,
+		    ctype, body, len);
+	if (strcmp(url, "/api/summary") == 0) {
+		j = bs_report_json_summary(a);
+	} else if (strcmp(url, "/api/servers") == 0) {
+		j = json_array();
+		for (size_t i = 0; j != NULL && i < a->n_servers; i++)
+			json_array_append_new(j, bs_report_json_server(a->servers[i], 0));
+	} else if (strcmp(url, "/api/findings") == 0) {
+		j = bs_report_json_findings(a);
+	} else if (strcmp(url, "/api/report") == 0) {
+		j = bs_report_json(a);
+	} else if (strncmp(url, "/api/servers/", 13) == 0) {
+		const char *fqdn = url + 13;
+		struct bs_server *s = http_valid_fqdn(fqdn) ? bs_analysis_find(a, fqdn) : NULL;
+
+		if (s == NULL) {
+			bs_analysis_destroy(a);
+			return http_text(404, "no such server\n", status, ctype, body, len);
+		}
+		j = bs_report_json_server(s, 1);
+	} else {
+		bs_analysis_destroy(a);
+		return http_text(404, "not found\n", status, ctype, body, len);
+	}
+	if (j != NULL && strcmp(url, "/api/summary") == 0) {
+		char when[32];
+
+		bs_report_time(a->generated_at_ms, when, sizeof(when));
+		json_object_set_new(j, "generated_at", json_string(when));
+	}
+	bs_analysis_destroy(a);
+	return http_json(j, status, ctype, body, len);
+}
+
+int
+bs_http_route(struct bs_http *h, const char *method, const char *url,
+    unsigned *status, const char **ctype, char **body, size_t *len)
+{
+	*body = NULL;
+	*len = 0;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return http_text(405, "only GET and HEAD\n", status, ctype, body, len);
+	if (strncmp(url, "/api/", 5) == 0)
+		return http_api(h, url, status, ctype, body, len);
+	for (size_t i = 0; i < HTTP_NFILES; i++) {
+		if (strcmp(url, http_files[i].url) != 0)
+			continue;
+		if (h->file_data[i] == NULL)
+			return http_text(404, "dashboard file not installed\n", status, ctype,
+			    body, len);
+		*body = malloc(h->file_len[i] + 1);
+		if (*body == NULL)
+			return BS_ENOMEM;
+		memcpy(*body, h->file_data[i], h->file_len[i]);
+		*len = h->file_len[i];
+		*ctype = http_files[i].ctype;
+		*status = 200;
+		return 0;
+	}
+	return http_text(404, "not found\n", status, ctype, body, len);
+}
+
+static enum MHD_Result
+http_handler(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	struct bs_http *h = cls;
+	struct MHD_Response *resp;
+	unsigned status = 500;
+	const char *ctype = "text/plain";
+	char *body = NULL;
+	size_t len = 0;
+	enum MHD_Result ret;
+
+	(void)version;
+	(void)upload_data;
+	if (*req_cls == NULL) {
+		/* First call: headers only. A request body is never wanted. */
+		*req_cls = h;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0; /* discard */
+		return MHD_YES;
+	}
+	if (bs_http_route(h, method, url, &status, &ctype, &body, &len) != 0 &&
+	    body == NULL) {
+		status = 500;
+		body = strdup("internal error\n");
+		len = body != NULL ? strlen(body) : 0;
+	}
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", http_csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void
+http_load_files(struct bs_http *h)
+{
+	for (size_t i = 0; i < HTTP_NFILES; i++) {
+		char path[BS_PATH_MAX];
+		size_t first = i;
+
+		/* "/" and "/index.html" share one file. */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(http_files[k].file, http_files[i].file) == 0)
+				first = k;
+		if (first != i) {
+			if (h->file_data[first] != NULL &&
+			    (h->file_data[i] = malloc(h->file_len[first])) != NULL) {
+				memcpy(h->file_data[i], h->file_data[first], h->file_len[first]);
+				h->file_len[i] = h->file_len[first];
+			}
+			continue;
+		}
+		if (bs_path_join(path, sizeof(path), h->opt.web_root, http_files[i].file) != 0 ||
+		    bs_fs_read(path, HTTP_STATIC_MAX, &h->file_data[i], &h->file_len[i]) != 0)
+			bs_log(BS_LOG_WARN, "web_file_missing", "path=\"%s\"", path);
+	}
+}
+
+int
+bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
+{
+	struct bs_http *h = calloc(1, sizeof(*h));
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *info;
+
+	*out = NULL;
+	if (h == NULL)
+		return BS_ENOMEM;
+	h->opt = *opt;
+	snprintf(h->db_path, sizeof(h->db_path), "%s", opt->db_path);
+	pthread_mutex_init(&h->lock, NULL);
+	http_load_files(h);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)opt->port);
+	if (inet_pton(AF_INET, opt->address != NULL ? opt->address : "127.0.0.1",
+	        &sa.sin_addr) != 1) {
+		bs_log(BS_LOG_ERROR, "http_address", "address=\"%s\" error=\"not an "
+		       "IPv4 address\"", opt->address);
+		bs_http_stop(h);
+		return BS_EINVAL;
+	}
+	h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	    (uint16_t)opt->port, NULL, NULL, http_handler, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_END);
+	if (h->d == NULL) {
+		bs_log(BS_LOG_ERROR, "http_start", "address=%s port=%u error=\"cannot "
+		       "listen\"", opt->address, opt->port);
+		bs_http_stop(h);
+		return BS_ENET;
+	}
+	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info != NULL ? info->port : opt->port;
+	*out = h;
+	return 0;
+}
+
+unsigned
+bs_http_port(const struct bs_http *h)
+{
+	return h->port;
+}
+
+void
+bs_http_stop(struct bs_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->d != NULL)
+		MHD_stop_daemon(h->d);
+	for (size_t i = 0; i < HTTP_NFILES; i++)
+		free(h->file_data[i]);
+	bs_store_close(h->store);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}

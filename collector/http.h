@@ -1,0 +1,30 @@
+/* http: the dashboard and JSON API, served by libmicrohttpd (NNG 1.5.2's
+ * HTTP server has known defects). Only the allow-listed static files of
+ * web-static/ are served, read once at start: no path is ever built from
+ * a request. Every response carries a strict Content-Security-Policy. */
+#ifndef BS_HTTP_H
+#define BS_HTTP_H
+
+#include <stddef.h>
+
+struct bs_http_options {
+	const char *address;  /* IPv4 literal; "127.0.0.1" by default */
+	unsigned port;        /* 0: pick a free port (see bs_http_port) */
+	const char *web_root; /* folder holding index.html, app.js, style.css */
+	const char *db_path;
+	unsigned stale_after; /* seconds, for AGENT_STALE */
+};
+
+struct bs_http;
+
+/* Starts serving on its own thread. Caller owns *out (bs_http_stop). */
+int bs_http_start(const struct bs_http_options *opt, struct bs_http **out);
+void bs_http_stop(struct bs_http *h);
+unsigned bs_http_port(const struct bs_http *h);
+
+/* For tests and the fuzz harness: the response a request path would get
+ * (status and content type), without a socket. *body is malloc'd. */
+int bs_http_route(struct bs_http *h, const char *method, const char *url,
+    unsigned *status, const char **ctype, char **body, size_t *len);
+
+#endif

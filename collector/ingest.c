@@ -1,0 +1,140 @@
+/* ingest: validation and storage of received reports. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "log.h"
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
+{
+	const char *fqdn;
+	size_t n;
+
+	if (r->schema_version == BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_UNSPECIFIED ||
+	    r->schema_version > BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_CURRENT) {
+		snprintf(why, whysz, "unsupported schema_version %d", (int)r->schema_version);
+		return BS_EPARSE;
+	}
+	if (r->agent == NULL || r->agent->boot_id[0] == '\0' || r->agent->sequence == 0) {
+		snprintf(why, whysz, "agent.boot_id or agent.sequence missing");
+		return BS_EPARSE;
+	}
+	if (r->host == NULL || r->host->fqdn[0] == '\0') {
+		snprintf(why, whysz, "host.fqdn missing: the evidence did not name the server");
+		return BS_EPARSE;
+	}
+	fqdn = r->host->fqdn;
+	n = strlen(fqdn);
+	if (n > 253) {
+		snprintf(why, whysz, "host.fqdn longer than 253 characters");
+		return BS_EPARSE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = fqdn[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		        c == '.')) {
+			snprintf(why, whysz, "host.fqdn has a character outside "
+			                     "[a-z0-9.-] at offset %zu", i);
+			return BS_EPARSE;
+		}
+	}
+	return 0;
+}
+
+static void
+ingest_report(struct bs_store *st, const uint8_t *raw, size_t len,
+    const char *provenance, struct bs_ingest_result *res)
+{
+	struct bs_arena a;
+	bs_report *r;
+	int rv, dup = 0;
+
+	bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
+	rv = bs_wire_unpack_report(&a, raw, len, &r);
+	if (rv != 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		snprintf(res->reason, sizeof(res->reason), "report does not decode: %s",
+		    bs_strerror(rv));
+		goto out;
+	}
+	if (bs_ingest_validate(r, res->reason, sizeof(res->reason)) != 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		goto out;
+	}
+	snprintf(res->fqdn, sizeof(res->fqdn), "%s", r->host->fqdn);
+	rv = bs_store_put_report(st, r->host->fqdn, provenance, raw, len, r,
+	    now_ms(), &dup);
+	if (rv != 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+		snprintf(res->reason, sizeof(res->reason), "store: %s", bs_strerror(rv));
+		goto out;
+	}
+	res->status = dup ? BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE
+	                  : BINDSCOPE__V1__ACK_STATUS__ACK_STORED;
+	snprintf(res->reason, sizeof(res->reason), "%s", dup ? "duplicate" : "stored");
+out:
+	bs_arena_fini(&a);
+}
+
+void
+bs_ingest_envelope(struct bs_store *st, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res)
+{
+	struct bs_arena a;
+	Bindscope__V1__Envelope *env;
+	int rv;
+
+	memset(res, 0, sizeof(*res));
+	bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
+	rv = bs_wire_unpack_envelope(&a, data, len, &env);
+	if (rv != 0 || env->report.len == 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		snprintf(res->reason, sizeof(res->reason), "not a bindscope envelope: %s",
+		    rv != 0 ? bs_strerror(rv) : "empty report");
+		goto out;
+	}
+	/* Signatures are not verified until the secure transport lands, so
+	 * nothing is called signed yet, whatever the envelope carries. */
+	ingest_report(st, env->report.data, env->report.len,
+	    BS_PROV_AGENT_UNSIGNED, res);
+out:
+	bs_arena_fini(&a);
+}
+
+void
+bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res)
+{
+	struct bs_arena a;
+	Bindscope__V1__Envelope *env;
+
+	memset(res, 0, sizeof(*res));
+	/* A bare Report has field 1 as a varint (schema_version); an Envelope
+	 * has field 1 as bytes. Decide by that first tag byte. */
+	if (len > 0 && data[0] == 0x0a) {
+		bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
+		if (bs_wire_unpack_envelope(&a, data, len, &env) == 0 &&
+		    env->report.len > 0) {
+			ingest_report(st, env->report.data, env->report.len,
+			    BS_PROV_OFFLINE, res);
+			bs_arena_fini(&a);
+			return;
+		}
+		bs_arena_fini(&a);
+	}
+	ingest_report(st, data, len, BS_PROV_OFFLINE, res);
+}

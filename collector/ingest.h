@@ -1,0 +1,36 @@
+/* ingest: turns bytes from outside (an agent's Envelope off the network,
+ * or a report file given to `import`) into a stored report, and says what
+ * to answer. Everything here treats its input as hostile: sizes are
+ * bounded, unpacking is budgeted, and the server's identity is checked
+ * before anything is written. The signature check (secure transport) slots
+ * in here, in ingest_envelope. */
+#ifndef BS_INGEST_H
+#define BS_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "wire.h"
+
+struct bs_ingest_result {
+	Bindscope__V1__AckStatus status;
+	char reason[256];
+	char fqdn[256];
+};
+
+/* An Envelope received from an agent. */
+void bs_ingest_envelope(struct bs_store *st, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res);
+
+/* A report file written by `bindscope-agent collect --out` (a bare Report)
+ * or an Envelope saved from the wire. */
+void bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res);
+
+/* Checks that a parsed report names a plausible server (lower-case DNS
+ * name, at most 253 characters) and a known schema version; writes the
+ * reason on failure. Exposed for tests. */
+int bs_ingest_validate(const bs_report *r, char *why, size_t whysz);
+
+#endif

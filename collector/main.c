@@ -1,0 +1,468 @@
+/* bindscope-collector: command line. `serve` receives reports and serves
+ * the dashboard; `import` loads report files; `report` writes the audit in
+ * JSON, CSV or HTML; `check` is the readiness gate. */
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "buf.h"
+#include "collector_config.h"
+#include "config.h"
+#include "err.h"
+#include "fsutil.h"
+#include "http.h"
+#include "ingest.h"
+#include "log.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "rules/rules.h"
+#include "server.h"
+#include "store.h"
+
+#define IMPORT_MAX (16u * 1024u * 1024u)
+
+static volatile sig_atomic_t collector_stop;
+
+static void
+usage_main(FILE *f)
+{
+	fputs("usage: bindscope-collector <command> [options]\n"
+	      "\n"
+	      "Collects bindscope agent reports and audits the fleet.\n"
+	      "\n"
+	      "commands:\n"
+	      "  serve    receive reports from agents; serve the dashboard\n"
+	      "  import   load report files written by `bindscope-agent collect --out`\n"
+	      "  report   write the audit as JSON, CSV or a self-contained HTML file\n"
+	      "  check    readiness gate: exit 1 when findings reach a severity\n"
+	      "\n"
+	      "options:\n"
+	      "  --help     this text (also after a command)\n"
+	      "  --version  print the version\n",
+	    f);
+}
+
+static void
+usage_serve(FILE *f)
+{
+	fputs("usage: bindscope-collector serve --config FILE [--db FILE]\n"
+	      "                                 [--listen URL] [--http-port N]\n"
+	      "\n"
+	      "  --config FILE    collector configuration (deploy/examples/collector.conf)\n"
+	      "  --db FILE        override [collector] db\n"
+	      "  --listen URL     override [collector] listen (tcp://127.0.0.1:7400)\n"
+	      "  --http-port N    override [http] port (0 turns the dashboard off)\n"
+	      "\n"
+	      "Runs until SIGTERM or SIGINT.\n",
+	    f);
+}
+
+static void
+usage_import(FILE *f)
+{
+	fputs("usage: bindscope-collector import --db FILE REPORT...\n"
+	      "\n"
+	      "Stores each REPORT (from `bindscope-agent collect --out`) as offline\n"
+	      "evidence. Exit status: 0 all stored, 1 some refused, 2 usage error.\n",
+	    f);
+}
+
+static void
+usage_report(FILE *f)
+{
+	fputs("usage: bindscope-collector report --db FILE --format json|csv|html\n"
+	      "                                  [--out FILE] [--stale-after DURATION]\n"
+	      "\n"
+	      "  --format json  the full audit (servers, findings, evidence)\n"
+	      "  --format csv   one row per finding, safe to open in a spreadsheet\n"
+	      "  --format html  one self-contained page to file for auditors\n"
+	      "  --out FILE     write there instead of standard output\n"
+	      "  --stale-after  flag servers silent longer than this (default: off)\n",
+	    f);
+}
+
+static void
+usage_check(FILE *f)
+{
+	fputs("usage: bindscope-collector check --db FILE --fail-on warning|critical\n"
+	      "                                 [--server FQDN] [--stale-after DURATION]\n"
+	      "\n"
+	      "Exit status: 0 no finding at or above the level; 1 findings at or\n"
+	      "above it (listed); 2 error (bad arguments, unreadable database,\n"
+	      "unknown server).\n",
+	    f);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	collector_stop = 1;
+}
+
+static int
+is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	struct bs_collector_config cfg;
+	const char *cfgpath = NULL, *db = NULL, *listen = NULL, *port = NULL;
+	struct bs_server_nng *srv = NULL;
+	struct bs_http *http = NULL;
+	enum bs_log_level lvl;
+	char err[512];
+	int rv;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			usage_serve(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			cfgpath = argv[++i];
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			listen = argv[++i];
+		} else if (strcmp(argv[i], "--http-port") == 0 && i + 1 < argc) {
+			port = argv[++i];
+		} else {
+			fprintf(stderr, "bindscope-collector serve: unknown or incomplete "
+			                "option '%s'\n\n", argv[i]);
+			usage_serve(stderr);
+			return 2;
+		}
+	}
+	if (cfgpath == NULL) {
+		fprintf(stderr, "bindscope-collector serve: --config is required\n\n");
+		usage_serve(stderr);
+		return 2;
+	}
+	bs_collector_config_defaults(&cfg);
+	if (bs_collector_config_load(&cfg, cfgpath, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bindscope-collector: %s\n", err);
+		return 2;
+	}
+	if (db != NULL)
+		snprintf(cfg.db, sizeof(cfg.db), "%s", db);
+	if (listen != NULL)
+		snprintf(cfg.listen, sizeof(cfg.listen), "%s", listen);
+	if (port != NULL) {
+		unsigned long long p;
+
+		if (bs_parse_uint(port, 65535, &p) != 0) {
+			fprintf(stderr, "bindscope-collector: --http-port: expected 0 to 65535\n");
+			return 2;
+		}
+		cfg.http_port = (unsigned)p;
+	}
+	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
+		fprintf(stderr, "bindscope-collector: %s: [collector] log_level: "
+		                "expected debug, info, warn or error\n", cfgpath);
+		return 2;
+	}
+	bs_log_set_level(lvl);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rv = bs_server_nng_start(cfg.listen, cfg.db, &srv)) != 0) {
+		fprintf(stderr, "bindscope-collector: cannot serve %s with database %s: %s\n",
+		    cfg.listen, cfg.db, bs_strerror(rv));
+		return 2;
+	}
+	if (cfg.http_port != 0) {
+		struct bs_http_options ho = {cfg.http_address, cfg.http_port,
+		    cfg.web_root, cfg.db, cfg.stale_after};
+
+		if ((rv = bs_http_start(&ho, &http)) != 0) {
+			fprintf(stderr, "bindscope-collector: cannot serve the dashboard on "
+			                "%s:%u: %s\n", cfg.http_address, cfg.http_port,
+			    bs_strerror(rv));
+			bs_server_nng_stop(srv);
+			return 2;
+		}
+		bs_log(BS_LOG_INFO, "dashboard", "url=http://%s:%u/", cfg.http_address,
+		    bs_http_port(http));
+	}
+	while (!collector_stop)
+		pause();
+	bs_log(BS_LOG_INFO, "stopping", "signal=1");
+	bs_http_stop(http);
+	bs_server_nng_stop(srv);
+	bs_log(BS_LOG_INFO, "stopped", "clean=1");
+	return 0;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	const char *db = NULL;
+	struct bs_store *st = NULL;
+	int first = -1, status = 0, rv;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			usage_import(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "bindscope-collector import: unknown option '%s'\n\n",
+			    argv[i]);
+			usage_import(stderr);
+			return 2;
+		} else if (first < 0) {
+			first = i;
+		}
+	}
+	if (db == NULL || first < 0) {
+		fprintf(stderr, "bindscope-collector import: --db and at least one "
+		                "report file are required\n\n");
+		usage_import(stderr);
+		return 2;
+	}
+	if ((rv = bs_store_open(db, 0, &st)) != 0) {
+		fprintf(stderr, "bindscope-collector: cannot open database %s: %s\n", db,
+		    bs_strerror(rv));
+		return 2;
+	}
+	for (int i = first; i < argc; i++) {
+		struct bs_ingest_result res;
+		char *data;
+		size_t len;
+
+		if (strcmp(argv[i], "--db") == 0) {
+			i++;
+			continue;
+		}
+		if ((rv = bs_fs_read(argv[i], IMPORT_MAX, &data, &len)) != 0) {
+			fprintf(stderr, "bindscope-collector: %s: cannot read: %s\n", argv[i],
+			    bs_strerror(rv));
+			status = 1;
+			continue;
+		}
+		bs_ingest_file(st, (const uint8_t *)data, len, &res);
+		free(data);
+		if (res.status == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
+		    res.status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE) {
+			printf("%s: %s %s\n", argv[i], res.reason, res.fqdn);
+		} else {
+			fprintf(stderr, "bindscope-collector: %s: refused: %s\n", argv[i],
+			    res.reason);
+			status = 1;
+		}
+	}
+	bs_store_close(st);
+	return status;
+}
+
+/* Shared by report and check: options, then the analysis. */
+static int
+load_analysis(const char *db, unsigned stale_after, struct bs_analysis **a)
+{
+	struct bs_analysis_options ao = {0, stale_after};
+	struct bs_store *st = NULL;
+	int rv;
+
+	if (access(db, R_OK) != 0) {
+		fprintf(stderr, "bindscope-collector: database %s: cannot read\n", db);
+		return BS_ENOENT;
+	}
+	if ((rv = bs_store_open(db, 1, &st)) != 0) {
+		fprintf(stderr, "bindscope-collector: database %s: %s\n", db,
+		    bs_strerror(rv));
+		return rv;
+	}
+	rv = bs_analysis_run(st, &ao, a);
+	bs_store_close(st);
+	if (rv != 0)
+		fprintf(stderr, "bindscope-collector: analysis failed: %s\n",
+		    bs_strerror(rv));
+	return rv;
+}
+
+static int
+parse_stale(const char *v, unsigned *out)
+{
+	unsigned long long s;
+
+	if (bs_parse_duration(v, &s) != 0 || s > 0xffffffffULL) {
+		fprintf(stderr, "bindscope-collector: --stale-after: expected a "
+		                "duration such as 15m or 1h\n");
+		return -1;
+	}
+	*out = (unsigned)s;
+	return 0;
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	const char *db = NULL, *format = NULL, *outpath = NULL;
+	unsigned stale = 0;
+	struct bs_analysis *a = NULL;
+	struct bs_buf b;
+	int rv, status = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			usage_report(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			format = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			outpath = argv[++i];
+		} else if (strcmp(argv[i], "--stale-after") == 0 && i + 1 < argc) {
+			if (parse_stale(argv[++i], &stale) != 0)
+				return 2;
+		} else {
+			fprintf(stderr, "bindscope-collector report: unknown or incomplete "
+			                "option '%s'\n\n", argv[i]);
+			usage_report(stderr);
+			return 2;
+		}
+	}
+	if (db == NULL || format == NULL ||
+	    (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
+	        strcmp(format, "html") != 0)) {
+		fprintf(stderr, "bindscope-collector report: --db and --format "
+		                "json|csv|html are required\n\n");
+		usage_report(stderr);
+		return 2;
+	}
+	if (load_analysis(db, stale, &a) != 0)
+		return 2;
+	bs_buf_init(&b, 0);
+	if (strcmp(format, "json") == 0) {
+		json_t *doc = bs_report_json(a);
+		char *s = doc != NULL ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+
+		rv = s != NULL ? bs_buf_puts(&b, s) : BS_ENOMEM;
+		if (rv == 0)
+			rv = bs_buf_putc(&b, '\n');
+		free(s);
+		json_decref(doc);
+	} else if (strcmp(format, "csv") == 0) {
+		rv = bs_report_csv(a, &b);
+	} else {
+		rv = bs_report_html(a, &b);
+	}
+	if (rv != 0) {
+		fprintf(stderr, "bindscope-collector: cannot render the report: %s\n",
+		    bs_strerror(rv));
+		status = 2;
+	} else if (outpath != NULL) {
+		if (bs_fs_write_atomic(outpath, b.data, b.len) != 0) {
+			fprintf(stderr, "bindscope-collector: cannot write %s\n", outpath);
+			status = 2;
+		}
+	} else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0) {
+		status = 2;
+	}
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+	return status;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	const char *db = NULL, *level = NULL, *server = NULL;
+	enum bs_severity fail_on;
+	unsigned stale = 0;
+	struct bs_analysis *a = NULL;
+	size_t hits = 0, checked = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			usage_check(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--fail-on") == 0 && i + 1 < argc) {
+			level = argv[++i];
+		} else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
+			server = argv[++i];
+		} else if (strcmp(argv[i], "--stale-after") == 0 && i + 1 < argc) {
+			if (parse_stale(argv[++i], &stale) != 0)
+				return 2;
+		} else {
+			fprintf(stderr, "bindscope-collector check: unknown or incomplete "
+			                "option '%s'\n\n", argv[i]);
+			usage_check(stderr);
+			return 2;
+		}
+	}
+	if (db == NULL || level == NULL || bs_severity_parse(level, &fail_on) != 0 ||
+	    fail_on == BS_SEV_INFO) {
+		fprintf(stderr, "bindscope-collector check: --db and --fail-on "
+		                "warning|critical are required\n\n");
+		usage_check(stderr);
+		return 2;
+	}
+	if (load_analysis(db, stale, &a) != 0)
+		return 2;
+	if (server != NULL && bs_analysis_find(a, server) == NULL) {
+		fprintf(stderr, "bindscope-collector check: no report from server '%s'\n",
+		    server);
+		bs_analysis_destroy(a);
+		return 2;
+	}
+	for (size_t i = 0; i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+
+		if (server != NULL && strcmp(s->fqdn, server) != 0)
+			continue;
+		checked++;
+		for (size_t k = 0; k < s->n_findings; k++) {
+			const struct bs_finding *f = s->findings[k];
+
+			if (f->severity < fail_on)
+				continue;
+			hits++;
+			printf("%-8s %-28s %s: %s\n", bs_severity_name(f->severity),
+			    f->rule->id, s->fqdn, f->title);
+		}
+	}
+	printf("%s: %zu server(s) checked, %zu finding(s) at or above %s\n",
+	    hits > 0 ? "FAIL" : "PASS", checked, hits, bs_severity_name(fail_on));
+	bs_analysis_destroy(a);
+	return hits > 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_main(stderr);
+		return 2;
+	}
+	if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("bindscope-collector %s\n", BS_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 2, argv + 2);
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_import(argc - 2, argv + 2);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	fprintf(stderr, "bindscope-collector: unknown command '%s'\n\n", argv[1]);
+	usage_main(stderr);
+	return 2;
+}

@@ -1,0 +1,102 @@
+/* common: raising findings, and the report lookups rules share. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "rules.h"
+
+int
+bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev,
+    json_t *evidence, const char *remediation, const char *title_fmt, ...)
+{
+	struct bs_arena *ar = &ctx->a->arena;
+	struct bs_finding *f = bs_arena_alloc(ar, sizeof(*f));
+	char title[512];
+	va_list ap;
+
+	if (f == NULL) {
+		json_decref(evidence);
+		return BS_ENOMEM;
+	}
+	va_start(ap, title_fmt);
+	vsnprintf(title, sizeof(title), title_fmt, ap);
+	va_end(ap);
+	f->rule = ctx->rule;
+	f->severity = sev;
+	f->title = bs_arena_strdup(ar, title);
+	f->remediation = bs_arena_strdup(ar, remediation != NULL ? remediation : "");
+	f->evidence = evidence != NULL ? evidence : json_object();
+	if (f->title == NULL || f->remediation == NULL || f->evidence == NULL ||
+	    bs_arena_push(ar, (void ***)&ctx->server->findings,
+	        &ctx->server->n_findings, f) != 0) {
+		json_decref(f->evidence);
+		return BS_ENOMEM;
+	}
+	if (sev > ctx->server->worst)
+		ctx->server->worst = sev;
+	return 0;
+}
+
+static const Bindscope__V1__Site *
+rules_site(const bs_report *r, const char *name, uint32_t id)
+{
+	for (size_t i = 0; i < r->n_sites; i++)
+		if (strcasecmp(r->sites[i]->name, name) == 0)
+			return r->sites[i];
+	/* Renamed sites keep their id on a standard install. */
+	for (size_t i = 0; i < r->n_sites; i++)
+		if (r->sites[i]->id == id)
+			return r->sites[i];
+	return NULL;
+}
+
+const Bindscope__V1__Site *
+bs_rules_backend_site(const bs_report *r)
+{
+	return rules_site(r, "Exchange Back End", 2);
+}
+
+const Bindscope__V1__Site *
+bs_rules_frontend_site(const bs_report *r)
+{
+	return rules_site(r, "Default Web Site", 1);
+}
+
+const Bindscope__V1__Certificate *
+bs_rules_cert(const bs_report *r, const char *thumbprint, const char *store)
+{
+	for (size_t i = 0; i < r->n_certificates; i++) {
+		const Bindscope__V1__Certificate *c = r->certificates[i];
+
+		if (strcasecmp(c->thumbprint, thumbprint) == 0 &&
+		    (store == NULL || strcasecmp(c->store, store) == 0))
+			return c;
+	}
+	return NULL;
+}
+
+const Bindscope__V1__SslBinding *
+bs_rules_ssl(const bs_report *r, const char *endpoint)
+{
+	for (size_t i = 0; i < r->n_ssl_bindings; i++)
+		if (strcasecmp(r->ssl_bindings[i]->endpoint, endpoint) == 0)
+			return r->ssl_bindings[i];
+	return NULL;
+}
+
+json_t *
+bs_rules_cert_json(const Bindscope__V1__Certificate *c)
+{
+	json_t *names = json_array();
+
+	for (size_t i = 0; names != NULL && i < c->n_dns_names; i++)
+		json_array_append_new(names, json_string(c->dns_names[i]));
+	return json_pack("{s:s, s:s, s:s, s:o, s:I, s:b, s:s}", "thumbprint",
+	    c->thumbprint, "subject", c->subject, "issuer", c->issuer,
+	    "dns_names", names != NULL ? names : json_array(), "not_after",
+	    (json_int_t)c->not_after, "self_signed",
+	    c->self_signed == BINDSCOPE__V1__TRI__TRI_YES, "friendly_name",
+	    c->friendly_name);
+}

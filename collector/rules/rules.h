@@ -1,0 +1,54 @@
+/* rules: the audit rules. Each rule is one entry in the table in
+ * rules/table.c (stable ID, default severity, check function, the anchor
+ * of its section in docs/rules.md); each family of rules is one file. A
+ * check looks at one server (with the whole fleet in reach for
+ * cross-server evidence) and raises findings through bs_rule_raise. */
+#ifndef BS_RULES_H
+#define BS_RULES_H
+
+#include "analyze.h"
+
+struct bs_rule_ctx {
+	struct bs_analysis *a;
+	struct bs_server *server;
+	const struct bs_rule *rule;
+};
+
+struct bs_rule {
+	const char *id;
+	enum bs_severity severity; /* default; evidence may raise it */
+	const char *anchor;        /* docs/rules.md#anchor */
+	int (*check)(struct bs_rule_ctx *ctx);
+};
+
+extern const struct bs_rule bs_rules[];
+extern const size_t bs_rules_count;
+
+/* Adds a finding to ctx->server. evidence is stolen (an object, or NULL
+ * for none). Returns 0 or BS_ENOMEM. */
+int bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev,
+    json_t *evidence, const char *remediation, const char *title_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Lookups over one report that several rules share. */
+const Bindscope__V1__Site *bs_rules_backend_site(const bs_report *r);
+const Bindscope__V1__Site *bs_rules_frontend_site(const bs_report *r);
+const Bindscope__V1__Certificate *bs_rules_cert(const bs_report *r,
+    const char *thumbprint, const char *store);
+const Bindscope__V1__SslBinding *bs_rules_ssl(const bs_report *r,
+    const char *endpoint);
+/* A JSON object describing a certificate for evidence. */
+json_t *bs_rules_cert_json(const Bindscope__V1__Certificate *c);
+
+/* Rule checks, by family. */
+int bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx);
+int bs_rule_backend_cert_not_in_store(struct bs_rule_ctx *ctx);
+int bs_rule_frontend_cert_not_in_store(struct bs_rule_ctx *ctx);
+int bs_rule_backend_cert_name_mismatch(struct bs_rule_ctx *ctx);
+int bs_rule_backend_cert_not_self_signed(struct bs_rule_ctx *ctx);
+int bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx);
+int bs_rule_cert_expired(struct bs_rule_ctx *ctx);
+int bs_rule_cert_expiring(struct bs_rule_ctx *ctx);
+int bs_rule_agent_stale(struct bs_rule_ctx *ctx);
+
+#endif

@@ -1,0 +1,24 @@
+/* table: every rule the collector knows, in report order. Adding a rule is
+ * one line here, one check function in its family's file, and one section
+ * in docs/rules.md. IDs are stable: dashboards, mutes and gates name them. */
+#include "rules.h"
+
+const struct bs_rule bs_rules[] = {
+    {"BACKEND_BINDING_MISSING", BS_SEV_CRITICAL, "backend_binding_missing",
+        bs_rule_backend_binding_missing},
+    {"BACKEND_CERT_NOT_IN_STORE", BS_SEV_CRITICAL, "backend_cert_not_in_store",
+        bs_rule_backend_cert_not_in_store},
+    {"FRONTEND_CERT_NOT_IN_STORE", BS_SEV_CRITICAL, "frontend_cert_not_in_store",
+        bs_rule_frontend_cert_not_in_store},
+    {"BACKEND_CERT_NAME_MISMATCH", BS_SEV_WARNING, "backend_cert_name_mismatch",
+        bs_rule_backend_cert_name_mismatch},
+    {"BACKEND_CERT_NOT_SELF_SIGNED", BS_SEV_INFO, "backend_cert_not_self_signed",
+        bs_rule_backend_cert_not_self_signed},
+    {"HTTPS_BINDING_WITHOUT_CERT", BS_SEV_CRITICAL, "https_binding_without_cert",
+        bs_rule_https_binding_without_cert},
+    {"CERT_EXPIRED", BS_SEV_CRITICAL, "cert_expired", bs_rule_cert_expired},
+    {"CERT_EXPIRING", BS_SEV_WARNING, "cert_expiring", bs_rule_cert_expiring},
+    {"AGENT_STALE", BS_SEV_WARNING, "agent_stale", bs_rule_agent_stale},
+};
+
+const size_t bs_rules_count = sizeof(bs_rules) / sizeof(bs_rules[0]);

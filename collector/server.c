@@ -1,0 +1,255 @@
+/* server: NNG REP contexts feeding one SQLite ingest worker. */
+#include "server.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "ingest.h"
+#include "log.h"
+#include "store.h"
+#include "wire.h"
+
+/* Concurrent receives in flight; more only queue in NNG. */
+#define SRV_NCTX 64
+
+enum srv_state { SRV_RECV, SRV_SEND };
+
+struct srv_ctx {
+	struct bs_server_nng *srv;
+	nng_aio *aio;
+	nng_ctx ctx;
+	enum srv_state state;
+	nng_msg *msg; /* received, waiting for the worker */
+	struct srv_ctx *next;
+};
+
+struct bs_server_nng {
+	nng_socket sock;
+	int sock_open;
+	struct bs_store *store;
+	struct srv_ctx ctxs[SRV_NCTX];
+	pthread_t worker;
+	int worker_started;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	struct srv_ctx *head, *tail; /* work queue */
+	int stopping;
+	struct bs_server_stats stats;
+};
+
+static void
+srv_recv(struct srv_ctx *c)
+{
+	c->state = SRV_RECV;
+	nng_ctx_recv(c->ctx, c->aio);
+}
+
+static void
+srv_cb(void *arg)
+{
+	struct srv_ctx *c = arg;
+	struct bs_server_nng *s = c->srv;
+	int rv = nng_aio_result(c->aio);
+
+	if (c->state == SRV_SEND) {
+		if (rv != 0)
+			nng_msg_free(nng_aio_get_msg(c->aio));
+		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+			return;
+		srv_recv(c);
+		return;
+	}
+	if (rv != 0) {
+		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+			return;
+		srv_recv(c); /* a transport error on one pipe: keep serving */
+		return;
+	}
+	/* No database work on NNG's thread: hand it to the worker. */
+	c->msg = nng_aio_get_msg(c->aio);
+	pthread_mutex_lock(&s->lock);
+	c->next = NULL;
+	if (s->tail != NULL)
+		s->tail->next = c;
+	else
+		s->head = c;
+	s->tail = c;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+srv_answer(struct srv_ctx *c, const struct bs_ingest_result *res)
+{
+	nng_msg *reply = NULL;
+	uint8_t *ack = NULL;
+	size_t acklen = 0;
+
+	if (bs_wire_ack(res->status, res->reason, &ack, &acklen) != 0 ||
+	    nng_msg_alloc(&reply, 0) != 0 || nng_msg_append(reply, ack, acklen) != 0) {
+		free(ack);
+		if (reply != NULL)
+			nng_msg_free(reply);
+		srv_recv(c); /* the agent times out and resends */
+		return;
+	}
+	free(ack);
+	nng_aio_set_msg(c->aio, reply);
+	c->state = SRV_SEND;
+	nng_ctx_send(c->ctx, c->aio);
+}
+
+static void *
+srv_worker(void *arg)
+{
+	struct bs_server_nng *s = arg;
+
+	for (;;) {
+		struct srv_ctx *c;
+		struct bs_ingest_result res;
+		char q[300];
+
+		pthread_mutex_lock(&s->lock);
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->cv, &s->lock);
+		if (s->head == NULL) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		c = s->head;
+		s->head = c->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		pthread_mutex_unlock(&s->lock);
+
+		bs_ingest_envelope(s->store, nng_msg_body(c->msg), nng_msg_len(c->msg), &res);
+		nng_msg_free(c->msg);
+		c->msg = NULL;
+		pthread_mutex_lock(&s->lock);
+		switch (res.status) {
+		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED:
+			s->stats.stored++;
+			break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE:
+			s->stats.duplicate++;
+			break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY:
+			s->stats.retry++;
+			break;
+		default:
+			s->stats.refused++;
+			break;
+		}
+		pthread_mutex_unlock(&s->lock);
+		switch (res.status) {
+		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED:
+			bs_log(BS_LOG_INFO, "report_stored", "fqdn=%s", res.fqdn);
+			break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE:
+			bs_log(BS_LOG_INFO, "report_duplicate", "fqdn=%s", res.fqdn);
+			break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY:
+			bs_log(BS_LOG_WARN, "report_retry", "reason=%s",
+			    bs_log_quote(res.reason, q, sizeof(q)));
+			break;
+		default:
+			bs_log(BS_LOG_WARN, "report_refused", "reason=%s",
+			    bs_log_quote(res.reason, q, sizeof(q)));
+			break;
+		}
+		srv_answer(c, &res);
+	}
+	return NULL;
+}
+
+int
+bs_server_nng_start(const char *url, const char *db_path,
+    struct bs_server_nng **out)
+{
+	struct bs_server_nng *s = calloc(1, sizeof(*s));
+	int rv, nrv = 0;
+
+	*out = NULL;
+	if (s == NULL)
+		return BS_ENOMEM;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if ((rv = bs_store_open(db_path, 0, &s->store)) != 0)
+		goto out;
+	rv = BS_ENET;
+	if ((nrv = nng_rep0_open(&s->sock)) != 0)
+		goto out;
+	s->sock_open = 1;
+	/* A hostile peer cannot make NNG buffer more than one report. */
+	if ((nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ,
+	         BS_WIRE_MAX_MSG + 4096)) != 0)
+		goto out;
+	if (pthread_create(&s->worker, NULL, srv_worker, s) != 0)
+		goto out;
+	s->worker_started = 1;
+	for (int i = 0; i < SRV_NCTX; i++) {
+		struct srv_ctx *c = &s->ctxs[i];
+
+		c->srv = s;
+		if ((nrv = nng_aio_alloc(&c->aio, srv_cb, c)) != 0 ||
+		    (nrv = nng_ctx_open(&c->ctx, s->sock)) != 0)
+			goto out;
+	}
+	if ((nrv = nng_listen(s->sock, url, NULL, 0)) != 0)
+		goto out;
+	for (int i = 0; i < SRV_NCTX; i++)
+		srv_recv(&s->ctxs[i]);
+	bs_log(BS_LOG_INFO, "listening", "url=%s", url);
+	*out = s;
+	return 0;
+out:
+	if (nrv != 0)
+		bs_log(BS_LOG_ERROR, "listen_failed", "url=%s error=\"%s\"", url,
+		    nng_strerror(nrv));
+	bs_server_nng_stop(s);
+	return rv;
+}
+
+void
+bs_server_nng_stop(struct bs_server_nng *s)
+{
+	if (s == NULL)
+		return;
+	/* Closing the socket ends receives; the worker finishes the report it
+	 * is committing (its answer is dropped: the agent resends, and the
+	 * store de-duplicates). */
+	if (s->sock_open)
+		nng_close(s->sock);
+	for (int i = 0; i < SRV_NCTX; i++)
+		if (s->ctxs[i].aio != NULL)
+			nng_aio_stop(s->ctxs[i].aio);
+	if (s->worker_started) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->worker, NULL);
+	}
+	for (int i = 0; i < SRV_NCTX; i++) {
+		if (s->ctxs[i].msg != NULL)
+			nng_msg_free(s->ctxs[i].msg);
+		if (s->ctxs[i].aio != NULL)
+			nng_aio_free(s->ctxs[i].aio);
+	}
+	bs_store_close(s->store);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+void
+bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}

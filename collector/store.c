@@ -1,0 +1,272 @@
+/* store: SQLite schema, migrations and the few queries the collector
+ * needs. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "log.h"
+
+struct bs_store {
+	sqlite3 *db;
+	sqlite3_stmt *ins_report;
+	sqlite3_stmt *upsert_server;
+	sqlite3_stmt *set_latest;
+};
+
+/* Migrations: entry i moves the schema from user_version i to i + 1.
+ * Never edit a released entry; append a new one. */
+static const char *const store_migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE servers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  fqdn TEXT NOT NULL UNIQUE,"
+    "  first_seen_ms INTEGER NOT NULL,"
+    "  latest_report_id INTEGER,"
+    "  latest_received_ms INTEGER"
+    ");"
+    "CREATE TABLE reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  server_id INTEGER NOT NULL REFERENCES servers(id),"
+    "  agent_id TEXT NOT NULL,"
+    "  boot_id TEXT NOT NULL,"
+    "  sequence INTEGER NOT NULL,"
+    "  collected_ms INTEGER NOT NULL,"
+    "  received_ms INTEGER NOT NULL,"
+    "  provenance TEXT NOT NULL,"
+    "  raw BLOB NOT NULL,"
+    "  UNIQUE (agent_id, boot_id, sequence)"
+    ");"
+    "CREATE INDEX reports_server ON reports(server_id, received_ms);",
+};
+
+static int
+store_exec(struct bs_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		bs_log(BS_LOG_ERROR, "db_error", "sql=\"%.60s\" error=\"%s\"", sql,
+		    msg != NULL ? msg : "?");
+		sqlite3_free(msg);
+		return BS_EDB;
+	}
+	return 0;
+}
+
+static int
+store_migrate(struct bs_store *s)
+{
+	sqlite3_stmt *st;
+	int version = 0, rv = 0;
+	const int latest = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return BS_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > latest) {
+		bs_log(BS_LOG_ERROR, "db_too_new",
+		    "schema_version=%d supported=%d: a newer collector wrote "
+		    "this database", version, latest);
+		return BS_EDB;
+	}
+	for (int v = version; v < latest && rv == 0; v++) {
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+		if ((rv = store_exec(s, "BEGIN IMMEDIATE")) != 0)
+			break;
+		if ((rv = store_exec(s, store_migrations[v])) == 0)
+			rv = store_exec(s, pragma);
+		if (rv == 0)
+			rv = store_exec(s, "COMMIT");
+		else
+			store_exec(s, "ROLLBACK");
+		if (rv == 0)
+			bs_log(BS_LOG_INFO, "db_migrated", "schema_version=%d", v + 1);
+	}
+	return rv;
+}
+
+int
+bs_store_open(const char *path, int readonly, struct bs_store **out)
+{
+	struct bs_store *s = calloc(1, sizeof(*s));
+	int flags = readonly ? SQLITE_OPEN_READONLY
+	                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rv = BS_EDB;
+
+	*out = NULL;
+	if (s == NULL)
+		return BS_ENOMEM;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		bs_log(BS_LOG_ERROR, "db_open", "path=\"%s\" error=\"%s\"", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+		rv = readonly ? BS_ENOENT : BS_EDB;
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (!readonly) {
+		/* WAL: readers (the dashboard) never block the writer, and a
+		 * crash loses nothing committed. synchronous=FULL makes the
+		 * commit durable before we acknowledge. */
+		if ((rv = store_exec(s, "PRAGMA journal_mode=WAL;"
+		                        "PRAGMA synchronous=FULL;"
+		                        "PRAGMA foreign_keys=ON;")) != 0 ||
+		    (rv = store_migrate(s)) != 0)
+			goto out;
+		rv = BS_EDB;
+		if (sqlite3_prepare_v2(s->db,
+		        "INSERT INTO reports (server_id, agent_id, boot_id, sequence,"
+		        " collected_ms, received_ms, provenance, raw)"
+		        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		        " ON CONFLICT (agent_id, boot_id, sequence) DO NOTHING",
+		        -1, &s->ins_report, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(s->db,
+		        "INSERT INTO servers (fqdn, first_seen_ms) VALUES (?, ?)"
+		        " ON CONFLICT (fqdn) DO UPDATE SET fqdn = excluded.fqdn"
+		        " RETURNING id",
+		        -1, &s->upsert_server, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(s->db,
+		        "UPDATE servers SET latest_report_id = ?, latest_received_ms = ?"
+		        " WHERE id = ?",
+		        -1, &s->set_latest, NULL) != SQLITE_OK) {
+			bs_log(BS_LOG_ERROR, "db_prepare", "error=\"%s\"", sqlite3_errmsg(s->db));
+			goto out;
+		}
+	} else {
+		sqlite3_stmt *st;
+		int version = 0;
+
+		if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				version = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+		if (version < 1) {
+			bs_log(BS_LOG_ERROR, "db_open", "path=\"%s\" error=\"not a "
+			       "bindscope database (or empty)\"", path);
+			rv = BS_EDB;
+			goto out;
+		}
+	}
+	*out = s;
+	return 0;
+out:
+	bs_store_close(s);
+	return rv;
+}
+
+void
+bs_store_close(struct bs_store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->ins_report);
+	sqlite3_finalize(s->upsert_server);
+	sqlite3_finalize(s->set_latest);
+	if (s->db != NULL)
+		sqlite3_close(s->db);
+	free(s);
+}
+
+int
+bs_store_put_report(struct bs_store *s, const char *fqdn,
+    const char *provenance, const uint8_t *raw, size_t len,
+    const bs_report *r, int64_t received_at_ms, int *duplicate)
+{
+	const Bindscope__V1__AgentInfo *ai = r->agent;
+	sqlite3_int64 server_id, report_id;
+	int rv = BS_EDB;
+
+	*duplicate = 0;
+	if (ai == NULL || s->ins_report == NULL)
+		return BS_EINVAL;
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return BS_EDB;
+	sqlite3_bind_text(s->upsert_server, 1, fqdn, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->upsert_server, 2, received_at_ms);
+	if (sqlite3_step(s->upsert_server) != SQLITE_ROW)
+		goto out;
+	server_id = sqlite3_column_int64(s->upsert_server, 0);
+	sqlite3_reset(s->upsert_server);
+	sqlite3_bind_int64(s->ins_report, 1, server_id);
+	sqlite3_bind_text(s->ins_report, 2, ai->agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->ins_report, 3, ai->boot_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->ins_report, 4, (sqlite3_int64)ai->sequence);
+	sqlite3_bind_int64(s->ins_report, 5, ai->collected_at_ms);
+	sqlite3_bind_int64(s->ins_report, 6, received_at_ms);
+	sqlite3_bind_text(s->ins_report, 7, provenance, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s->ins_report, 8, raw, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(s->ins_report) != SQLITE_DONE)
+		goto out;
+	if (sqlite3_changes(s->db) == 0) {
+		*duplicate = 1;
+	} else {
+		report_id = sqlite3_last_insert_rowid(s->db);
+		sqlite3_bind_int64(s->set_latest, 1, report_id);
+		sqlite3_bind_int64(s->set_latest, 2, received_at_ms);
+		sqlite3_bind_int64(s->set_latest, 3, server_id);
+		if (sqlite3_step(s->set_latest) != SQLITE_DONE)
+			goto out;
+	}
+	rv = store_exec(s, "COMMIT");
+out:
+	if (rv != 0) {
+		bs_log(BS_LOG_ERROR, "db_write", "error=\"%s\"", sqlite3_errmsg(s->db));
+		store_exec(s, "ROLLBACK");
+	}
+	sqlite3_reset(s->upsert_server);
+	sqlite3_reset(s->ins_report);
+	sqlite3_reset(s->set_latest);
+	sqlite3_clear_bindings(s->ins_report);
+	return rv;
+}
+
+int
+bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc, rv = 0;
+
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT s.fqdn, r.provenance, r.received_ms, r.raw"
+	        " FROM servers s JOIN reports r ON r.id = s.latest_report_id"
+	        " ORDER BY s.fqdn",
+	        -1, &st, NULL) != SQLITE_OK)
+		return BS_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rv = fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_blob(st, 3),
+		    (size_t)sqlite3_column_bytes(st, 3));
+		if (rv != 0)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = BS_EDB;
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+bs_store_count_reports(struct bs_store *s, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rv = BS_EDB;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM reports", -1, &st,
+	        NULL) != SQLITE_OK)
+		return BS_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rv = 0;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}

@@ -1,0 +1,43 @@
+/* store: the collector's SQLite database. Every accepted report is kept
+ * whole (its serialized bytes), so any later analysis or audit can be
+ * re-run from the originals. Writes are one transaction per report, and a
+ * report counts as received only once that transaction has committed.
+ * One bs_store per thread: SQLite connections are not shared. */
+#ifndef BS_STORE_H
+#define BS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+struct bs_store;
+
+/* Provenance of a report, as the store, JSON and dashboard name it. */
+#define BS_PROV_AGENT_UNSIGNED "agent, unsigned"
+#define BS_PROV_OFFLINE "offline evidence, unsigned"
+
+/* Opens (creating and migrating as needed) the database at path.
+ * readonly: for report/check, never creates or migrates. */
+int bs_store_open(const char *path, int readonly, struct bs_store **out);
+void bs_store_close(struct bs_store *s);
+
+/* Stores one report (raw: its serialized bytes; r: the parsed form) for
+ * server fqdn. *duplicate is set when (agent_id, boot_id, sequence) was
+ * stored before; nothing is written then. Returns 0 only after commit. */
+int bs_store_put_report(struct bs_store *s, const char *fqdn,
+    const char *provenance, const uint8_t *raw, size_t len,
+    const bs_report *r, int64_t received_at_ms, int *duplicate);
+
+/* Calls fn for the newest report of every server, in FQDN order. The raw
+ * bytes are valid during the call only. A non-zero return from fn stops
+ * the walk and is returned. */
+typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn,
+    const char *provenance, int64_t received_at_ms, const uint8_t *raw,
+    size_t len);
+int bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg);
+
+/* Number of reports stored (all servers). */
+int bs_store_count_reports(struct bs_store *s, int64_t *out);
+
+#endif
