@@ -594,6 +594,16 @@ bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
 			if (more && p < end)
 				ps.line++;
 		} while (more && p < end);
+		if (more) {
+			/* EOF right after a '\': the export was cut short. */
+			unsigned save = ps.line;
+
+			ps.line = start_line;
+			reg_fail(&ps, "%sfile ends inside a continued value "
+			              "(truncated export); value ignored", "");
+			ps.line = save;
+			continue;
+		}
 
 		ps.line = ps.line < start_line ? start_line : ps.line;
 		if (ln == 0 || logical[0] == ';')
