@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End to end: a real collector on loopback, real agent sweeps over the
+# example fleet, and the outputs a user reads (JSON report, gate, CSV,
+# HTML file, dashboard and API), then a collector restart.
+#   tests/e2e/fleet_test.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+agent="$build/agent/bindscope-agent"
+collector="$build/collector/bindscope-collector"
+work=$(mktemp -d /tmp/bs-e2e-XXXXXX)
+pid=""
+fails=0
+passes=0
+
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+bad() { fails=$((fails + 1)); echo "not ok - $1"; }
+expect() { # DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+jqtrue() { # FILE FILTER
+	[ "$(jq -r "$2" "$1")" = "true" ]
+}
+
+# Ports from the PID so parallel runs do not collide.
+nng_port=$((20000 + ($$ % 20000)))
+http_port=$((nng_port + 1))
+
+"$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
+cat >"$work/collector.conf" <<CONF
+[collector]
+listen = tcp://127.0.0.1:$nng_port
+db = $work/bs.db
+[http]
+address = 127.0.0.1
+port = $http_port
+web_root = $top/web-static
+CONF
+
+start_collector() {
+	"$collector" serve --config "$work/collector.conf" >>"$work/collector.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q 'event=dashboard' "$work/collector.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	cat "$work/collector.log"
+	return 1
+}
+start_collector
+
+for s in mbx01 mbx02 mbx03 mbx04; do
+	printf '[agent]\nroot = %s\ncollector = tcp://127.0.0.1:%s\nsend_timeout = 10s\nstate_dir = %s\n' \
+		"$work/fleet/$s" "$nng_port" "$work/state-$s" >"$work/agent-$s.conf"
+	expect "agent sweep of $s acknowledged" "$agent" run --config "$work/agent-$s.conf" --once
+done
+
+"$collector" report --db "$work/bs.db" --format json --out "$work/report.json"
+r="$work/report.json"
+expect "report lists four servers" jqtrue "$r" '.servers | length == 4'
+expect "mbx03 flagged BACKEND_CERT_NAME_MISMATCH (warning or critical)" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .severity] | (length == 1 and (.[0] == "warning" or .[0] == "critical"))'
+expect "mbx03 finding names the namespace certificate as evidence" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.certificate.subject] == ["CN=mail.corp.example,O=Corp Example,C=US"]'
+expect "mbx03 status is not clean" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .status] == ["warning"]'
+expect "mbx01 and mbx04 have no findings" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx01.corp.example" or .fqdn == "mbx04.corp.example") | .findings | length] == [0, 0]'
+expect "mbx02 (wildcard on 444) has only the informational finding" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx02.corp.example") | .findings[] | .rule + ":" + .severity] == ["BACKEND_CERT_NOT_SELF_SIGNED:info"]'
+expect "no warning or critical outside mbx03" jqtrue "$r" \
+	'[.servers[] | select(.fqdn != "mbx03.corp.example") | .findings[] | select(.severity != "info")] | length == 0'
+expect "report has generated_at and exchange builds" jqtrue "$r" \
+	'(.generated_at | test("^20[0-9-]+T")) and ([.servers[].exchange_build] == ["15.2.1544.4","15.2.1544.4","15.2.1544.4","15.1.2507.39"])'
+
+set +e
+"$collector" check --db "$work/bs.db" --fail-on warning >"$work/check.out"; rc1=$?
+"$collector" check --db "$work/bs.db" --fail-on critical >/dev/null; rc2=$?
+"$collector" check --db "$work/bs.db" --fail-on warning --server mbx01.corp.example >/dev/null; rc3=$?
+"$collector" check --db "$work/bs.db" --fail-on warning --server nosuch.corp.example 2>/dev/null; rc4=$?
+"$collector" check --db "$work/missing.db" --fail-on warning 2>/dev/null; rc5=$?
+set -e
+expect "check --fail-on warning exits 1" [ "$rc1" = 1 ]
+expect "check output names mbx03" grep -q "BACKEND_CERT_NAME_MISMATCH.*mbx03.corp.example" "$work/check.out"
+expect "check --fail-on critical exits 0" [ "$rc2" = 0 ]
+expect "check on healthy mbx01 exits 0" [ "$rc3" = 0 ]
+expect "check on an unknown server exits 2" [ "$rc4" = 2 ]
+expect "check on a missing database exits 2" [ "$rc5" = 2 ]
+
+"$collector" report --db "$work/bs.db" --format csv --out "$work/report.csv"
+expect "CSV has a header and one row per finding" [ "$(grep -c $'\r$' "$work/report.csv")" = 3 ]
+"$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
+expect "HTML file is self-contained (no external references)" \
+	bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$work/report.html'"
+expect "HTML file carries the SHA-256 footer" grep -q "SHA-256 of the report data: <code>[0-9a-f]\{64\}</code>" "$work/report.html"
+
+# The dashboard and its API.
+base="http://127.0.0.1:$http_port"
+curl -sS -D "$work/h" -o "$work/index.html" "$base/"
+expect "dashboard index served" grep -q "<title>bindscope" "$work/index.html"
+expect "CSP header present" grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$work/h"
+expect "nosniff header present" grep -qi "^x-content-type-options: nosniff" "$work/h"
+curl -sS "$base/api/servers/mbx03.corp.example" -o "$work/mbx03.json"
+expect "API server page has the finding and the joined report" jqtrue "$work/mbx03.json" \
+	'(.findings[0].rule == "BACKEND_CERT_NAME_MISMATCH") and ([.report.sites[] | select(.name == "Exchange Back End") | .bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK"])'
+curl -sS "$base/api/summary" -o "$work/summary.json"
+expect "API summary counts" jqtrue "$work/summary.json" '.servers == 4 and .warning == 1 and .clean == 3'
+expect "unknown path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/../../etc/passwd")" = 404 ]
+expect "encoded traversal is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$base/%2e%2e/%2e%2e/etc/passwd")" = 404 ]
+expect "unknown server is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/servers/nosuch.example")" = 404 ]
+expect "POST is 405" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "$base/api/summary")" = 405 ]
+
+# Garbage on the report port is refused and the collector keeps serving.
+printf 'this is not nng' | timeout 2 bash -c "cat > /dev/tcp/127.0.0.1/$nng_port" 2>/dev/null || true
+expect "agent sweep after garbage still acknowledged" "$agent" run --config "$work/agent-mbx01.conf" --once
+
+# Offline audit: collect --out, import into another database.
+"$agent" collect --root "$work/fleet/mbx04" --out "$work/mbx04.pb" 2>"$work/collect.err"
+expect "collect --out on a clean root reports no collection errors" [ ! -s "$work/collect.err" ]
+"$collector" import --db "$work/offline.db" "$work/mbx04.pb" >/dev/null
+"$collector" report --db "$work/offline.db" --format json --out "$work/offline.json"
+expect "imported report is marked offline evidence" jqtrue "$work/offline.json" \
+	'.servers[0].provenance == "offline evidence, unsigned" and .servers[0].fqdn == "mbx04.corp.example"'
+set +e
+"$agent" collect --root "$work/empty-root-does-not-exist" --json >/dev/null 2>"$work/empty.err"; rc=$?
+set -e
+expect "collect on a missing root exits 1 with a named error" \
+	bash -c "[ $rc = 1 ] && grep -q 'empty-root-does-not-exist' '$work/empty.err'"
+
+# Restart: SIGTERM stops cleanly, everything committed is still there.
+kill -TERM "$pid"
+wait "$pid" || true
+pid=""
+expect "collector stopped cleanly on SIGTERM" grep -q "event=stopped clean=1" "$work/collector.log"
+start_collector
+expect "agent sweep after restart acknowledged" "$agent" run --config "$work/agent-mbx02.conf" --once
+"$collector" report --db "$work/bs.db" --format json --out "$work/after.json"
+expect "all four servers survive the restart" jqtrue "$work/after.json" '.servers | length == 4'
+expect "database holds every acknowledged report" \
+	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 6 ]
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,368 @@
+/* rules_test: each rule raised where it must be and silent where it must
+ * not be, including the known false-positive traps. Reports are built in
+ * memory, the way the agent's join leaves them. */
+#include "test_util.h"
+
+#include "analyze.h"
+#include "err.h"
+#include "rules/rules.h"
+
+#define NOW_MS (1800000000LL * 1000)
+#define DAY (86400LL)
+
+struct srv {
+	bs_report *r;
+	Bindscope__V1__Certificate *c443, *c444;
+	Bindscope__V1__Binding *b443, *b444;
+};
+
+static Bindscope__V1__Certificate *
+cert(struct bs_arena *a, bs_report *r, const char *thumb, const char *cn,
+    Bindscope__V1__Tri self, Bindscope__V1__Tri covers, int64_t days_left,
+    const char *used_by)
+{
+	Bindscope__V1__Certificate *c = BS_NEW(a, certificate);
+
+	c->thumbprint = (char *)thumb;
+	c->store = "My";
+	c->common_name = (char *)cn;
+	c->subject = bs_arena_printf(a, "CN=%s", cn);
+	c->issuer = self == BINDSCOPE__V1__TRI__TRI_YES ? c->subject : "CN=Corp Issuing CA 1";
+	c->self_signed = self;
+	c->covers_fqdn = covers;
+	c->not_before = NOW_MS / 1000 - 100 * DAY;
+	c->not_after = NOW_MS / 1000 + days_left * DAY;
+	if (used_by != NULL)
+		bs_arena_push(a, (void ***)&c->used_by, &c->n_used_by, (void *)used_by);
+	bs_arena_push(a, (void ***)&r->certificates, &r->n_certificates, c);
+	return c;
+}
+
+static Bindscope__V1__Binding *
+site_https(struct bs_arena *a, bs_report *r, const char *name, uint32_t id,
+    uint32_t port, const char *endpoint, const char *thumb)
+{
+	Bindscope__V1__Site *s = BS_NEW(a, site);
+	Bindscope__V1__Binding *b = BS_NEW(a, binding);
+	Bindscope__V1__SslBinding *sb = BS_NEW(a, ssl_binding);
+
+	s->name = (char *)name;
+	s->id = id;
+	b->protocol = "https";
+	b->binding_information = bs_arena_printf(a, "*:%u:", port);
+	b->ip = "*";
+	b->port = port;
+	b->ssl_endpoint = (char *)endpoint;
+	b->cert_thumbprint = (char *)thumb;
+	b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_OK;
+	bs_arena_push(a, (void ***)&s->bindings, &s->n_bindings, b);
+	bs_arena_push(a, (void ***)&r->sites, &r->n_sites, s);
+	sb->kind = BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP;
+	sb->endpoint = (char *)endpoint;
+	sb->cert_hash = (char *)thumb;
+	sb->store_name = "MY";
+	sb->cert_status = BINDSCOPE__V1__JOIN_STATUS__JOIN_OK;
+	bs_arena_push(a, (void ***)&r->ssl_bindings, &r->n_ssl_bindings, sb);
+	return b;
+}
+
+/* A healthy Exchange server: namespace cert on 443, self-signed on 444. */
+static struct srv
+server(struct bs_analysis *an, const char *host)
+{
+	struct bs_arena *a = &an->arena;
+	struct srv s;
+	char *t444 = bs_arena_printf(a, "%040X", (unsigned)strlen(host) * 7919u);
+
+	s.r = BS_NEW(a, report);
+	s.r->schema_version = BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_CURRENT;
+	s.r->host = BS_NEW(a, host);
+	s.r->host->hostname = (char *)host;
+	s.r->host->domain = "corp.example";
+	s.r->host->fqdn = bs_arena_printf(a, "%s.corp.example", host);
+	s.r->host->exchange_build = "15.2.1544.4";
+	s.c443 = cert(a, s.r, "AAAA000000000000000000000000000000000443", "mail.corp.example",
+	    BINDSCOPE__V1__TRI__TRI_NO, BINDSCOPE__V1__TRI__TRI_NO, 400, "0.0.0.0:443");
+	s.c444 = cert(a, s.r, t444, host, BINDSCOPE__V1__TRI__TRI_YES,
+	    BINDSCOPE__V1__TRI__TRI_YES, 1500, "0.0.0.0:444");
+	s.b443 = site_https(a, s.r, "Default Web Site", 1, 443, "0.0.0.0:443", s.c443->thumbprint);
+	s.b444 = site_https(a, s.r, "Exchange Back End", 2, 444, "0.0.0.0:444", t444);
+	return s;
+}
+
+static struct bs_analysis *
+fleet(void)
+{
+	struct bs_analysis_options o = {NOW_MS, 900};
+	struct bs_analysis *a = NULL;
+
+	assert_int_equal(bs_analysis_create(&o, &a), 0);
+	return a;
+}
+
+static void
+add(struct bs_analysis *a, struct srv *s)
+{
+	assert_int_equal(bs_analysis_add(a, "agent, unsigned", NOW_MS - 1000, s->r), 0);
+}
+
+static const struct bs_finding *
+find(const struct bs_analysis *a, const char *fqdn, const char *rule)
+{
+	const struct bs_server *s = bs_analysis_find(a, fqdn);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < s->n_findings; i++)
+		if (strcmp(s->findings[i]->rule->id, rule) == 0)
+			return s->findings[i];
+	return NULL;
+}
+
+static size_t
+count(const struct bs_analysis *a, const char *fqdn)
+{
+	return bs_analysis_find(a, fqdn)->n_findings;
+}
+
+/* Peer front end whose HttpProxy sample names target as failing. */
+static void
+peer_sample(struct bs_analysis *an, struct srv *peer, const char *target,
+    uint64_t requests, uint64_t failures)
+{
+	struct bs_arena *a = &an->arena;
+	Bindscope__V1__LogSample *ls = BS_NEW(a, log_sample);
+	Bindscope__V1__TargetStat *t = BS_NEW(a, target_stat);
+
+	ls->kind = BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY;
+	ls->name = "Owa";
+	t->target_server = (char *)target;
+	t->requests = requests;
+	t->backend_failures = failures;
+	t->top_web_exception = "TrustFailure";
+	bs_arena_push(a, (void ***)&ls->targets, &ls->n_targets, t);
+	bs_arena_push(a, (void ***)&peer->r->log_samples, &peer->r->n_log_samples, ls);
+}
+
+static void
+test_healthy_fleet_is_clean(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s1 = server(a, "mbx01"), s2 = server(a, "mbx02");
+
+	(void)state;
+	add(a, &s1);
+	add(a, &s2);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(count(a, "mbx01.corp.example"), 0);
+	assert_int_equal(count(a, "mbx02.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_name_mismatch_config_only_is_warning(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx03");
+	const struct bs_finding *f;
+
+	(void)state;
+	/* The seed failure: the namespace certificate bound to 444. */
+	s.b444->cert_thumbprint = s.c443->thumbprint;
+	s.r->ssl_bindings[1]->cert_hash = s.c443->thumbprint;
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_WARNING);
+	assert_non_null(strstr(f->title, "mbx03.corp.example"));
+	assert_string_equal(json_string_value(json_object_get(f->evidence, "basis")),
+	    "configuration only (no failing traffic seen yet)");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(f->evidence, "certificate"), "thumbprint")), s.c443->thumbprint);
+	assert_non_null(strstr(f->remediation, "Microsoft Exchange"));
+	bs_analysis_destroy(a);
+}
+
+static void
+test_name_mismatch_with_peer_failures_is_critical(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv bad = server(a, "mbx03"), fe = server(a, "mbx01");
+	const struct bs_finding *f;
+	json_t *hop;
+
+	(void)state;
+	bad.b444->cert_thumbprint = bad.c443->thumbprint;
+	peer_sample(a, &fe, "MBX03.corp.example", 40, 38);
+	add(a, &bad);
+	add(a, &fe);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_CRITICAL);
+	hop = json_object_get(f->evidence, "hop_evidence");
+	assert_int_equal(json_array_size(hop), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(hop, 0), "peer")),
+	    "mbx01.corp.example");
+	/* The front end that saw it is not blamed. */
+	assert_int_equal(count(a, "mbx01.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_handful_of_failures_in_busy_window_stays_warning(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv bad = server(a, "mbx03"), fe = server(a, "mbx01");
+
+	(void)state;
+	bad.b444->cert_thumbprint = bad.c443->thumbprint;
+	peer_sample(a, &fe, "mbx03.corp.example", 1000, 3);
+	add(a, &bad);
+	add(a, &fe);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH")->severity,
+	    BS_SEV_WARNING);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_wildcard_third_party_is_info_only(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx02");
+
+	(void)state;
+	s.c444->self_signed = BINDSCOPE__V1__TRI__TRI_NO;
+	s.c444->common_name = "*.corp.example";
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_null(find(a, "mbx02.corp.example", "BACKEND_CERT_NAME_MISMATCH"));
+	assert_int_equal(find(a, "mbx02.corp.example", "BACKEND_CERT_NOT_SELF_SIGNED")->severity,
+	    BS_SEV_INFO);
+	assert_int_equal(count(a, "mbx02.corp.example"), 1);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_unknown_coverage_raises_nothing(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx05");
+
+	(void)state;
+	s.c444->covers_fqdn = BINDSCOPE__V1__TRI__TRI_UNKNOWN;
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(count(a, "mbx05.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_backend_binding_missing(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx06");
+
+	(void)state;
+	s.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(find(a, "mbx06.corp.example", "BACKEND_BINDING_MISSING")->severity,
+	    BS_SEV_CRITICAL);
+	/* Reported once, not again as a generic https binding. */
+	assert_null(find(a, "mbx06.corp.example", "HTTPS_BINDING_WITHOUT_CERT"));
+	bs_analysis_destroy(a);
+}
+
+static void
+test_cert_not_in_store(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx07");
+
+	(void)state;
+	s.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_CERT_NOT_IN_STORE;
+	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_STORE_MISSING;
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_non_null(find(a, "mbx07.corp.example", "BACKEND_CERT_NOT_IN_STORE"));
+	assert_non_null(find(a, "mbx07.corp.example", "FRONTEND_CERT_NOT_IN_STORE"));
+	assert_null(find(a, "mbx07.corp.example", "BACKEND_BINDING_MISSING"));
+	bs_analysis_destroy(a);
+}
+
+static void
+test_https_binding_without_cert(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx08");
+
+	(void)state;
+	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT")->severity,
+	    BS_SEV_CRITICAL);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_expiry(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv exp = server(a, "exp1"), soon = server(a, "soon"), very = server(a, "very"),
+	           unused = server(a, "unused");
+
+	(void)state;
+	exp.c444->not_after = NOW_MS / 1000 - 2 * DAY;
+	soon.c443->not_after = NOW_MS / 1000 + 20 * DAY + 100;
+	very.c443->not_after = NOW_MS / 1000 + 3 * DAY + 100;
+	/* An expired certificate nobody binds is no outage. */
+	cert(&a->arena, unused.r, "DEAD000000000000000000000000000000000000", "old",
+	    BINDSCOPE__V1__TRI__TRI_YES, BINDSCOPE__V1__TRI__TRI_NO, -30, NULL);
+	add(a, &exp);
+	add(a, &soon);
+	add(a, &very);
+	add(a, &unused);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(find(a, "exp1.corp.example", "CERT_EXPIRED")->severity, BS_SEV_CRITICAL);
+	assert_null(find(a, "exp1.corp.example", "CERT_EXPIRING"));
+	assert_int_equal(find(a, "soon.corp.example", "CERT_EXPIRING")->severity, BS_SEV_WARNING);
+	assert_int_equal(find(a, "very.corp.example", "CERT_EXPIRING")->severity, BS_SEV_CRITICAL);
+	assert_int_equal(count(a, "unused.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_stale_agent(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "quiet");
+
+	(void)state;
+	assert_int_equal(bs_analysis_add(a, "agent, unsigned", NOW_MS - 3600 * 1000, s.r), 0);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_non_null(find(a, "quiet.corp.example", "AGENT_STALE"));
+	assert_true(bs_analysis_find(a, "quiet.corp.example")->stale);
+	bs_analysis_destroy(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_healthy_fleet_is_clean),
+	    cmocka_unit_test(test_name_mismatch_config_only_is_warning),
+	    cmocka_unit_test(test_name_mismatch_with_peer_failures_is_critical),
+	    cmocka_unit_test(test_handful_of_failures_in_busy_window_stays_warning),
+	    cmocka_unit_test(test_wildcard_third_party_is_info_only),
+	    cmocka_unit_test(test_unknown_coverage_raises_nothing),
+	    cmocka_unit_test(test_backend_binding_missing),
+	    cmocka_unit_test(test_cert_not_in_store),
+	    cmocka_unit_test(test_https_binding_without_cert),
+	    cmocka_unit_test(test_expiry),
+	    cmocka_unit_test(test_stale_agent),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
