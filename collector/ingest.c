@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "pbjson.h"
 
 static int64_t
 now_ms(void)
@@ -20,7 +21,7 @@ now_ms(void)
 int
 bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 {
-	const char *fqdn;
+	const char *fqdn, *bad = NULL;
 	size_t n;
 
 	if (r->schema_version == BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_UNSPECIFIED ||
@@ -34,6 +35,12 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 	}
 	if (r->host == NULL || r->host->fqdn[0] == '\0') {
 		snprintf(why, whysz, "host.fqdn missing: the evidence did not name the server");
+		return BS_EPARSE;
+	}
+	/* Every string is shown somewhere (JSON, HTML, CSV): refuse what is
+	 * not text rather than render it wrongly. */
+	if (!bs_pbjson_strings_valid(&r->base, &bad)) {
+		snprintf(why, whysz, "field %s is not valid UTF-8", bad);
 		return BS_EPARSE;
 	}
 	fqdn = r->host->fqdn;

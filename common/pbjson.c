@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static json_t *
 pbjson_bytes(const ProtobufCBinaryData *b)
 {
@@ -162,4 +164,41 @@ bs_pbjson_from_message(const ProtobufCMessage *msg, int with_defaults)
 		}
 	}
 	return obj;
+}
+
+int
+bs_pbjson_strings_valid(const ProtobufCMessage *msg, const char **bad)
+{
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	const char *base = (const char *)msg;
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		size_t n = 1;
+		const char *arr = base + f->offset;
+
+		if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			n = *(const size_t *)(base + f->quantifier_offset);
+			arr = *(char *const *)(base + f->offset);
+		}
+		for (size_t k = 0; k < n; k++) {
+			const void *p = *(void *const *)(arr + k * sizeof(void *));
+
+			if (p == NULL)
+				continue;
+			if (f->type == PROTOBUF_C_TYPE_STRING) {
+				const char *s = p;
+
+				if (!bs_utf8_valid(s, strlen(s))) {
+					*bad = f->name;
+					return 0;
+				}
+			} else if (!bs_pbjson_strings_valid(p, bad)) {
+				return 0;
+			}
+		}
+	}
+	return 1;
 }

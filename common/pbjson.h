@@ -14,4 +14,9 @@
  * with_defaults is set. */
 json_t *bs_pbjson_from_message(const ProtobufCMessage *msg, int with_defaults);
 
+/* Checks that every string field in msg (recursively) is valid UTF-8 with
+ * no NUL byte. Returns 1 when all are; otherwise 0 with *bad set to the
+ * offending field's name. */
+int bs_pbjson_strings_valid(const ProtobufCMessage *msg, const char **bad);
+
 #endif

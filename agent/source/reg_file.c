@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "err.h"
 #include "registry.h"
+#include "utf8.h"
 
 struct reg_val {
 	char *name; /* "" = default value */
@@ -135,35 +136,6 @@ bs_utf16le_to_utf8(const uint8_t *in, size_t inlen, char *out, size_t outsz)
 	return utf16_decode(in, inlen, out, outsz, 1);
 }
 
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-			k = 1;
-		else if ((c & 0xf0) == 0xe0)
-			k = 2;
-		else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-			k = 3;
-		else
-			return 0;
-		for (size_t j = 1; j <= k; j++)
-			if (i + j >= n || (s[i + j] & 0xc0) != 0x80)
-				return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* The file as UTF-8 text (malloc'd, caller frees). ANSI files that are not
  * valid UTF-8 are read as Windows-1252's Latin-1 subset. */
 static char *
@@ -184,7 +156,7 @@ reg_decode(const char *data, size_t len, size_t *outlen)
 		u += 3;
 		len -= 3;
 	}
-	if (utf8_valid(u, len)) {
+	if (bs_utf8_valid((const char *)u, len)) {
 		out = malloc(len + 1);
 		if (out == NULL)
 			return NULL;

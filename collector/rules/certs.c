@@ -15,10 +15,12 @@ cert_ev(const Bindscope__V1__Certificate *c, int64_t days_left)
 
 	for (size_t i = 0; used != NULL && i < c->n_used_by; i++)
 		json_array_append_new(used, json_string(c->used_by[i]));
-	if (ev != NULL) {
-		json_object_set_new(ev, "used_by", used != NULL ? used : json_array());
-		json_object_set_new(ev, "days_left", json_integer(days_left));
+	if (ev == NULL) {
+		json_decref(used);
+		return NULL;
 	}
+	json_object_set_new(ev, "used_by", used != NULL ? used : json_array());
+	json_object_set_new(ev, "days_left", json_integer(days_left));
 	return ev;
 }
 

@@ -133,6 +133,32 @@ test_refusals(void **state)
 }
 
 static void
+test_invalid_utf8_refused_naming_field(void **state)
+{
+	struct bs_arena a;
+	bs_report *r;
+	char why[256];
+
+	(void)state;
+	bs_arena_init(&a, 0);
+	r = BS_NEW(&a, report);
+	r->schema_version = BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_CURRENT;
+	r->agent = BS_NEW(&a, agent_info);
+	r->agent->boot_id = "b";
+	r->agent->sequence = 1;
+	r->host = BS_NEW(&a, host);
+	r->host->fqdn = "mbx01.corp.example";
+	assert_int_equal(bs_ingest_validate(r, why, sizeof(why)), 0);
+	r->certificates = bs_arena_alloc(&a, sizeof(void *));
+	r->certificates[0] = BS_NEW(&a, certificate);
+	r->n_certificates = 1;
+	r->certificates[0]->subject = "CN=\xc3\x28 bad";
+	assert_int_not_equal(bs_ingest_validate(r, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "subject"));
+	bs_arena_fini(&a);
+}
+
+static void
 test_import_bare_report_is_offline(void **state)
 {
 	char dir[64], db[128];
@@ -176,6 +202,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_store_dedupe_and_reopen),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_invalid_utf8_refused_naming_field),
 	    cmocka_unit_test(test_import_bare_report_is_offline),
 	    cmocka_unit_test(test_budgeted_unpack),
 	};

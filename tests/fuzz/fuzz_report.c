@@ -1,0 +1,56 @@
+/* fuzz_report: libFuzzer harness for what an agent sends the collector:
+ * Envelope and Report decoding under the byte budget, validation, and
+ * every rule and report format run over the decoded report. */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analyze.h"
+#include "buf.h"
+#include "ingest.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "wire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bs_analysis_options o = {1800000000000LL, 900};
+	struct bs_analysis *an = NULL;
+	Bindscope__V1__Envelope *env;
+	struct bs_arena ea;
+	bs_report *r;
+	char why[256];
+
+	bs_arena_init(&ea, BS_WIRE_UNPACK_BUDGET);
+	if (bs_wire_unpack_envelope(&ea, data, size, &env) == 0) {
+		/* Exercise the nested decode too. */
+		bs_wire_unpack_report(&ea, env->report.data, env->report.len, &r);
+	}
+	bs_arena_fini(&ea);
+
+	if (bs_analysis_create(&o, &an) != 0)
+		return 0;
+	an->arena.limit = BS_WIRE_UNPACK_BUDGET;
+	if (bs_wire_unpack_report(&an->arena, data, size, &r) == 0 &&
+	    bs_ingest_validate(r, why, sizeof(why)) == 0 &&
+	    bs_analysis_add(an, "fuzz", 1799999999000LL, r) == 0 &&
+	    bs_analysis_evaluate(an) == 0) {
+		json_t *j = bs_report_json(an);
+		struct bs_buf b;
+
+		json_decref(j);
+		j = bs_report_json_server(an->servers[0], 1);
+		json_decref(j);
+		bs_buf_init(&b, 0);
+		bs_report_csv(an, &b);
+		bs_buf_reset(&b);
+		bs_report_html(an, &b);
+		bs_buf_fini(&b);
+	}
+	bs_analysis_destroy(an);
+	return 0;
+}
