@@ -6,9 +6,11 @@
 
 #include "config.h"
 
-#define S(name, field) \
-	{"agent", name, BS_CFG_STRING, offsetof(struct bs_agent_config, field), \
-	    sizeof(((struct bs_agent_config *)0)->field), 0}
+#define S(name, field)                                                                             \
+	{                                                                                          \
+		"agent", name, BS_CFG_STRING, offsetof(struct bs_agent_config, field),             \
+		    sizeof(((struct bs_agent_config *)0)->field), 0                                \
+	}
 
 static const struct bs_cfg_key agent_keys[] = {
     S("root", root),
@@ -16,10 +18,10 @@ static const struct bs_cfg_key agent_keys[] = {
     S("agent_id", agent_id),
     S("state_dir", state_dir),
     S("log_level", log_level),
-    {"agent", "interval", BS_CFG_DURATION,
-        offsetof(struct bs_agent_config, interval), 0, 7 * 86400},
-    {"agent", "send_timeout", BS_CFG_DURATION,
-        offsetof(struct bs_agent_config, send_timeout), 0, 3600},
+    {"agent", "interval", BS_CFG_DURATION, offsetof(struct bs_agent_config, interval), 0,
+        7 * 86400},
+    {"agent", "send_timeout", BS_CFG_DURATION, offsetof(struct bs_agent_config, send_timeout), 0,
+        3600},
 };
 
 void
@@ -34,9 +36,8 @@ bs_agent_config_defaults(struct bs_agent_config *c)
 }
 
 int
-bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err,
-    size_t errsz)
+bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err, size_t errsz)
 {
-	return bs_config_load(path, agent_keys,
-	    sizeof(agent_keys) / sizeof(agent_keys[0]), c, err, errsz);
+	return bs_config_load(
+	    path, agent_keys, sizeof(agent_keys) / sizeof(agent_keys[0]), c, err, errsz);
 }

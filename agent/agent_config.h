@@ -7,18 +7,17 @@
 #include "fsutil.h"
 
 struct bs_agent_config {
-	char root[BS_PATH_MAX];    /* evidence root */
-	char collector[512];       /* NNG URL of the collector */
-	char agent_id[256];        /* empty: the FQDN from the evidence */
+	char root[BS_PATH_MAX]; /* evidence root */
+	char collector[512]; /* NNG URL of the collector */
+	char agent_id[256]; /* empty: the FQDN from the evidence */
 	char state_dir[BS_PATH_MAX];
 	char log_level[16];
-	unsigned interval;         /* seconds between sweeps */
-	unsigned send_timeout;     /* seconds to wait for an ack */
+	unsigned interval; /* seconds between sweeps */
+	unsigned send_timeout; /* seconds to wait for an ack */
 };
 
 void bs_agent_config_defaults(struct bs_agent_config *c);
 /* Loads path over the defaults; err names file, line and key. */
-int bs_agent_config_load(struct bs_agent_config *c, const char *path,
-    char *err, size_t errsz);
+int bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err, size_t errsz);
 
 #endif

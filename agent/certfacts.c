@@ -88,16 +88,15 @@ cf_sans(struct bs_arena *a, X509 *x, Bindscope__V1__Certificate *c)
 			if (n == 4)
 				v = bs_arena_printf(a, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
 			else if (n == 16)
-				v = bs_arena_printf(a,
-				    "%x:%x:%x:%x:%x:%x:%x:%x", ip[0] << 8 | ip[1],
-				    ip[2] << 8 | ip[3], ip[4] << 8 | ip[5],
-				    ip[6] << 8 | ip[7], ip[8] << 8 | ip[9],
-				    ip[10] << 8 | ip[11], ip[12] << 8 | ip[13],
-				    ip[14] << 8 | ip[15]);
+				v = bs_arena_printf(a, "%x:%x:%x:%x:%x:%x:%x:%x",
+				    ip[0] << 8 | ip[1], ip[2] << 8 | ip[3], ip[4] << 8 | ip[5],
+				    ip[6] << 8 | ip[7], ip[8] << 8 | ip[9], ip[10] << 8 | ip[11],
+				    ip[12] << 8 | ip[13], ip[14] << 8 | ip[15]);
 			else
 				continue;
 			if (v == NULL ||
-			    bs_arena_push(a, (void ***)&c->ip_addresses, &c->n_ip_addresses, v) != 0)
+			    bs_arena_push(a, (void ***)&c->ip_addresses, &c->n_ip_addresses, v) !=
+			        0)
 				rv = BS_ENOMEM;
 		}
 	}
@@ -119,24 +118,16 @@ cf_key(struct bs_arena *a, X509 *x, Bindscope__V1__Certificate *c)
 	c->key_bits = (uint32_t)EVP_PKEY_get_bits(k);
 	switch (EVP_PKEY_get_base_id(k)) {
 	case EVP_PKEY_RSA:
-	case EVP_PKEY_RSA_PSS:
-		c->key_type = "RSA";
-		break;
+	case EVP_PKEY_RSA_PSS: c->key_type = "RSA"; break;
 	case EVP_PKEY_EC:
 		c->key_type = "EC";
-		if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME,
-		        group, sizeof(group), &glen) == 1)
+		if (EVP_PKEY_get_utf8_string_param(
+		        k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &glen) == 1)
 			c->ec_curve = bs_arena_strndup(a, group, glen);
 		break;
-	case EVP_PKEY_DSA:
-		c->key_type = "DSA";
-		break;
-	case EVP_PKEY_ED25519:
-		c->key_type = "Ed25519";
-		break;
-	default:
-		c->key_type = "other";
-		break;
+	case EVP_PKEY_DSA: c->key_type = "DSA"; break;
+	case EVP_PKEY_ED25519: c->key_type = "Ed25519"; break;
+	default: c->key_type = "other"; break;
 	}
 }
 
@@ -164,10 +155,10 @@ bs_certfacts_covers(X509 *x, const char *name)
 		return BINDSCOPE__V1__TRI__TRI_UNKNOWN;
 	/* No partial wildcards ("mb*.corp"): SChannel and browsers accept
 	 * only a whole left-most label. */
-	return X509_check_host(x, name, strlen(name),
-	           X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1
-	           ? BINDSCOPE__V1__TRI__TRI_YES
-	           : BINDSCOPE__V1__TRI__TRI_NO;
+	return X509_check_host(x, name, strlen(name), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) ==
+	        1
+	    ? BINDSCOPE__V1__TRI__TRI_YES
+	    : BINDSCOPE__V1__TRI__TRI_NO;
 }
 
 static Bindscope__V1__Tri
@@ -177,8 +168,8 @@ tri(int b)
 }
 
 int
-bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn,
-    const char *hostname, Bindscope__V1__Certificate *c)
+bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn, const char *hostname,
+    Bindscope__V1__Certificate *c)
 {
 	char thumb[41];
 	BIGNUM *bn;
@@ -203,14 +194,13 @@ bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn,
 	c->not_before = cf_time(X509_get0_notBefore(x));
 	c->not_after = cf_time(X509_get0_notAfter(x));
 	cf_key(a, x, c);
-	c->signature_algorithm =
-	    (char *)OBJ_nid2ln(X509_get_signature_nid(x));
+	c->signature_algorithm = (char *)OBJ_nid2ln(X509_get_signature_nid(x));
 	if (c->signature_algorithm == NULL)
 		c->signature_algorithm = "unknown";
 	c->self_signed = tri(X509_self_signed(x, 1) == 1);
 	flags = X509_get_extension_flags(x);
-	c->server_auth_eku = tri(!(flags & EXFLAG_XKUSAGE) ||
-	                         (X509_get_extended_key_usage(x) & XKU_SSL_SERVER));
+	c->server_auth_eku =
+	    tri(!(flags & EXFLAG_XKUSAGE) || (X509_get_extended_key_usage(x) & XKU_SSL_SERVER));
 	c->is_ca = tri((flags & EXFLAG_CA) != 0);
 	c->covers_fqdn = bs_certfacts_covers(x, fqdn);
 	c->covers_hostname = bs_certfacts_covers(x, hostname);

@@ -13,8 +13,8 @@
  * key, chain and usage, which depend on where the certificate was found).
  * fqdn/hostname may be empty: coverage is then TRI_UNKNOWN. Strings are
  * allocated in a. */
-int bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn,
-    const char *hostname, Bindscope__V1__Certificate *c);
+int bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn, const char *hostname,
+    Bindscope__V1__Certificate *c);
 
 /* Upper-case hex SHA-1 of x's DER into out (41 bytes). */
 int bs_certfacts_thumbprint(X509 *x, char out[41]);

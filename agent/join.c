@@ -9,8 +9,7 @@
 #include "sweep.h"
 
 static Bindscope__V1__SslBinding *
-join_find_ssl(const bs_report *r, Bindscope__V1__SslBindingKind kind,
-    const char *endpoint)
+join_find_ssl(const bs_report *r, Bindscope__V1__SslBindingKind kind, const char *endpoint)
 {
 	for (size_t i = 0; i < r->n_ssl_bindings; i++) {
 		Bindscope__V1__SslBinding *b = r->ssl_bindings[i];
@@ -35,11 +34,13 @@ join_resolve(const bs_report *r, const Bindscope__V1__Binding *b)
 	}
 	if (strcmp(b->ip, "*") != 0) {
 		snprintf(ep, sizeof(ep), "%s:%u", b->ip, b->port);
-		if ((sb = join_find_ssl(r, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP, ep)) != NULL)
+		if ((sb = join_find_ssl(r, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP, ep)) !=
+		    NULL)
 			return sb;
 		if (b->ip[0] == '[') {
 			snprintf(ep, sizeof(ep), "[::]:%u", b->port);
-			if ((sb = join_find_ssl(r, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP, ep)) != NULL)
+			if ((sb = join_find_ssl(
+			         r, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP, ep)) != NULL)
 				return sb;
 		}
 	}
@@ -98,8 +99,7 @@ bs_join(struct bs_sweep *s)
 			Bindscope__V1__Binding *b = site->bindings[k];
 			Bindscope__V1__SslBinding *sb;
 
-			if (b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS ||
-			    b->port == 0)
+			if (b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS || b->port == 0)
 				continue;
 			if (b->ssl_flags & 2u) {
 				b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_CENTRAL_CERT_STORE;

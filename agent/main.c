@@ -95,11 +95,11 @@ print_errors(const bs_report *r)
 		const Bindscope__V1__CollectionError *e = r->errors[i];
 
 		if (e->line > 0)
-			fprintf(stderr, "bindscope-agent: %s: %s:%u: %s\n", e->source,
-			    e->path, e->line, e->reason);
+			fprintf(stderr, "bindscope-agent: %s: %s:%u: %s\n", e->source, e->path,
+			    e->line, e->reason);
 		else
-			fprintf(stderr, "bindscope-agent: %s: %s: %s\n", e->source,
-			    e->path, e->reason);
+			fprintf(
+			    stderr, "bindscope-agent: %s: %s: %s\n", e->source, e->path, e->reason);
 	}
 }
 
@@ -126,8 +126,10 @@ cmd_collect(int argc, char **argv)
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 		} else {
-			fprintf(stderr, "bindscope-agent collect: unknown or incomplete "
-			                "option '%s'\n\n", argv[i]);
+			fprintf(stderr,
+			    "bindscope-agent collect: unknown or incomplete "
+			    "option '%s'\n\n",
+			    argv[i]);
 			usage_collect(stderr);
 			return 2;
 		}
@@ -151,8 +153,10 @@ cmd_collect(int argc, char **argv)
 	}
 	print_errors(r);
 	if (rv == BS_ENOENT) {
-		fprintf(stderr, "bindscope-agent: nothing useful could be read "
-		                "from %s\n", root);
+		fprintf(stderr,
+		    "bindscope-agent: nothing useful could be read "
+		    "from %s\n",
+		    root);
 		status = 1;
 	}
 	if (outpath != NULL) {
@@ -190,8 +194,7 @@ on_signal(int sig)
 
 /* One sweep delivered: 0 when the collector stored it (or had it). */
 static int
-run_once(const struct bs_agent_config *cfg, struct bs_sender *snd,
-    const char *boot, uint64_t seq)
+run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *boot, uint64_t seq)
 {
 	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq};
 	struct bs_arena arena;
@@ -217,8 +220,9 @@ run_once(const struct bs_agent_config *cfg, struct bs_sender *snd,
 
 		attempt++;
 		rv = bs_sender_send(snd, env, envlen, &st, reason, sizeof(reason));
-		if (rv == 0 && (st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
-		                   st == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
+		if (rv == 0 &&
+		    (st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
+		        st == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
 			bs_log(BS_LOG_INFO, "report_acked", "seq=%llu status=%s attempt=%u",
 			    (unsigned long long)seq,
 			    st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ? "stored" : "duplicate",
@@ -272,8 +276,10 @@ cmd_run(int argc, char **argv)
 		} else if (strcmp(argv[i], "--once") == 0) {
 			once = 1;
 		} else {
-			fprintf(stderr, "bindscope-agent run: unknown or incomplete "
-			                "option '%s'\n\n", argv[i]);
+			fprintf(stderr,
+			    "bindscope-agent run: unknown or incomplete "
+			    "option '%s'\n\n",
+			    argv[i]);
 			usage_run(stderr);
 			return 2;
 		}
@@ -293,14 +299,18 @@ cmd_run(int argc, char **argv)
 	if (url != NULL)
 		snprintf(cfg.collector, sizeof(cfg.collector), "%s", url);
 	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
-		fprintf(stderr, "bindscope-agent: %s: [agent] log_level: expected "
-		                "debug, info, warn or error\n", cfgpath);
+		fprintf(stderr,
+		    "bindscope-agent: %s: [agent] log_level: expected "
+		    "debug, info, warn or error\n",
+		    cfgpath);
 		return 2;
 	}
 	bs_log_set_level(lvl);
 	if (cfg.root[0] == '\0') {
-		fprintf(stderr, "bindscope-agent: %s: [agent] root is not set "
-		                "(live collection needs the Windows build)\n", cfgpath);
+		fprintf(stderr,
+		    "bindscope-agent: %s: [agent] root is not set "
+		    "(live collection needs the Windows build)\n",
+		    cfgpath);
 		return 2;
 	}
 	signal(SIGINT, on_signal);
@@ -312,8 +322,8 @@ cmd_run(int argc, char **argv)
 		return 2;
 	}
 	random_hex(boot, 16);
-	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u",
-	    boot, cfg.collector, cfg.interval);
+	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u", boot,
+	    cfg.collector, cfg.interval);
 	do {
 		rv = run_once(&cfg, snd, boot, ++seq);
 		if (once)

@@ -30,7 +30,8 @@ bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out)
 	/* The REQ socket's own resend would duplicate reports behind our
 	 * back; resending is the agent's decision (and the collector
 	 * de-duplicates anyway). */
-	if ((nrv = nng_socket_set_ms(s->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE)) != 0 ||
+	if ((nrv = nng_socket_set_ms(s->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE)) !=
+	        0 ||
 	    (nrv = nng_socket_set_ms(s->sock, NNG_OPT_SENDTIMEO, (nng_duration)timeout_ms)) != 0 ||
 	    (nrv = nng_socket_set_ms(s->sock, NNG_OPT_RECVTIMEO, (nng_duration)timeout_ms)) != 0 ||
 	    (nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, 64 * 1024)) != 0 ||
@@ -44,8 +45,7 @@ bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out)
 	*out = s;
 	return 0;
 out:
-	bs_log(BS_LOG_ERROR, "sender_open", "url=%s error=\"%s\"", url,
-	    nng_strerror(nrv));
+	bs_log(BS_LOG_ERROR, "sender_open", "url=%s error=\"%s\"", url, nng_strerror(nrv));
 	bs_sender_destroy(s);
 	return rv;
 }

@@ -13,8 +13,7 @@ struct bs_sender;
 
 /* url: "tcp://host:port" (later "tls+tcp://"). The dialer connects in the
  * background and reconnects by itself. Caller owns *out. */
-int bs_sender_create(const char *url, unsigned timeout_ms,
-    struct bs_sender **out);
+int bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out);
 void bs_sender_destroy(struct bs_sender *s);
 
 /* Sends and waits for the Ack; *status gets the collector's verdict and

@@ -10,8 +10,8 @@
 #include "fsutil.h"
 
 void
-bs_sweep_error(struct bs_sweep *s, const char *source, const char *path,
-    unsigned line, const char *fmt, ...)
+bs_sweep_error(
+    struct bs_sweep *s, const char *source, const char *path, unsigned line, const char *fmt, ...)
 {
 	Bindscope__V1__CollectionError *e = BS_NEW(s->arena, collection_error);
 	char reason[512];
@@ -44,8 +44,7 @@ static const struct {
 };
 
 int
-bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena,
-    bs_report **out)
+bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
 	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0};
 	Bindscope__V1__AgentInfo *ai;
@@ -68,8 +67,7 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena,
 	if ((rv = bs_registry_create(&s.reg)) != 0)
 		return rv;
 	if (!bs_fs_is_dir(opt->root)) {
-		bs_sweep_error(&s, "sweep", opt->root, 0,
-		    "evidence root is not a readable folder");
+		bs_sweep_error(&s, "sweep", opt->root, 0, "evidence root is not a readable folder");
 	} else {
 		for (size_t i = 0; i < sizeof(sweep_sources) / sizeof(sweep_sources[0]); i++) {
 			rv = sweep_sources[i].run(&s);

@@ -13,7 +13,7 @@
 #include "wire.h"
 
 struct bs_sweep_options {
-	const char *root;     /* evidence root folder */
+	const char *root; /* evidence root folder */
 	const char *agent_id; /* empty: the FQDN found in the evidence */
 	const char *boot_id;
 	uint64_t sequence;
@@ -32,17 +32,15 @@ struct bs_sweep {
 /* Runs every source over opt->root. The report and all it holds live in
  * arena (the caller's). Returns 0, or BS_ENOENT when nothing useful could
  * be read (the report is still produced, with its errors). */
-int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena,
-    bs_report **out);
+int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out);
 
 /* Records a collection error in the report. path is relative to the root
  * (or a registry key); line 0 when not line-oriented. */
-void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path,
-    unsigned line, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path, unsigned line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Appends to a repeated field of a report message. */
-#define BS_PUSH(s, arr, n, item) \
-	bs_arena_push((s)->arena, (void ***)&(arr), &(n), (item))
+#define BS_PUSH(s, arr, n, item) bs_arena_push((s)->arena, (void ***)&(arr), &(n), (item))
 
 /* The sources, in the order bs_sweep_run calls them. */
 int bs_src_registry(struct bs_sweep *s);

@@ -36,8 +36,7 @@ bs_severity_parse(const char *s, enum bs_severity *out)
 }
 
 int
-bs_analysis_create(const struct bs_analysis_options *opt,
-    struct bs_analysis **out)
+bs_analysis_create(const struct bs_analysis_options *opt, struct bs_analysis **out)
 {
 	struct bs_analysis *a = calloc(1, sizeof(*a));
 	struct timespec ts;
@@ -57,8 +56,7 @@ bs_analysis_create(const struct bs_analysis_options *opt,
 }
 
 int
-bs_analysis_add(struct bs_analysis *a, const char *provenance,
-    int64_t received_at_ms, bs_report *r)
+bs_analysis_add(struct bs_analysis *a, const char *provenance, int64_t received_at_ms, bs_report *r)
 {
 	struct bs_server *s = bs_arena_alloc(&a->arena, sizeof(*s));
 
@@ -80,8 +78,7 @@ bs_analysis_evaluate(struct bs_analysis *a)
 		struct bs_server *s = a->servers[i];
 
 		s->stale = a->opt.stale_after > 0 &&
-		           a->opt.now_ms - s->received_at_ms >
-		               (int64_t)a->opt.stale_after * 1000;
+		    a->opt.now_ms - s->received_at_ms > (int64_t)a->opt.stale_after * 1000;
 		for (size_t k = 0; k < bs_rules_count; k++) {
 			struct bs_rule_ctx ctx = {a, s, &bs_rules[k]};
 			int rv = bs_rules[k].check(&ctx);
@@ -98,8 +95,8 @@ struct load_ctx {
 };
 
 static int
-analysis_load_one(void *arg, const char *fqdn, const char *provenance,
-    int64_t received_at_ms, const uint8_t *raw, size_t len)
+analysis_load_one(void *arg, const char *fqdn, const char *provenance, int64_t received_at_ms,
+    const uint8_t *raw, size_t len)
 {
 	struct load_ctx *lc = arg;
 	bs_report *r;
@@ -116,16 +113,16 @@ analysis_load_one(void *arg, const char *fqdn, const char *provenance,
 	if (rv == 0 && (r->host == NULL || strcmp(r->host->fqdn, fqdn) != 0))
 		rv = BS_EPARSE;
 	if (rv != 0) {
-		bs_log(BS_LOG_WARN, "stored_report_unreadable", "fqdn=%s error=\"%s\"",
-		    fqdn, bs_strerror(rv));
+		bs_log(BS_LOG_WARN, "stored_report_unreadable", "fqdn=%s error=\"%s\"", fqdn,
+		    bs_strerror(rv));
 		return rv == BS_ENOMEM ? rv : 0;
 	}
 	return bs_analysis_add(lc->a, provenance, received_at_ms, r);
 }
 
 int
-bs_analysis_run(struct bs_store *st, const struct bs_analysis_options *opt,
-    struct bs_analysis **out)
+bs_analysis_run(
+    struct bs_store *st, const struct bs_analysis_options *opt, struct bs_analysis **out)
 {
 	struct bs_analysis *a = NULL;
 	struct load_ctx lc;

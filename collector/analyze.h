@@ -28,9 +28,9 @@ struct bs_rule;
 struct bs_finding {
 	const struct bs_rule *rule;
 	enum bs_severity severity;
-	const char *title;       /* in the analysis arena */
+	const char *title; /* in the analysis arena */
 	const char *remediation; /* in the analysis arena */
-	json_t *evidence;        /* owned by the finding: an object */
+	json_t *evidence; /* owned by the finding: an object */
 };
 
 struct bs_server {
@@ -45,8 +45,8 @@ struct bs_server {
 };
 
 struct bs_analysis_options {
-	int64_t now_ms;        /* 0: the current time */
-	unsigned stale_after;  /* seconds; 0 disables AGENT_STALE */
+	int64_t now_ms; /* 0: the current time */
+	unsigned stale_after; /* seconds; 0 disables AGENT_STALE */
 };
 
 struct bs_analysis {
@@ -60,15 +60,14 @@ struct bs_analysis {
 /* Loads the newest report of every server from st and runs every rule.
  * A stored report that no longer decodes is logged and skipped. Caller
  * owns *out (bs_analysis_destroy). */
-int bs_analysis_run(struct bs_store *st, const struct bs_analysis_options *opt,
-    struct bs_analysis **out);
+int bs_analysis_run(
+    struct bs_store *st, const struct bs_analysis_options *opt, struct bs_analysis **out);
 
 /* For tests and benchmarks: an analysis over reports built in memory. The
  * reports must live in a->arena. */
-int bs_analysis_create(const struct bs_analysis_options *opt,
-    struct bs_analysis **out);
-int bs_analysis_add(struct bs_analysis *a, const char *provenance,
-    int64_t received_at_ms, bs_report *r);
+int bs_analysis_create(const struct bs_analysis_options *opt, struct bs_analysis **out);
+int bs_analysis_add(
+    struct bs_analysis *a, const char *provenance, int64_t received_at_ms, bs_report *r);
 int bs_analysis_evaluate(struct bs_analysis *a);
 
 void bs_analysis_destroy(struct bs_analysis *a);

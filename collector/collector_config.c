@@ -5,23 +5,22 @@
 
 #include "config.h"
 
-#define S(name, field) \
-	{"collector", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field), \
-	    sizeof(((struct bs_collector_config *)0)->field), 0}
+#define S(name, field)                                                                             \
+	{                                                                                          \
+		"collector", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field),     \
+		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
+	}
 
 static const struct bs_cfg_key collector_keys[] = {
     S("listen", listen),
     S("db", db),
     S("log_level", log_level),
-    {"collector", "stale_after", BS_CFG_DURATION,
-        offsetof(struct bs_collector_config, stale_after), 0, 30 * 86400},
-    {"http", "address", BS_CFG_STRING,
-        offsetof(struct bs_collector_config, http_address),
+    {"collector", "stale_after", BS_CFG_DURATION, offsetof(struct bs_collector_config, stale_after),
+        0, 30 * 86400},
+    {"http", "address", BS_CFG_STRING, offsetof(struct bs_collector_config, http_address),
         sizeof(((struct bs_collector_config *)0)->http_address), 0},
-    {"http", "port", BS_CFG_UINT, offsetof(struct bs_collector_config, http_port),
-        0, 65535},
-    {"http", "web_root", BS_CFG_STRING,
-        offsetof(struct bs_collector_config, web_root),
+    {"http", "port", BS_CFG_UINT, offsetof(struct bs_collector_config, http_port), 0, 65535},
+    {"http", "web_root", BS_CFG_STRING, offsetof(struct bs_collector_config, web_root),
         sizeof(((struct bs_collector_config *)0)->web_root), 0},
 };
 
@@ -39,8 +38,7 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 }
 
 int
-bs_collector_config_load(struct bs_collector_config *c, const char *path,
-    char *err, size_t errsz)
+bs_collector_config_load(struct bs_collector_config *c, const char *path, char *err, size_t errsz)
 {
 	return bs_config_load(path, collector_keys,
 	    sizeof(collector_keys) / sizeof(collector_keys[0]), c, err, errsz);

@@ -9,17 +9,17 @@
 #include "fsutil.h"
 
 struct bs_collector_config {
-	char listen[512];          /* NNG URL agents send to */
-	char db[BS_PATH_MAX];      /* SQLite database */
-	char http_address[64];     /* dashboard bind address */
-	unsigned http_port;        /* 0 disables the dashboard */
+	char listen[512]; /* NNG URL agents send to */
+	char db[BS_PATH_MAX]; /* SQLite database */
+	char http_address[64]; /* dashboard bind address */
+	unsigned http_port; /* 0 disables the dashboard */
 	char web_root[BS_PATH_MAX];
 	char log_level[16];
-	unsigned stale_after;      /* seconds without a report -> AGENT_STALE */
+	unsigned stale_after; /* seconds without a report -> AGENT_STALE */
 };
 
 void bs_collector_config_defaults(struct bs_collector_config *c);
-int bs_collector_config_load(struct bs_collector_config *c, const char *path,
-    char *err, size_t errsz);
+int bs_collector_config_load(
+    struct bs_collector_config *c, const char *path, char *err, size_t errsz);
 
 #endif

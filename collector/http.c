@@ -64,8 +64,8 @@ http_json(json_t *j, unsigned *status, const char **ctype, char **body, size_t *
 }
 
 static int
-http_text(unsigned st, const char *msg, unsigned *status, const char **ctype,
-    char **body, size_t *len)
+http_text(
+    unsigned st, const char *msg, unsigned *status, const char **ctype, char **body, size_t *len)
 {
 	*status = st;
 	*ctype = "text/plain; charset=utf-8";
@@ -82,15 +82,15 @@ http_valid_fqdn(const char *s)
 	if (n == 0 || n > 253)
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		        *s == '-' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		        *s == '.'))
 			return 0;
 	return 1;
 }
 
 static int
-http_api(struct bs_http *h, const char *url, unsigned *status,
-    const char **ctype, char **body, size_t *len)
+http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctype, char **body,
+    size_t *len)
 {
 	struct bs_analysis_options ao = {0, h->opt.stale_after};
 	struct bs_analysis *a = NULL;
@@ -103,8 +103,8 @@ http_api(struct bs_http *h, const char *url, unsigned *status,
 	rv = h->store != NULL ? bs_analysis_run(h->store, &ao, &a) : BS_EDB;
 	pthread_mutex_unlock(&h->lock);
 	if (rv != 0)
-		return http_text(503, "the report store is not readable yet\n", status,
-		    ctype, body, len);
+		return http_text(
+		    503, "the report store is not readable yet\n", status, ctype, body, len);
 	if (strcmp(url, "/api/summary") == 0) {
 		j = bs_report_json_summary(a);
 	} else if (strcmp(url, "/api/servers") == 0) {
@@ -139,8 +139,8 @@ http_api(struct bs_http *h, const char *url, unsigned *status,
 }
 
 int
-bs_http_route(struct bs_http *h, const char *method, const char *url,
-    unsigned *status, const char **ctype, char **body, size_t *len)
+bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *status,
+    const char **ctype, char **body, size_t *len)
 {
 	*body = NULL;
 	*len = 0;
@@ -152,8 +152,8 @@ bs_http_route(struct bs_http *h, const char *method, const char *url,
 		if (strcmp(url, http_files[i].url) != 0)
 			continue;
 		if (h->file_data[i] == NULL)
-			return http_text(404, "dashboard file not installed\n", status, ctype,
-			    body, len);
+			return http_text(
+			    404, "dashboard file not installed\n", status, ctype, body, len);
 		*body = malloc(h->file_len[i] + 1);
 		if (*body == NULL)
 			return BS_ENOMEM;
@@ -167,9 +167,8 @@ bs_http_route(struct bs_http *h, const char *method, const char *url,
 }
 
 static enum MHD_Result
-http_handler(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **req_cls)
+http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	struct bs_http *h = cls;
 	struct MHD_Response *resp;
@@ -190,8 +189,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0; /* discard */
 		return MHD_YES;
 	}
-	if (bs_http_route(h, method, url, &status, &ctype, &body, &len) != 0 &&
-	    body == NULL) {
+	if (bs_http_route(h, method, url, &status, &ctype, &body, &len) != 0 && body == NULL) {
 		status = 500;
 		body = strdup("internal error\n");
 		len = body != NULL ? strlen(body) : 0;
@@ -256,24 +254,26 @@ bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)opt->port);
-	if (inet_pton(AF_INET, opt->address != NULL ? opt->address : "127.0.0.1",
-	        &sa.sin_addr) != 1) {
-		bs_log(BS_LOG_ERROR, "http_address", "address=\"%s\" error=\"not an "
-		       "IPv4 address\"", opt->address);
+	if (inet_pton(AF_INET, opt->address != NULL ? opt->address : "127.0.0.1", &sa.sin_addr) !=
+	    1) {
+		bs_log(BS_LOG_ERROR, "http_address",
+		    "address=\"%s\" error=\"not an "
+		    "IPv4 address\"",
+		    opt->address);
 		bs_http_stop(h);
 		return BS_EINVAL;
 	}
-	h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-	    (uint16_t)opt->port, NULL, NULL, http_handler, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_END);
+	h->d =
+	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)opt->port,
+	        NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	        (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
 	if (h->d == NULL) {
-		bs_log(BS_LOG_ERROR, "http_start", "address=%s port=%u error=\"cannot "
-		       "listen\"", opt->address, opt->port);
+		bs_log(BS_LOG_ERROR, "http_start",
+		    "address=%s port=%u error=\"cannot "
+		    "listen\"",
+		    opt->address, opt->port);
 		bs_http_stop(h);
 		return BS_ENET;
 	}

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 struct bs_http_options {
-	const char *address;  /* IPv4 literal; "127.0.0.1" by default */
-	unsigned port;        /* 0: pick a free port (see bs_http_port) */
+	const char *address; /* IPv4 literal; "127.0.0.1" by default */
+	unsigned port; /* 0: pick a free port (see bs_http_port) */
 	const char *web_root; /* folder holding index.html, app.js, style.css */
 	const char *db_path;
 	unsigned stale_after; /* seconds, for AGENT_STALE */
@@ -24,7 +24,7 @@ unsigned bs_http_port(const struct bs_http *h);
 
 /* For tests and the fuzz harness: the response a request path would get
  * (status and content type), without a socket. *body is malloc'd. */
-int bs_http_route(struct bs_http *h, const char *method, const char *url,
-    unsigned *status, const char **ctype, char **body, size_t *len);
+int bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *status,
+    const char **ctype, char **body, size_t *len);
 
 #endif

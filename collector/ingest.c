@@ -52,10 +52,11 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 	for (size_t i = 0; i < n; i++) {
 		char c = fqdn[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		        c == '.')) {
-			snprintf(why, whysz, "host.fqdn has a character outside "
-			                     "[a-z0-9.-] at offset %zu", i);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+			snprintf(why, whysz,
+			    "host.fqdn has a character outside "
+			    "[a-z0-9.-] at offset %zu",
+			    i);
 			return BS_EPARSE;
 		}
 	}
@@ -63,8 +64,8 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 }
 
 static void
-ingest_report(struct bs_store *st, const uint8_t *raw, size_t len,
-    const char *provenance, struct bs_ingest_result *res)
+ingest_report(struct bs_store *st, const uint8_t *raw, size_t len, const char *provenance,
+    struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	bs_report *r;
@@ -83,23 +84,22 @@ ingest_report(struct bs_store *st, const uint8_t *raw, size_t len,
 		goto out;
 	}
 	snprintf(res->fqdn, sizeof(res->fqdn), "%s", r->host->fqdn);
-	rv = bs_store_put_report(st, r->host->fqdn, provenance, raw, len, r,
-	    now_ms(), &dup);
+	rv = bs_store_put_report(st, r->host->fqdn, provenance, raw, len, r, now_ms(), &dup);
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
 		snprintf(res->reason, sizeof(res->reason), "store: %s", bs_strerror(rv));
 		goto out;
 	}
-	res->status = dup ? BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE
-	                  : BINDSCOPE__V1__ACK_STATUS__ACK_STORED;
+	res->status =
+	    dup ? BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE : BINDSCOPE__V1__ACK_STATUS__ACK_STORED;
 	snprintf(res->reason, sizeof(res->reason), "%s", dup ? "duplicate" : "stored");
 out:
 	bs_arena_fini(&a);
 }
 
 void
-bs_ingest_envelope(struct bs_store *st, const uint8_t *data, size_t len,
-    struct bs_ingest_result *res)
+bs_ingest_envelope(
+    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	Bindscope__V1__Envelope *env;
@@ -116,15 +116,13 @@ bs_ingest_envelope(struct bs_store *st, const uint8_t *data, size_t len,
 	}
 	/* Signatures are not verified until the secure transport lands, so
 	 * nothing is called signed yet, whatever the envelope carries. */
-	ingest_report(st, env->report.data, env->report.len,
-	    BS_PROV_AGENT_UNSIGNED, res);
+	ingest_report(st, env->report.data, env->report.len, BS_PROV_AGENT_UNSIGNED, res);
 out:
 	bs_arena_fini(&a);
 }
 
 void
-bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len,
-    struct bs_ingest_result *res)
+bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	Bindscope__V1__Envelope *env;
@@ -134,10 +132,8 @@ bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len,
 	 * has field 1 as bytes. Decide by that first tag byte. */
 	if (len > 0 && data[0] == 0x0a) {
 		bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
-		if (bs_wire_unpack_envelope(&a, data, len, &env) == 0 &&
-		    env->report.len > 0) {
-			ingest_report(st, env->report.data, env->report.len,
-			    BS_PROV_OFFLINE, res);
+		if (bs_wire_unpack_envelope(&a, data, len, &env) == 0 && env->report.len > 0) {
+			ingest_report(st, env->report.data, env->report.len, BS_PROV_OFFLINE, res);
 			bs_arena_fini(&a);
 			return;
 		}

@@ -20,13 +20,13 @@ struct bs_ingest_result {
 };
 
 /* An Envelope received from an agent. */
-void bs_ingest_envelope(struct bs_store *st, const uint8_t *data, size_t len,
-    struct bs_ingest_result *res);
+void bs_ingest_envelope(
+    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res);
 
 /* A report file written by `bindscope-agent collect --out` (a bare Report)
  * or an Envelope saved from the wire. */
-void bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len,
-    struct bs_ingest_result *res);
+void bs_ingest_file(
+    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res);
 
 /* Checks that a parsed report names a plausible server (lower-case DNS
  * name, at most 253 characters) and a known schema version; writes the

@@ -134,8 +134,10 @@ cmd_serve(int argc, char **argv)
 		} else if (strcmp(argv[i], "--http-port") == 0 && i + 1 < argc) {
 			port = argv[++i];
 		} else {
-			fprintf(stderr, "bindscope-collector serve: unknown or incomplete "
-			                "option '%s'\n\n", argv[i]);
+			fprintf(stderr,
+			    "bindscope-collector serve: unknown or incomplete "
+			    "option '%s'\n\n",
+			    argv[i]);
 			usage_serve(stderr);
 			return 2;
 		}
@@ -164,8 +166,10 @@ cmd_serve(int argc, char **argv)
 		cfg.http_port = (unsigned)p;
 	}
 	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
-		fprintf(stderr, "bindscope-collector: %s: [collector] log_level: "
-		                "expected debug, info, warn or error\n", cfgpath);
+		fprintf(stderr,
+		    "bindscope-collector: %s: [collector] log_level: "
+		    "expected debug, info, warn or error\n",
+		    cfgpath);
 		return 2;
 	}
 	bs_log_set_level(lvl);
@@ -178,13 +182,14 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	if (cfg.http_port != 0) {
-		struct bs_http_options ho = {cfg.http_address, cfg.http_port,
-		    cfg.web_root, cfg.db, cfg.stale_after};
+		struct bs_http_options ho = {
+		    cfg.http_address, cfg.http_port, cfg.web_root, cfg.db, cfg.stale_after};
 
 		if ((rv = bs_http_start(&ho, &http)) != 0) {
-			fprintf(stderr, "bindscope-collector: cannot serve the dashboard on "
-			                "%s:%u: %s\n", cfg.http_address, cfg.http_port,
-			    bs_strerror(rv));
+			fprintf(stderr,
+			    "bindscope-collector: cannot serve the dashboard on "
+			    "%s:%u: %s\n",
+			    cfg.http_address, cfg.http_port, bs_strerror(rv));
 			bs_server_nng_stop(srv);
 			return 2;
 		}
@@ -214,8 +219,8 @@ cmd_import(int argc, char **argv)
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "bindscope-collector import: unknown option '%s'\n\n",
-			    argv[i]);
+			fprintf(
+			    stderr, "bindscope-collector import: unknown option '%s'\n\n", argv[i]);
 			usage_import(stderr);
 			return 2;
 		} else if (first < 0) {
@@ -223,8 +228,9 @@ cmd_import(int argc, char **argv)
 		}
 	}
 	if (db == NULL || first < 0) {
-		fprintf(stderr, "bindscope-collector import: --db and at least one "
-		                "report file are required\n\n");
+		fprintf(stderr,
+		    "bindscope-collector import: --db and at least one "
+		    "report file are required\n\n");
 		usage_import(stderr);
 		return 2;
 	}
@@ -254,8 +260,8 @@ cmd_import(int argc, char **argv)
 		    res.status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE) {
 			printf("%s: %s %s\n", argv[i], res.reason, res.fqdn);
 		} else {
-			fprintf(stderr, "bindscope-collector: %s: refused: %s\n", argv[i],
-			    res.reason);
+			fprintf(
+			    stderr, "bindscope-collector: %s: refused: %s\n", argv[i], res.reason);
 			status = 1;
 		}
 	}
@@ -276,15 +282,13 @@ load_analysis(const char *db, unsigned stale_after, struct bs_analysis **a)
 		return BS_ENOENT;
 	}
 	if ((rv = bs_store_open(db, 1, &st)) != 0) {
-		fprintf(stderr, "bindscope-collector: database %s: %s\n", db,
-		    bs_strerror(rv));
+		fprintf(stderr, "bindscope-collector: database %s: %s\n", db, bs_strerror(rv));
 		return rv;
 	}
 	rv = bs_analysis_run(st, &ao, a);
 	bs_store_close(st);
 	if (rv != 0)
-		fprintf(stderr, "bindscope-collector: analysis failed: %s\n",
-		    bs_strerror(rv));
+		fprintf(stderr, "bindscope-collector: analysis failed: %s\n", bs_strerror(rv));
 	return rv;
 }
 
@@ -294,8 +298,9 @@ parse_stale(const char *v, unsigned *out)
 	unsigned long long s;
 
 	if (bs_parse_duration(v, &s) != 0 || s > 0xffffffffULL) {
-		fprintf(stderr, "bindscope-collector: --stale-after: expected a "
-		                "duration such as 15m or 1h\n");
+		fprintf(stderr,
+		    "bindscope-collector: --stale-after: expected a "
+		    "duration such as 15m or 1h\n");
 		return -1;
 	}
 	*out = (unsigned)s;
@@ -325,8 +330,10 @@ cmd_report(int argc, char **argv)
 			if (parse_stale(argv[++i], &stale) != 0)
 				return 2;
 		} else {
-			fprintf(stderr, "bindscope-collector report: unknown or incomplete "
-			                "option '%s'\n\n", argv[i]);
+			fprintf(stderr,
+			    "bindscope-collector report: unknown or incomplete "
+			    "option '%s'\n\n",
+			    argv[i]);
 			usage_report(stderr);
 			return 2;
 		}
@@ -334,8 +341,9 @@ cmd_report(int argc, char **argv)
 	if (db == NULL || format == NULL ||
 	    (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
 	        strcmp(format, "html") != 0)) {
-		fprintf(stderr, "bindscope-collector report: --db and --format "
-		                "json|csv|html are required\n\n");
+		fprintf(stderr,
+		    "bindscope-collector report: --db and --format "
+		    "json|csv|html are required\n\n");
 		usage_report(stderr);
 		return 2;
 	}
@@ -357,8 +365,8 @@ cmd_report(int argc, char **argv)
 		rv = bs_report_html(a, &b);
 	}
 	if (rv != 0) {
-		fprintf(stderr, "bindscope-collector: cannot render the report: %s\n",
-		    bs_strerror(rv));
+		fprintf(
+		    stderr, "bindscope-collector: cannot render the report: %s\n", bs_strerror(rv));
 		status = 2;
 	} else if (outpath != NULL) {
 		if (bs_fs_write_atomic(outpath, b.data, b.len) != 0) {
@@ -396,24 +404,26 @@ cmd_check(int argc, char **argv)
 			if (parse_stale(argv[++i], &stale) != 0)
 				return 2;
 		} else {
-			fprintf(stderr, "bindscope-collector check: unknown or incomplete "
-			                "option '%s'\n\n", argv[i]);
+			fprintf(stderr,
+			    "bindscope-collector check: unknown or incomplete "
+			    "option '%s'\n\n",
+			    argv[i]);
 			usage_check(stderr);
 			return 2;
 		}
 	}
 	if (db == NULL || level == NULL || bs_severity_parse(level, &fail_on) != 0 ||
 	    fail_on == BS_SEV_INFO) {
-		fprintf(stderr, "bindscope-collector check: --db and --fail-on "
-		                "warning|critical are required\n\n");
+		fprintf(stderr,
+		    "bindscope-collector check: --db and --fail-on "
+		    "warning|critical are required\n\n");
 		usage_check(stderr);
 		return 2;
 	}
 	if (load_analysis(db, stale, &a) != 0)
 		return 2;
 	if (server != NULL && bs_analysis_find(a, server) == NULL) {
-		fprintf(stderr, "bindscope-collector check: no report from server '%s'\n",
-		    server);
+		fprintf(stderr, "bindscope-collector check: no report from server '%s'\n", server);
 		bs_analysis_destroy(a);
 		return 2;
 	}
@@ -429,8 +439,8 @@ cmd_check(int argc, char **argv)
 			if (f->severity < fail_on)
 				continue;
 			hits++;
-			printf("%-8s %-28s %s: %s\n", bs_severity_name(f->severity),
-			    f->rule->id, s->fqdn, f->title);
+			printf("%-8s %-28s %s: %s\n", bs_severity_name(f->severity), f->rule->id,
+			    s->fqdn, f->title);
 		}
 	}
 	printf("%s: %zu server(s) checked, %zu finding(s) at or above %s\n",

@@ -43,10 +43,9 @@ bs_report_status(const struct bs_server *s)
 static json_t *
 finding_json(const struct bs_server *s, const struct bs_finding *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:s}", "rule", f->rule->id,
-	    "severity", bs_severity_name(f->severity), "server", s->fqdn, "title",
-	    f->title, "evidence", f->evidence, "remediation", f->remediation,
-	    "doc", f->rule->anchor);
+	return json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:s}", "rule", f->rule->id, "severity",
+	    bs_severity_name(f->severity), "server", s->fqdn, "title", f->title, "evidence",
+	    f->evidence, "remediation", f->remediation, "doc", f->rule->anchor);
 }
 
 /* The certificate behind the first https binding of a site, summarised
@@ -62,18 +61,17 @@ site_cert_json(const bs_report *r, const Bindscope__V1__Site *site)
 		if (strcmp(b->protocol, "https") != 0)
 			continue;
 		c = b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_OK
-		        ? bs_rules_cert(r, b->cert_thumbprint, NULL)
-		        : NULL;
+		    ? bs_rules_cert(r, b->cert_thumbprint, NULL)
+		    : NULL;
 		if (c == NULL)
 			return json_pack("{s:s, s:s, s:s}", "kind", "missing", "binding",
 			    b->binding_information, "thumbprint", b->cert_thumbprint);
-		kind = c->self_signed == BINDSCOPE__V1__TRI__TRI_YES ? "self-signed"
-		                                                    : "third-party";
-		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "kind", kind,
-		    "binding", b->binding_information, "thumbprint", c->thumbprint,
-		    "subject", c->subject, "common_name", c->common_name, "not_after",
-		    (json_int_t)c->not_after, "covers_fqdn",
-		    c->covers_fqdn == BINDSCOPE__V1__TRI__TRI_YES);
+		kind =
+		    c->self_signed == BINDSCOPE__V1__TRI__TRI_YES ? "self-signed" : "third-party";
+		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "kind", kind, "binding",
+		    b->binding_information, "thumbprint", c->thumbprint, "subject", c->subject,
+		    "common_name", c->common_name, "not_after", (json_int_t)c->not_after,
+		    "covers_fqdn", c->covers_fqdn == BINDSCOPE__V1__TRI__TRI_YES);
 	}
 	return json_pack("{s:s}", "kind", "missing");
 }
@@ -87,16 +85,13 @@ bs_report_json_server(const struct bs_server *s, int detail)
 
 	for (size_t i = 0; findings != NULL && i < s->n_findings; i++)
 		json_array_append_new(findings, finding_json(s, s->findings[i]));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:i}",
-	    "fqdn", s->fqdn, "hostname", r->host->hostname, "domain",
-	    r->host->domain, "exchange_build", r->host->exchange_build,
-	    "provenance", s->provenance, "last_report_at",
-	    time_json(s->received_at_ms), "status", bs_report_status(s),
-	    "worst_severity", bs_severity_name(s->worst), "cert_443",
-	    site_cert_json(r, bs_rules_frontend_site(r)), "cert_444",
-	    site_cert_json(r, bs_rules_backend_site(r)), "findings",
-	    findings != NULL ? findings : json_array(), "collection_errors",
-	    (int)r->n_errors);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:i}", "fqdn",
+	    s->fqdn, "hostname", r->host->hostname, "domain", r->host->domain, "exchange_build",
+	    r->host->exchange_build, "provenance", s->provenance, "last_report_at",
+	    time_json(s->received_at_ms), "status", bs_report_status(s), "worst_severity",
+	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, bs_rules_frontend_site(r)),
+	    "cert_444", site_cert_json(r, bs_rules_backend_site(r)), "findings",
+	    findings != NULL ? findings : json_array(), "collection_errors", (int)r->n_errors);
 	if (o != NULL && detail)
 		json_object_set_new(o, "report", bs_pbjson_from_message(&r->base, 0));
 	return o;
@@ -133,10 +128,9 @@ bs_report_json_summary(const struct bs_analysis *a)
 			json_integer_set(n, json_integer_value(n) + 1);
 		}
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "servers",
-	    (json_int_t)a->n_servers, "critical", crit, "warning", warn, "stale",
-	    stale, "clean", clean, "newest_report_at", time_json(newest),
-	    "findings_per_rule", rules);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "servers", (json_int_t)a->n_servers,
+	    "critical", crit, "warning", warn, "stale", stale, "clean", clean, "newest_report_at",
+	    time_json(newest), "findings_per_rule", rules);
 }
 
 json_t *
@@ -146,8 +140,8 @@ bs_report_json_findings(const struct bs_analysis *a)
 
 	for (size_t i = 0; arr != NULL && i < a->n_servers; i++)
 		for (size_t k = 0; k < a->servers[i]->n_findings; k++)
-			json_array_append_new(arr,
-			    finding_json(a->servers[i], a->servers[i]->findings[k]));
+			json_array_append_new(
+			    arr, finding_json(a->servers[i], a->servers[i]->findings[k]));
 	return arr;
 }
 
@@ -158,8 +152,7 @@ bs_report_json(const struct bs_analysis *a)
 
 	for (size_t i = 0; servers != NULL && i < a->n_servers; i++)
 		json_array_append_new(servers, bs_report_json_server(a->servers[i], 0));
-	return json_pack("{s:o, s:s, s:o, s:o}", "generated_at",
-	    time_json(a->generated_at_ms), "collector_version", BS_VERSION,
-	    "summary", bs_report_json_summary(a), "servers",
+	return json_pack("{s:o, s:s, s:o, s:o}", "generated_at", time_json(a->generated_at_ms),
+	    "collector_version", BS_VERSION, "summary", bs_report_json_summary(a), "servers",
 	    servers != NULL ? servers : json_array());
 }

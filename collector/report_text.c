@@ -16,8 +16,9 @@ bs_csv_field(struct bs_buf *out, const char *s)
 {
 	int rv = bs_buf_putc(out, '"');
 
-	if (rv == 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	                   s[0] == '\t' || s[0] == '\r'))
+	if (rv == 0 &&
+	    (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+	        s[0] == '\r'))
 		rv = bs_buf_putc(out, '\'');
 	for (; rv == 0 && *s != '\0'; s++)
 		rv = *s == '"' ? bs_buf_puts(out, "\"\"") : bs_buf_putc(out, *s);
@@ -45,8 +46,9 @@ bs_html_escape(struct bs_buf *out, const char *s)
 int
 bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 {
-	int rv = bs_buf_puts(out, "server,exchange_build,status,rule,severity,title,"
-	                          "evidence,remediation\r\n");
+	int rv = bs_buf_puts(out,
+	    "server,exchange_build,status,rule,severity,title,"
+	    "evidence,remediation\r\n");
 
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
@@ -111,10 +113,11 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 	    "<h1>bindscope audit of Exchange certificate bindings</h1>\n"
 	    "<p>Generated %s from the newest report of each of %zu servers.</p>\n",
 	    when, html_style, when, a->n_servers);
-	rv |= bs_buf_puts(out, "<table><caption>Servers</caption><thead><tr>"
-	                       "<th scope=\"col\">Server</th><th scope=\"col\">Exchange build</th>"
-	                       "<th scope=\"col\">Status</th><th scope=\"col\">Last report</th>"
-	                       "<th scope=\"col\">Provenance</th></tr></thead><tbody>\n");
+	rv |= bs_buf_puts(out,
+	    "<table><caption>Servers</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Exchange build</th>"
+	    "<th scope=\"col\">Status</th><th scope=\"col\">Last report</th>"
+	    "<th scope=\"col\">Provenance</th></tr></thead><tbody>\n");
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
 		char last[32];
@@ -129,11 +132,12 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 		rv |= bs_html_escape(out, s->provenance);
 		rv |= bs_buf_puts(out, "</td></tr>\n");
 	}
-	rv |= bs_buf_puts(out, "</tbody></table>\n<table><caption>Findings</caption><thead><tr>"
-	                       "<th scope=\"col\">Server</th><th scope=\"col\">Severity</th>"
-	                       "<th scope=\"col\">Rule</th><th scope=\"col\">Finding</th>"
-	                       "<th scope=\"col\">Evidence</th><th scope=\"col\">Remediation</th>"
-	                       "</tr></thead><tbody>\n");
+	rv |= bs_buf_puts(out,
+	    "</tbody></table>\n<table><caption>Findings</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Severity</th>"
+	    "<th scope=\"col\">Rule</th><th scope=\"col\">Finding</th>"
+	    "<th scope=\"col\">Evidence</th><th scope=\"col\">Remediation</th>"
+	    "</tr></thead><tbody>\n");
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
 
@@ -155,9 +159,10 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 			free(ev);
 		}
 	}
-	rv |= bs_buf_printf(out, "</tbody></table>\n<footer>bindscope-collector %s. "
-	                         "SHA-256 of the report data: <code>%s</code></footer>\n"
-	                         "</body></html>\n",
+	rv |= bs_buf_printf(out,
+	    "</tbody></table>\n<footer>bindscope-collector %s. "
+	    "SHA-256 of the report data: <code>%s</code></footer>\n"
+	    "</body></html>\n",
 	    BS_VERSION, hex);
 	return rv != 0 ? BS_ENOMEM : 0;
 }

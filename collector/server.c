@@ -131,18 +131,10 @@ srv_worker(void *arg)
 		c->msg = NULL;
 		pthread_mutex_lock(&s->lock);
 		switch (res.status) {
-		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED:
-			s->stats.stored++;
-			break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE:
-			s->stats.duplicate++;
-			break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY:
-			s->stats.retry++;
-			break;
-		default:
-			s->stats.refused++;
-			break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED: s->stats.stored++; break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE: s->stats.duplicate++; break;
+		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY: s->stats.retry++; break;
+		default: s->stats.refused++; break;
 		}
 		pthread_mutex_unlock(&s->lock);
 		switch (res.status) {
@@ -167,8 +159,7 @@ srv_worker(void *arg)
 }
 
 int
-bs_server_nng_start(const char *url, const char *db_path,
-    struct bs_server_nng **out)
+bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng **out)
 {
 	struct bs_server_nng *s = calloc(1, sizeof(*s));
 	int rv, nrv = 0;
@@ -185,8 +176,7 @@ bs_server_nng_start(const char *url, const char *db_path,
 		goto out;
 	s->sock_open = 1;
 	/* A hostile peer cannot make NNG buffer more than one report. */
-	if ((nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ,
-	         BS_WIRE_MAX_MSG + 4096)) != 0)
+	if ((nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, BS_WIRE_MAX_MSG + 4096)) != 0)
 		goto out;
 	if (pthread_create(&s->worker, NULL, srv_worker, s) != 0)
 		goto out;
@@ -208,8 +198,8 @@ bs_server_nng_start(const char *url, const char *db_path,
 	return 0;
 out:
 	if (nrv != 0)
-		bs_log(BS_LOG_ERROR, "listen_failed", "url=%s error=\"%s\"", url,
-		    nng_strerror(nrv));
+		bs_log(
+		    BS_LOG_ERROR, "listen_failed", "url=%s error=\"%s\"", url, nng_strerror(nrv));
 	bs_server_nng_stop(s);
 	return rv;
 }

@@ -16,8 +16,7 @@ struct bs_server_stats {
 
 /* Opens db_path for writing and listens on url ("tcp://127.0.0.1:7400").
  * Caller owns *out (bs_server_nng_stop). */
-int bs_server_nng_start(const char *url, const char *db_path,
-    struct bs_server_nng **out);
+int bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng **out);
 /* Stops receiving, lets the worker finish the commit in flight, closes. */
 void bs_server_nng_stop(struct bs_server_nng *s);
 void bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out);

@@ -72,7 +72,8 @@ store_migrate(struct bs_store *s)
 	if (version > latest) {
 		bs_log(BS_LOG_ERROR, "db_too_new",
 		    "schema_version=%d supported=%d: a newer collector wrote "
-		    "this database", version, latest);
+		    "this database",
+		    version, latest);
 		return BS_EDB;
 	}
 	for (int v = version; v < latest && rv == 0; v++) {
@@ -97,8 +98,7 @@ int
 bs_store_open(const char *path, int readonly, struct bs_store **out)
 {
 	struct bs_store *s = calloc(1, sizeof(*s));
-	int flags = readonly ? SQLITE_OPEN_READONLY
-	                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rv = BS_EDB;
 
 	*out = NULL;
@@ -115,9 +115,10 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 		/* WAL: readers (the dashboard) never block the writer, and a
 		 * crash loses nothing committed. synchronous=FULL makes the
 		 * commit durable before we acknowledge. */
-		if ((rv = store_exec(s, "PRAGMA journal_mode=WAL;"
-		                        "PRAGMA synchronous=FULL;"
-		                        "PRAGMA foreign_keys=ON;")) != 0 ||
+		if ((rv = store_exec(s,
+		         "PRAGMA journal_mode=WAL;"
+		         "PRAGMA synchronous=FULL;"
+		         "PRAGMA foreign_keys=ON;")) != 0 ||
 		    (rv = store_migrate(s)) != 0)
 			goto out;
 		rv = BS_EDB;
@@ -149,8 +150,10 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 			sqlite3_finalize(st);
 		}
 		if (version < 1) {
-			bs_log(BS_LOG_ERROR, "db_open", "path=\"%s\" error=\"not a "
-			       "bindscope database (or empty)\"", path);
+			bs_log(BS_LOG_ERROR, "db_open",
+			    "path=\"%s\" error=\"not a "
+			    "bindscope database (or empty)\"",
+			    path);
 			rv = BS_EDB;
 			goto out;
 		}
@@ -176,9 +179,8 @@ bs_store_close(struct bs_store *s)
 }
 
 int
-bs_store_put_report(struct bs_store *s, const char *fqdn,
-    const char *provenance, const uint8_t *raw, size_t len,
-    const bs_report *r, int64_t received_at_ms, int *duplicate)
+bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
+    const uint8_t *raw, size_t len, const bs_report *r, int64_t received_at_ms, int *duplicate)
 {
 	const Bindscope__V1__AgentInfo *ai = r->agent;
 	sqlite3_int64 server_id, report_id;
@@ -242,9 +244,8 @@ bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
 		return BS_EDB;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rv = fn(arg, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    sqlite3_column_int64(st, 2), sqlite3_column_blob(st, 3),
-		    (size_t)sqlite3_column_bytes(st, 3));
+		    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
+		    sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3));
 		if (rv != 0)
 			break;
 	}
@@ -260,8 +261,7 @@ bs_store_count_reports(struct bs_store *s, int64_t *out)
 	sqlite3_stmt *st;
 	int rv = BS_EDB;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM reports", -1, &st,
-	        NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM reports", -1, &st, NULL) != SQLITE_OK)
 		return BS_EDB;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*out = sqlite3_column_int64(st, 0);

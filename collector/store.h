@@ -25,16 +25,14 @@ void bs_store_close(struct bs_store *s);
 /* Stores one report (raw: its serialized bytes; r: the parsed form) for
  * server fqdn. *duplicate is set when (agent_id, boot_id, sequence) was
  * stored before; nothing is written then. Returns 0 only after commit. */
-int bs_store_put_report(struct bs_store *s, const char *fqdn,
-    const char *provenance, const uint8_t *raw, size_t len,
-    const bs_report *r, int64_t received_at_ms, int *duplicate);
+int bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
+    const uint8_t *raw, size_t len, const bs_report *r, int64_t received_at_ms, int *duplicate);
 
 /* Calls fn for the newest report of every server, in FQDN order. The raw
  * bytes are valid during the call only. A non-zero return from fn stops
  * the walk and is returned. */
-typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn,
-    const char *provenance, int64_t received_at_ms, const uint8_t *raw,
-    size_t len);
+typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn, const char *provenance,
+    int64_t received_at_ms, const uint8_t *raw, size_t len);
 int bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg);
 
 /* Number of reports stored (all servers). */

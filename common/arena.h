@@ -11,7 +11,7 @@ struct bs_arena_chunk;
 
 struct bs_arena {
 	struct bs_arena_chunk *head;
-	size_t used;  /* bytes handed out, including chunk overhead */
+	size_t used; /* bytes handed out, including chunk overhead */
 	size_t limit; /* 0 = unlimited */
 };
 

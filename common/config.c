@@ -48,10 +48,22 @@ bs_parse_duration(const char *s, unsigned long long *seconds)
 		return -1;
 	memcpy(num, s, n + 1);
 	switch (num[n - 1]) {
-	case 's': mult = 1; num[--n] = '\0'; break;
-	case 'm': mult = 60; num[--n] = '\0'; break;
-	case 'h': mult = 3600; num[--n] = '\0'; break;
-	case 'd': mult = 86400; num[--n] = '\0'; break;
+	case 's':
+		mult = 1;
+		num[--n] = '\0';
+		break;
+	case 'm':
+		mult = 60;
+		num[--n] = '\0';
+		break;
+	case 'h':
+		mult = 3600;
+		num[--n] = '\0';
+		break;
+	case 'd':
+		mult = 86400;
+		num[--n] = '\0';
+		break;
 	default: break;
 	}
 	if (bs_parse_uint(num, 0xffffffffULL, &v) != 0)
@@ -61,9 +73,8 @@ bs_parse_duration(const char *s, unsigned long long *seconds)
 }
 
 int
-bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target,
-    const char *section, const char *name, const char *value, char *why,
-    size_t whysz)
+bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target, const char *section,
+    const char *name, const char *value, char *why, size_t whysz)
 {
 	for (size_t i = 0; i < nkeys; i++) {
 		const struct bs_cfg_key *k = &keys[i];
@@ -75,23 +86,21 @@ bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target,
 		switch (k->type) {
 		case BS_CFG_STRING:
 			if (strlen(value) >= k->size) {
-				snprintf(why, whysz, "value longer than %zu bytes",
-				    k->size - 1);
+				snprintf(why, whysz, "value longer than %zu bytes", k->size - 1);
 				return BS_EINVAL;
 			}
 			memcpy(field, value, strlen(value) + 1);
 			return 0;
 		case BS_CFG_UINT:
 			if (bs_parse_uint(value, k->max, &v) != 0) {
-				snprintf(why, whysz,
-				    "expected a whole number from 0 to %u", k->max);
+				snprintf(
+				    why, whysz, "expected a whole number from 0 to %u", k->max);
 				return BS_EINVAL;
 			}
 			*(unsigned *)(void *)field = (unsigned)v;
 			return 0;
 		case BS_CFG_DURATION:
-			if (bs_parse_duration(value, &v) != 0 || v > k->max ||
-			    v == 0) {
+			if (bs_parse_duration(value, &v) != 0 || v > k->max || v == 0) {
 				snprintf(why, whysz,
 				    "expected a duration such as 30s, 5m, 2h "
 				    "(1 s to %u s)",
@@ -101,13 +110,11 @@ bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target,
 			*(unsigned *)(void *)field = (unsigned)v;
 			return 0;
 		case BS_CFG_BOOL:
-			if (strcasecmp(value, "true") == 0 ||
-			    strcasecmp(value, "yes") == 0 ||
+			if (strcasecmp(value, "true") == 0 || strcasecmp(value, "yes") == 0 ||
 			    strcmp(value, "1") == 0) {
 				*(int *)(void *)field = 1;
 			} else if (strcasecmp(value, "false") == 0 ||
-			    strcasecmp(value, "no") == 0 ||
-			    strcmp(value, "0") == 0) {
+			    strcasecmp(value, "no") == 0 || strcmp(value, "0") == 0) {
 				*(int *)(void *)field = 0;
 			} else {
 				snprintf(why, whysz, "expected true or false");
@@ -121,18 +128,16 @@ bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target,
 }
 
 static int
-cfg_handler(void *user, const char *section, const char *name,
-    const char *value)
+cfg_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct cfg_ctx *c = user;
 	char why[200];
 
 	if (c->failed)
 		return 1; /* keep only the first error */
-	if (bs_config_set(c->keys, c->nkeys, c->target, section, name, value,
-	        why, sizeof(why)) != 0) {
-		snprintf(c->why, sizeof(c->why), "[%s] %s: %s", section, name,
-		    why);
+	if (bs_config_set(c->keys, c->nkeys, c->target, section, name, value, why, sizeof(why)) !=
+	    0) {
+		snprintf(c->why, sizeof(c->why), "[%s] %s: %s", section, name, why);
 		c->failed = 1;
 		return 0;
 	}
@@ -140,8 +145,8 @@ cfg_handler(void *user, const char *section, const char *name,
 }
 
 int
-bs_config_load(const char *path, const struct bs_cfg_key *keys,
-    size_t nkeys, void *target, char *err, size_t errsz)
+bs_config_load(const char *path, const struct bs_cfg_key *keys, size_t nkeys, void *target,
+    char *err, size_t errsz)
 {
 	struct cfg_ctx c = {keys, nkeys, target, "", 0};
 	int line = ini_parse(path, cfg_handler, &c);

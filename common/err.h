@@ -7,17 +7,17 @@
 
 enum bs_err {
 	BS_OK = 0,
-	BS_ENOMEM,    /* allocation failed or a byte budget was exhausted */
-	BS_EINVAL,    /* bad argument or configuration */
-	BS_EIO,       /* read/write failure */
-	BS_ENOENT,    /* file, key or record not found */
-	BS_EPARSE,    /* outside input is malformed */
-	BS_ETOOBIG,   /* outside input exceeds a size bound */
-	BS_ECRYPTO,   /* certificate, key or signature problem */
-	BS_ENET,      /* transport failure */
+	BS_ENOMEM, /* allocation failed or a byte budget was exhausted */
+	BS_EINVAL, /* bad argument or configuration */
+	BS_EIO, /* read/write failure */
+	BS_ENOENT, /* file, key or record not found */
+	BS_EPARSE, /* outside input is malformed */
+	BS_ETOOBIG, /* outside input exceeds a size bound */
+	BS_ECRYPTO, /* certificate, key or signature problem */
+	BS_ENET, /* transport failure */
 	BS_ETIMEDOUT, /* deadline passed */
-	BS_EDB,       /* SQLite failure */
-	BS_EREFUSED,  /* the peer refused what we sent */
+	BS_EDB, /* SQLite failure */
+	BS_EREFUSED, /* the peer refused what we sent */
 };
 
 /* Static string for an error code; never NULL. */

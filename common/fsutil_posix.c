@@ -79,8 +79,7 @@ bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 				}
 			}
 			len = base;
-			rv = found ? path_append(out, outsz, &len, de->d_name, n)
-			           : BS_ENOENT;
+			rv = found ? path_append(out, outsz, &len, de->d_name, n) : BS_ENOENT;
 			closedir(d);
 			if (rv != 0)
 				return rv;

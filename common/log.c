@@ -47,8 +47,8 @@ bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
 	va_end(ap);
 	/* One fprintf call: stdio locks the stream, so lines from several
 	 * threads never interleave. */
-	fprintf(stderr, "%s.%03ldZ level=%s event=%s %s\n", ts,
-	    now.tv_nsec / 1000000L, log_names[level], event, msg);
+	fprintf(stderr, "%s.%03ldZ level=%s event=%s %s\n", ts, now.tv_nsec / 1000000L,
+	    log_names[level], event, msg);
 }
 
 const char *

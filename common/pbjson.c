@@ -25,8 +25,7 @@ pbjson_bytes(const ProtobufCBinaryData *b)
 static json_t *
 pbjson_enum(const ProtobufCEnumDescriptor *ed, int value)
 {
-	const ProtobufCEnumValue *ev =
-	    protobuf_c_enum_descriptor_get_value(ed, value);
+	const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(ed, value);
 
 	return ev != NULL ? json_string(ev->name) : json_integer(value);
 }
@@ -39,32 +38,23 @@ pbjson_value(const ProtobufCFieldDescriptor *f, const void *p, int wd)
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-		return json_integer(*(const int32_t *)p);
+	case PROTOBUF_C_TYPE_SFIXED32: return json_integer(*(const int32_t *)p);
 	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		return json_integer(*(const uint32_t *)p);
+	case PROTOBUF_C_TYPE_FIXED32: return json_integer(*(const uint32_t *)p);
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-		return json_integer(*(const int64_t *)p);
+	case PROTOBUF_C_TYPE_SFIXED64: return json_integer(*(const int64_t *)p);
 	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return json_integer((json_int_t)*(const uint64_t *)p);
-	case PROTOBUF_C_TYPE_FLOAT:
-		return json_real(*(const float *)p);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return json_real(*(const double *)p);
-	case PROTOBUF_C_TYPE_BOOL:
-		return json_boolean(*(const protobuf_c_boolean *)p);
-	case PROTOBUF_C_TYPE_ENUM:
-		return pbjson_enum(f->descriptor, *(const int *)p);
+	case PROTOBUF_C_TYPE_FIXED64: return json_integer((json_int_t) * (const uint64_t *)p);
+	case PROTOBUF_C_TYPE_FLOAT: return json_real(*(const float *)p);
+	case PROTOBUF_C_TYPE_DOUBLE: return json_real(*(const double *)p);
+	case PROTOBUF_C_TYPE_BOOL: return json_boolean(*(const protobuf_c_boolean *)p);
+	case PROTOBUF_C_TYPE_ENUM: return pbjson_enum(f->descriptor, *(const int *)p);
 	case PROTOBUF_C_TYPE_STRING: {
 		const char *s = *(char *const *)p;
 		return json_string(s != NULL ? s : "");
 	}
-	case PROTOBUF_C_TYPE_BYTES:
-		return pbjson_bytes(p);
+	case PROTOBUF_C_TYPE_BYTES: return pbjson_bytes(p);
 	case PROTOBUF_C_TYPE_MESSAGE: {
 		const ProtobufCMessage *m = *(ProtobufCMessage *const *)p;
 		const ProtobufCMessageDescriptor *md;
@@ -77,8 +67,8 @@ pbjson_value(const ProtobufCFieldDescriptor *f, const void *p, int wd)
 		md = m->descriptor;
 		if (md->n_fields == 1 && strcmp(md->fields[0].name, "value") == 0 &&
 		    md->fields[0].label != PROTOBUF_C_LABEL_REPEATED)
-			return pbjson_value(&md->fields[0],
-			    (const char *)m + md->fields[0].offset, wd);
+			return pbjson_value(
+			    &md->fields[0], (const char *)m + md->fields[0].offset, wd);
 		return bs_pbjson_from_message(m, wd);
 	}
 	}
@@ -94,19 +84,13 @@ pbjson_elem_size(ProtobufCType t)
 	case PROTOBUF_C_TYPE_SFIXED64:
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
+	case PROTOBUF_C_TYPE_DOUBLE: return 8;
+	case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
 	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	default:
-		return 4;
+	case PROTOBUF_C_TYPE_MESSAGE: return sizeof(void *);
+	case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+	default: return 4;
 	}
 }
 
@@ -118,10 +102,8 @@ pbjson_is_default(const ProtobufCFieldDescriptor *f, const void *p)
 		const char *s = *(char *const *)p;
 		return s == NULL || s[0] == '\0';
 	}
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return *(void *const *)p == NULL;
-	case PROTOBUF_C_TYPE_BYTES:
-		return ((const ProtobufCBinaryData *)p)->len == 0;
+	case PROTOBUF_C_TYPE_MESSAGE: return *(void *const *)p == NULL;
+	case PROTOBUF_C_TYPE_BYTES: return ((const ProtobufCBinaryData *)p)->len == 0;
 	default: {
 		static const unsigned char zero[8];
 		return memcmp(p, zero, pbjson_elem_size(f->type)) == 0;
@@ -151,8 +133,8 @@ bs_pbjson_from_message(const ProtobufCMessage *msg, int with_defaults)
 				continue;
 			v = json_array();
 			for (size_t k = 0; v != NULL && k < n; k++)
-				json_array_append_new(v,
-				    pbjson_value(f, arr + k * es, with_defaults));
+				json_array_append_new(
+				    v, pbjson_value(f, arr + k * es, with_defaults));
 		} else {
 			if (!with_defaults && pbjson_is_default(f, base + f->offset))
 				continue;

@@ -40,8 +40,8 @@ bs_wire_pack(const ProtobufCMessage *msg, uint8_t **out, size_t *len)
 }
 
 static int
-wire_unpack(const ProtobufCMessageDescriptor *d, struct bs_arena *a,
-    const uint8_t *data, size_t len, ProtobufCMessage **out)
+wire_unpack(const ProtobufCMessageDescriptor *d, struct bs_arena *a, const uint8_t *data,
+    size_t len, ProtobufCMessage **out)
 {
 	ProtobufCAllocator alloc;
 	size_t before = a->used;
@@ -55,8 +55,7 @@ wire_unpack(const ProtobufCMessageDescriptor *d, struct bs_arena *a,
 	if (m == NULL) {
 		/* protobuf-c does not say why; a budget hit shows as growth
 		 * up to the limit. */
-		if (a->limit != 0 && a->used + 65536 > a->limit &&
-		    a->used > before)
+		if (a->limit != 0 && a->used + 65536 > a->limit && a->used > before)
 			return BS_ENOMEM;
 		return BS_EPARSE;
 	}
@@ -65,32 +64,28 @@ wire_unpack(const ProtobufCMessageDescriptor *d, struct bs_arena *a,
 }
 
 int
-bs_wire_unpack_report(struct bs_arena *a, const uint8_t *data, size_t len,
-    bs_report **out)
+bs_wire_unpack_report(struct bs_arena *a, const uint8_t *data, size_t len, bs_report **out)
 {
-	return wire_unpack(&bindscope__v1__report__descriptor, a, data, len,
-	    (ProtobufCMessage **)out);
+	return wire_unpack(
+	    &bindscope__v1__report__descriptor, a, data, len, (ProtobufCMessage **)out);
 }
 
 int
-bs_wire_unpack_envelope(struct bs_arena *a, const uint8_t *data, size_t len,
-    Bindscope__V1__Envelope **out)
+bs_wire_unpack_envelope(
+    struct bs_arena *a, const uint8_t *data, size_t len, Bindscope__V1__Envelope **out)
 {
-	return wire_unpack(&bindscope__v1__envelope__descriptor, a, data, len,
-	    (ProtobufCMessage **)out);
+	return wire_unpack(
+	    &bindscope__v1__envelope__descriptor, a, data, len, (ProtobufCMessage **)out);
 }
 
 int
-bs_wire_unpack_ack(struct bs_arena *a, const uint8_t *data, size_t len,
-    Bindscope__V1__Ack **out)
+bs_wire_unpack_ack(struct bs_arena *a, const uint8_t *data, size_t len, Bindscope__V1__Ack **out)
 {
-	return wire_unpack(&bindscope__v1__ack__descriptor, a, data, len,
-	    (ProtobufCMessage **)out);
+	return wire_unpack(&bindscope__v1__ack__descriptor, a, data, len, (ProtobufCMessage **)out);
 }
 
 int
-bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out,
-    size_t *outlen)
+bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out, size_t *outlen)
 {
 	Bindscope__V1__Envelope env = BINDSCOPE__V1__ENVELOPE__INIT;
 
@@ -100,8 +95,7 @@ bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out,
 }
 
 int
-bs_wire_ack(Bindscope__V1__AckStatus status, const char *reason,
-    uint8_t **out, size_t *outlen)
+bs_wire_ack(Bindscope__V1__AckStatus status, const char *reason, uint8_t **out, size_t *outlen)
 {
 	Bindscope__V1__Ack ack = BINDSCOPE__V1__ACK__INIT;
 

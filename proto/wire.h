@@ -26,21 +26,18 @@ int bs_wire_pack(const ProtobufCMessage *msg, uint8_t **out, size_t *len);
 
 /* Each: BS_ETOOBIG over BS_WIRE_MAX_MSG, BS_EPARSE when not a valid
  * message, BS_ENOMEM when the arena's budget runs out. */
-int bs_wire_unpack_report(struct bs_arena *a, const uint8_t *data,
-    size_t len, bs_report **out);
-int bs_wire_unpack_envelope(struct bs_arena *a, const uint8_t *data,
-    size_t len, Bindscope__V1__Envelope **out);
-int bs_wire_unpack_ack(struct bs_arena *a, const uint8_t *data, size_t len,
-    Bindscope__V1__Ack **out);
+int bs_wire_unpack_report(struct bs_arena *a, const uint8_t *data, size_t len, bs_report **out);
+int bs_wire_unpack_envelope(
+    struct bs_arena *a, const uint8_t *data, size_t len, Bindscope__V1__Envelope **out);
+int bs_wire_unpack_ack(
+    struct bs_arena *a, const uint8_t *data, size_t len, Bindscope__V1__Ack **out);
 
 /* Wraps a serialised report into an Envelope (unsigned until enrollment
  * provides a key: the signature seam). */
-int bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out,
-    size_t *outlen);
+int bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out, size_t *outlen);
 
 /* Builds an Ack message. */
-int bs_wire_ack(Bindscope__V1__AckStatus status, const char *reason,
-    uint8_t **out, size_t *outlen);
+int bs_wire_ack(Bindscope__V1__AckStatus status, const char *reason, uint8_t **out, size_t *outlen);
 
 /* A new message of type d, initialised to its defaults, in arena a. */
 void *bs_wire_new(struct bs_arena *a, const ProtobufCMessageDescriptor *d);

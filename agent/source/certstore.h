@@ -15,7 +15,7 @@ int bs_certstore_parse_cert(const char *data, size_t len, X509 **out);
 
 /* Applies a store-properties JSON document ({"FriendlyName": "..",
  * "HasPrivateKey": true}) to c. On error writes the reason to why. */
-int bs_certstore_parse_props(struct bs_arena *a, const char *data,
-    size_t len, Bindscope__V1__Certificate *c, char *why, size_t whysz);
+int bs_certstore_parse_props(struct bs_arena *a, const char *data, size_t len,
+    Bindscope__V1__Certificate *c, char *why, size_t whysz);
 
 #endif

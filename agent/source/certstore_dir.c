@@ -27,8 +27,7 @@ bs_certstore_parse_cert(const char *data, size_t len, X509 **out)
 	*out = NULL;
 	if (len > CERT_FILE_MAX || len > 0x7fffffff)
 		return BS_ETOOBIG;
-	while (len > 0 && (*data == ' ' || *data == '\t' || *data == '\r' ||
-	                      *data == '\n')) {
+	while (len > 0 && (*data == ' ' || *data == '\t' || *data == '\r' || *data == '\n')) {
 		data++;
 		len--;
 	}
@@ -90,8 +89,8 @@ bs_certstore_parse_props(struct bs_arena *a, const char *data, size_t len,
 		goto out;
 	}
 	if (json_is_boolean(pk))
-		c->has_private_key = json_is_true(pk) ? BINDSCOPE__V1__TRI__TRI_YES
-		                                      : BINDSCOPE__V1__TRI__TRI_NO;
+		c->has_private_key =
+		    json_is_true(pk) ? BINDSCOPE__V1__TRI__TRI_YES : BINDSCOPE__V1__TRI__TRI_NO;
 out:
 	json_decref(root);
 	return rv;
@@ -141,8 +140,8 @@ cs_keep(struct cs_loaded *l, X509 *x, Bindscope__V1__Certificate *c)
 }
 
 static void
-cs_props(struct bs_sweep *s, const char *dir, const char *relstore,
-    const char *certname, Bindscope__V1__Certificate *c)
+cs_props(struct bs_sweep *s, const char *dir, const char *relstore, const char *certname,
+    Bindscope__V1__Certificate *c)
 {
 	char path[BS_PATH_MAX], rel[BS_PATH_MAX], why[256];
 	size_t stem = strlen(certname) - 4;
@@ -164,11 +163,9 @@ cs_props(struct bs_sweep *s, const char *dir, const char *relstore,
 }
 
 static int
-cs_store(struct bs_sweep *s, const char *base, const char *store,
-    struct cs_loaded *l)
+cs_store(struct bs_sweep *s, const char *base, const char *store, struct cs_loaded *l)
 {
-	char dir[BS_PATH_MAX], path[BS_PATH_MAX], relstore[BS_PATH_MAX],
-	    rel[BS_PATH_MAX];
+	char dir[BS_PATH_MAX], path[BS_PATH_MAX], relstore[BS_PATH_MAX], rel[BS_PATH_MAX];
 	const Bindscope__V1__Host *h = s->report->host;
 	char **names = NULL;
 	size_t n = 0;
@@ -178,8 +175,7 @@ cs_store(struct bs_sweep *s, const char *base, const char *store,
 	    bs_path_join(relstore, sizeof(relstore), CERTSTORE_DIR, store) != 0)
 		return 0;
 	if ((rv = bs_fs_list(dir, &names, &n)) != 0) {
-		bs_sweep_error(s, "certstore", relstore, 0, "cannot list: %s",
-		    bs_strerror(rv));
+		bs_sweep_error(s, "certstore", relstore, 0, "cannot list: %s", bs_strerror(rv));
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -194,8 +190,7 @@ cs_store(struct bs_sweep *s, const char *base, const char *store,
 		    bs_path_join(rel, sizeof(rel), relstore, names[i]) != 0)
 			continue;
 		if ((rv = bs_fs_read(path, CERT_FILE_MAX, &data, &len)) != 0) {
-			bs_sweep_error(s, "certstore", rel, 0, "cannot read: %s",
-			    bs_strerror(rv));
+			bs_sweep_error(s, "certstore", rel, 0, "cannot read: %s", bs_strerror(rv));
 			continue;
 		}
 		rv = bs_certstore_parse_cert(data, len, &x);
@@ -209,16 +204,15 @@ cs_store(struct bs_sweep *s, const char *base, const char *store,
 		    bs_certfacts_fill(s->arena, x, h != NULL ? h->fqdn : "",
 		        h != NULL ? h->hostname : "", c) != 0 ||
 		    (c->store = bs_arena_strdup(s->arena, store)) == NULL ||
-		    (c->file = bs_arena_strdup(s->arena, rel)) == NULL ||
-		    cs_keep(l, x, c) != 0) {
+		    (c->file = bs_arena_strdup(s->arena, rel)) == NULL || cs_keep(l, x, c) != 0) {
 			X509_free(x);
 			rv = BS_ENOMEM;
 			goto out;
 		}
 		stem = strlen(names[i]) - 4;
 		c->file_name_matches = stem == 40 && strncasecmp(names[i], c->thumbprint, 40) == 0
-		                           ? BINDSCOPE__V1__TRI__TRI_YES
-		                           : BINDSCOPE__V1__TRI__TRI_NO;
+		    ? BINDSCOPE__V1__TRI__TRI_YES
+		    : BINDSCOPE__V1__TRI__TRI_NO;
 		if (c->file_name_matches == BINDSCOPE__V1__TRI__TRI_NO)
 			bs_sweep_error(s, "certstore", rel, 0,
 			    "file name does not match the certificate's SHA-1 "
@@ -265,8 +259,8 @@ cs_chains(struct cs_loaded *l, int have_root)
 		if (X509_STORE_CTX_init(ctx, trust, l->x[i], untrusted) == 1) {
 			X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
 			l->c[i]->chains_to_root = X509_verify_cert(ctx) == 1
-			                              ? BINDSCOPE__V1__TRI__TRI_YES
-			                              : BINDSCOPE__V1__TRI__TRI_NO;
+			    ? BINDSCOPE__V1__TRI__TRI_YES
+			    : BINDSCOPE__V1__TRI__TRI_NO;
 		}
 		X509_STORE_CTX_free(ctx);
 	}
@@ -295,12 +289,10 @@ bs_src_certstore(struct bs_sweep *s)
 	for (size_t i = 0; i < n && rv == 0; i++) {
 		char dir[BS_PATH_MAX];
 
-		if (bs_path_join(dir, sizeof(dir), base, stores[i]) != 0 ||
-		    !bs_fs_is_dir(dir))
+		if (bs_path_join(dir, sizeof(dir), base, stores[i]) != 0 || !bs_fs_is_dir(dir))
 			continue;
 		have_root |= strcasecmp(stores[i], "Root") == 0;
-		if (BS_PUSH(s, s->stores, s->nstores,
-		        bs_arena_strdup(s->arena, stores[i])) != 0) {
+		if (BS_PUSH(s, s->stores, s->nstores, bs_arena_strdup(s->arena, stores[i])) != 0) {
 			rv = BS_ENOMEM;
 			break;
 		}

@@ -28,8 +28,8 @@ host_dword(struct bs_sweep *s, const char *key, const char *name)
 
 /* First of the names that exists as a string. */
 static int
-host_string(struct bs_sweep *s, const char *key, const char *n1,
-    const char *n2, char *out, size_t outsz)
+host_string(
+    struct bs_sweep *s, const char *key, const char *n1, const char *n2, char *out, size_t outsz)
 {
 	int rv = bs_registry_get_string(s->reg, key, n1, out, outsz);
 
@@ -58,10 +58,10 @@ bs_src_host(struct bs_sweep *s)
 	if (h == NULL)
 		return BS_ENOMEM;
 	s->report->host = h;
-	if (host_string(s, KEY_TCPIP, "Hostname", "NV Hostname", hostname,
-	        sizeof(hostname)) != 0 || hostname[0] == '\0') {
-		bs_sweep_error(s, "host", KEY_TCPIP, 0,
-		    "no Hostname value: the server's name is unknown");
+	if (host_string(s, KEY_TCPIP, "Hostname", "NV Hostname", hostname, sizeof(hostname)) != 0 ||
+	    hostname[0] == '\0') {
+		bs_sweep_error(
+		    s, "host", KEY_TCPIP, 0, "no Hostname value: the server's name is unknown");
 	}
 	host_string(s, KEY_TCPIP, "Domain", "NV Domain", domain, sizeof(domain));
 	lower(hostname);
@@ -75,8 +75,7 @@ bs_src_host(struct bs_sweep *s)
 	else
 		h->fqdn = bs_arena_printf(s->arena, "%s.%s", hostname, domain);
 
-	if (host_string(s, KEY_SETUP, "MsiInstallPath", NULL, path,
-	        sizeof(path)) == 0)
+	if (host_string(s, KEY_SETUP, "MsiInstallPath", NULL, path, sizeof(path)) == 0)
 		h->install_path = bs_arena_strdup(s->arena, path);
 	h->exchange_product_major = host_dword(s, KEY_SETUP, "MsiProductMajor");
 	h->exchange_product_minor = host_dword(s, KEY_SETUP, "MsiProductMinor");
@@ -85,15 +84,12 @@ bs_src_host(struct bs_sweep *s)
 	if (h->exchange_product_major != NULL && h->exchange_product_minor != NULL &&
 	    h->exchange_build_major != NULL && h->exchange_build_minor != NULL)
 		h->exchange_build = bs_arena_printf(s->arena, "%u.%u.%u.%u",
-		    h->exchange_product_major->value,
-		    h->exchange_product_minor->value,
-		    h->exchange_build_major->value,
-		    h->exchange_build_minor->value);
+		    h->exchange_product_major->value, h->exchange_product_minor->value,
+		    h->exchange_build_major->value, h->exchange_build_minor->value);
 	else if (bs_registry_has_key(s->reg, KEY_SETUP))
-		bs_sweep_error(s, "host", KEY_SETUP, 0,
-		    "Exchange Setup key lacks the Msi version values");
-	h->allow_internal_untrusted_certs =
-	    host_dword(s, KEY_OWA, "AllowInternalUntrustedCerts");
+		bs_sweep_error(
+		    s, "host", KEY_SETUP, 0, "Exchange Setup key lacks the Msi version values");
+	h->allow_internal_untrusted_certs = host_dword(s, KEY_OWA, "AllowInternalUntrustedCerts");
 	if (h->hostname == NULL || h->domain == NULL || h->fqdn == NULL)
 		return BS_ENOMEM;
 	return 0;

@@ -66,8 +66,7 @@ iis_classify(const struct iis_parse *p, const char *name)
 		return EL_SITE;
 	if (parent == EL_SITES && strcmp(name, "siteDefaults") == 0)
 		return EL_SITE_DEFAULTS;
-	if ((parent == EL_SITE || parent == EL_SITE_DEFAULTS) &&
-	    strcmp(name, "logFile") == 0)
+	if ((parent == EL_SITE || parent == EL_SITE_DEFAULTS) && strcmp(name, "logFile") == 0)
 		return EL_LOGFILE;
 	if (parent == EL_SITE && strcmp(name, "bindings") == 0)
 		return EL_BINDINGS;
@@ -83,8 +82,7 @@ iis_line(const struct iis_parse *p)
 }
 
 int
-bs_iis_split_binding(struct bs_arena *a, const char *info,
-    Bindscope__V1__Binding *b)
+bs_iis_split_binding(struct bs_arena *a, const char *info, Bindscope__V1__Binding *b)
 {
 	const char *ip_s, *ip_e, *port_s, *p;
 	unsigned long long port;
@@ -140,16 +138,16 @@ iis_site(struct iis_parse *p, const XML_Char **attrs)
 	}
 	site->name = bs_arena_strdup(p->s->arena, name != NULL ? name : "");
 	if (name == NULL)
-		bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
-		    "<site> without a name attribute");
+		bs_sweep_error(
+		    p->s, "iis_config", p->file, iis_line(p), "<site> without a name attribute");
 	if (id == NULL || bs_parse_uint(id, 0xffffffffULL, &v) != 0)
 		bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
 		    "site '%s' has a missing or non-numeric id", name ? name : "");
 	site->id = (uint32_t)v;
 	if (autostart != NULL)
 		site->server_auto_start = strcasecmp(autostart, "false") == 0
-		                              ? BINDSCOPE__V1__TRI__TRI_NO
-		                              : BINDSCOPE__V1__TRI__TRI_YES;
+		    ? BINDSCOPE__V1__TRI__TRI_NO
+		    : BINDSCOPE__V1__TRI__TRI_YES;
 	p->site = site;
 	p->site_logdir = NULL;
 	if (site->name == NULL ||
@@ -181,22 +179,20 @@ iis_binding(struct iis_parse *p, const XML_Char **attrs)
 			b->ssl_flags = (uint32_t)v;
 		else
 			bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
-			    "site '%s': sslFlags '%s' is not a number",
-			    p->site->name, flags);
+			    "site '%s': sslFlags '%s' is not a number", p->site->name, flags);
 	}
-	if (strcasecmp(b->protocol, "http") == 0 ||
-	    strcasecmp(b->protocol, "https") == 0) {
+	if (strcasecmp(b->protocol, "http") == 0 || strcasecmp(b->protocol, "https") == 0) {
 		int rv = bs_iis_split_binding(p->s->arena, b->binding_information, b);
 
 		if (rv == BS_ENOMEM)
 			p->nomem = 1;
 		else if (rv != 0)
 			bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
-			    "site '%s': bindingInformation '%s' is not IP:PORT:HOST",
-			    p->site->name, b->binding_information);
+			    "site '%s': bindingInformation '%s' is not IP:PORT:HOST", p->site->name,
+			    b->binding_information);
 		b->join = strcasecmp(b->protocol, "https") == 0
-		              ? BINDSCOPE__V1__JOIN_STATUS__JOIN_UNSPECIFIED
-		              : BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS;
+		    ? BINDSCOPE__V1__JOIN_STATUS__JOIN_UNSPECIFIED
+		    : BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS;
 	} else {
 		b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS;
 	}
@@ -217,12 +213,8 @@ iis_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	el = iis_classify(p, name);
 	p->stack[p->depth++] = el;
 	switch (el) {
-	case EL_SITE:
-		iis_site(p, attrs);
-		break;
-	case EL_BINDING:
-		iis_binding(p, attrs);
-		break;
+	case EL_SITE: iis_site(p, attrs); break;
+	case EL_BINDING: iis_binding(p, attrs); break;
 	case EL_LOGFILE: {
 		const char *dir = iis_attr(attrs, "directory");
 
@@ -234,8 +226,7 @@ iis_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 			p->default_logdir = bs_arena_strdup(p->s->arena, dir);
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	if (p->nomem)
 		XML_StopParser(p->xp, XML_FALSE);
@@ -250,13 +241,12 @@ iis_end(void *ud, const XML_Char *name)
 	if (p->depth == 0)
 		return;
 	p->depth--;
-	if (p->depth < IIS_DEPTH_MAX && p->stack[p->depth] == EL_SITE &&
-	    p->site != NULL) {
+	if (p->depth < IIS_DEPTH_MAX && p->stack[p->depth] == EL_SITE && p->site != NULL) {
 		/* The site's own logFile wins; siteDefaults may come after the
 		 * sites, so the default is applied at the end. */
 		if (p->site_logdir != NULL)
-			p->site->log_directory = bs_arena_printf(p->s->arena,
-			    "%s\\W3SVC%u", p->site_logdir, p->site->id);
+			p->site->log_directory = bs_arena_printf(
+			    p->s->arena, "%s\\W3SVC%u", p->site_logdir, p->site->id);
 		p->site = NULL;
 	}
 }
@@ -304,8 +294,7 @@ iis_expand(struct bs_arena *a, const char *in)
 }
 
 int
-bs_iis_config_parse(struct bs_sweep *s, const char *xml, size_t len,
-    const char *file)
+bs_iis_config_parse(struct bs_sweep *s, const char *xml, size_t len, const char *file)
 {
 	struct iis_parse p;
 	int rv = 0;
@@ -323,25 +312,23 @@ bs_iis_config_parse(struct bs_sweep *s, const char *xml, size_t len,
 			rv = BS_ENOMEM;
 			goto out;
 		}
-		bs_sweep_error(s, "iis_config", file,
-		    (unsigned)XML_GetCurrentLineNumber(p.xp),
+		bs_sweep_error(s, "iis_config", file, (unsigned)XML_GetCurrentLineNumber(p.xp),
 		    "invalid XML: %s (sites before this point are kept)",
 		    XML_ErrorString(XML_GetErrorCode(p.xp)));
 		rv = BS_EPARSE;
 	}
 	{
-		char *def = iis_expand(s->arena,
-		    p.default_logdir != NULL ? p.default_logdir : IIS_DEFAULT_LOGDIR);
+		char *def = iis_expand(
+		    s->arena, p.default_logdir != NULL ? p.default_logdir : IIS_DEFAULT_LOGDIR);
 
 		for (size_t i = 0; def != NULL && i < s->report->n_sites; i++) {
 			Bindscope__V1__Site *site = s->report->sites[i];
 
 			if (site->log_directory[0] == '\0')
-				site->log_directory = bs_arena_printf(s->arena,
-				    "%s\\W3SVC%u", def, site->id);
-			else
 				site->log_directory =
-				    iis_expand(s->arena, site->log_directory);
+				    bs_arena_printf(s->arena, "%s\\W3SVC%u", def, site->id);
+			else
+				site->log_directory = iis_expand(s->arena, site->log_directory);
 		}
 	}
 out:
@@ -364,8 +351,8 @@ bs_src_iis_config(struct bs_sweep *s)
 	}
 	rv = bs_fs_read(path, IIS_CONFIG_MAX, &data, &len);
 	if (rv != 0) {
-		bs_sweep_error(s, "iis_config", IIS_CONFIG_PATH, 0,
-		    "cannot read: %s", bs_strerror(rv));
+		bs_sweep_error(
+		    s, "iis_config", IIS_CONFIG_PATH, 0, "cannot read: %s", bs_strerror(rv));
 		return 0;
 	}
 	rv = bs_iis_config_parse(s, data, len, IIS_CONFIG_PATH);

@@ -12,8 +12,7 @@
 #define REG_FILE_MAX (64u * 1024u * 1024u)
 
 static void
-reg_evidence_error(void *arg, const char *file, unsigned line,
-    const char *reason)
+reg_evidence_error(void *arg, const char *file, unsigned line, const char *reason)
 {
 	bs_sweep_error(arg, "registry", file, line, "%s", reason);
 }
@@ -45,12 +44,10 @@ bs_src_registry(struct bs_sweep *s)
 			continue;
 		rv = bs_fs_read(path, REG_FILE_MAX, &data, &len);
 		if (rv != 0) {
-			bs_sweep_error(s, "registry", rel, 0, "cannot read: %s",
-			    bs_strerror(rv));
+			bs_sweep_error(s, "registry", rel, 0, "cannot read: %s", bs_strerror(rv));
 			continue;
 		}
-		rv = bs_registry_load_reg(s->reg, data, len, rel,
-		    reg_evidence_error, s);
+		rv = bs_registry_load_reg(s->reg, data, len, rel, reg_evidence_error, s);
 		free(data);
 		if (rv == BS_ENOMEM)
 			goto out;
@@ -58,8 +55,8 @@ bs_src_registry(struct bs_sweep *s)
 			loaded++;
 	}
 	if (loaded == 0)
-		bs_sweep_error(s, "registry", "registry", 0,
-		    "no readable .reg export in the folder");
+		bs_sweep_error(
+		    s, "registry", "registry", 0, "no readable .reg export in the folder");
 	rv = 0;
 out:
 	bs_fs_names_free(names, n);

@@ -97,8 +97,7 @@ utf8_put(char *out, size_t outsz, size_t o, unsigned cp)
 /* nul_stops: a NUL code unit ends the string (registry data) rather than
  * becoming U+FFFD (file text). */
 static size_t
-utf16_decode(const uint8_t *in, size_t inlen, char *out, size_t outsz,
-    int nul_stops)
+utf16_decode(const uint8_t *in, size_t inlen, char *out, size_t outsz, int nul_stops)
 {
 	size_t o = 0;
 
@@ -224,8 +223,7 @@ static struct reg_key *
 reg_find(const struct bs_registry *r, const char *norm)
 {
 	for (size_t i = 0; i < r->nkeys; i++)
-		if (!r->keys[i]->deleted &&
-		    strcasecmp(r->keys[i]->path, norm) == 0)
+		if (!r->keys[i]->deleted && strcasecmp(r->keys[i]->path, norm) == 0)
 			return r->keys[i];
 	return NULL;
 }
@@ -440,8 +438,8 @@ reg_value_line(struct reg_parse *ps, const char *s)
 		if ((rv = reg_hexlist(ps, s + 1, &v)) != 0)
 			return rv;
 		v.type = (enum bs_reg_type)type;
-		v.utf16 = ps->v5 && (type == BS_REG_SZ || type == BS_REG_EXPAND_SZ ||
-		                        type == BS_REG_MULTI_SZ);
+		v.utf16 = ps->v5 &&
+		    (type == BS_REG_SZ || type == BS_REG_EXPAND_SZ || type == BS_REG_MULTI_SZ);
 	} else {
 		reg_fail(ps, "unrecognised data for value \"%s\"", name);
 		return BS_EPARSE;
@@ -465,8 +463,7 @@ reg_value_line(struct reg_parse *ps, const char *s)
 		if (nv == NULL || (nv->name = bs_arena_strdup(&ps->r->arena, name)) == NULL)
 			return BS_ENOMEM;
 		nv->v = v;
-		return bs_arena_push(&ps->r->arena, (void ***)&ps->cur->vals,
-		    &ps->cur->nvals, nv);
+		return bs_arena_push(&ps->r->arena, (void ***)&ps->cur->vals, &ps->cur->nvals, nv);
 	}
 	return 0;
 }
@@ -505,8 +502,8 @@ reg_key_line(struct reg_parse *ps, char *s, size_t n)
 }
 
 int
-bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
-    const char *file, bs_reg_error_fn err, void *arg)
+bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len, const char *file,
+    bs_reg_error_fn err, void *arg)
 {
 	struct reg_parse ps = {r, file, err, arg, 0, NULL, 0};
 	size_t tlen = 0;
@@ -544,8 +541,7 @@ bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
 			/* reg export wraps hex data after a comma (or right
 			 * after "hex:"): "00,01,\". A string ending in a
 			 * backslash is always followed by its closing quote. */
-			more = e - b >= 2 && e[-1] == '\\' &&
-			       (e[-2] == ',' || e[-2] == ':');
+			more = e - b >= 2 && e[-1] == '\\' && (e[-2] == ',' || e[-2] == ':');
 			if (more)
 				e--;
 			n = (size_t)(e - b);
@@ -571,8 +567,10 @@ bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
 			unsigned save = ps.line;
 
 			ps.line = start_line;
-			reg_fail(&ps, "%sfile ends inside a continued value "
-			              "(truncated export); value ignored", "");
+			reg_fail(&ps,
+			    "%sfile ends inside a continued value "
+			    "(truncated export); value ignored",
+			    "");
 			ps.line = save;
 			continue;
 		}
@@ -587,9 +585,11 @@ bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
 				unsigned save = ps.line;
 
 				ps.line = start_line;
-				reg_fail(&ps, "%snot a registry export (first line "
-				              "is neither 'Windows Registry Editor "
-				              "Version 5.00' nor 'REGEDIT4')", "");
+				reg_fail(&ps,
+				    "%snot a registry export (first line "
+				    "is neither 'Windows Registry Editor "
+				    "Version 5.00' nor 'REGEDIT4')",
+				    "");
 				ps.line = save;
 				rv = BS_EPARSE;
 				goto out;
@@ -638,8 +638,8 @@ bs_registry_has_key(const struct bs_registry *r, const char *key)
 }
 
 int
-bs_registry_get(const struct bs_registry *r, const char *key,
-    const char *name, struct bs_reg_value *out)
+bs_registry_get(
+    const struct bs_registry *r, const char *key, const char *name, struct bs_reg_value *out)
 {
 	char norm[1024];
 	struct reg_key *k;
@@ -663,8 +663,7 @@ name_cmp(const void *a, const void *b)
 }
 
 int
-bs_registry_subkeys(const struct bs_registry *r, const char *key,
-    const char ***names, size_t *n)
+bs_registry_subkeys(const struct bs_registry *r, const char *key, const char ***names, size_t *n)
 {
 	char norm[1024];
 	size_t nl;
@@ -680,8 +679,7 @@ bs_registry_subkeys(const struct bs_registry *r, const char *key,
 		char *sub;
 		int dup = 0;
 
-		if (r->keys[i]->deleted || strncasecmp(p, norm, nl) != 0 ||
-		    p[nl] != '\\')
+		if (r->keys[i]->deleted || strncasecmp(p, norm, nl) != 0 || p[nl] != '\\')
 			continue;
 		c = p + nl + 1;
 		e = strchr(c, '\\');
@@ -689,12 +687,11 @@ bs_registry_subkeys(const struct bs_registry *r, const char *key,
 			e = c + strlen(c);
 		for (size_t k = 0; k < cnt && !dup; k++)
 			dup = strlen(v[k]) == (size_t)(e - c) &&
-			      strncasecmp(v[k], c, (size_t)(e - c)) == 0;
+			    strncasecmp(v[k], c, (size_t)(e - c)) == 0;
 		if (dup)
 			continue;
 		sub = bs_arena_strndup(&mr->arena, c, (size_t)(e - c));
-		if (sub == NULL ||
-		    bs_arena_push(&mr->arena, (void ***)&v, &cnt, sub) != 0)
+		if (sub == NULL || bs_arena_push(&mr->arena, (void ***)&v, &cnt, sub) != 0)
 			return BS_ENOMEM;
 	}
 	if (cnt > 1)
@@ -705,8 +702,8 @@ bs_registry_subkeys(const struct bs_registry *r, const char *key,
 }
 
 int
-bs_registry_get_string(const struct bs_registry *r, const char *key,
-    const char *name, char *out, size_t outsz)
+bs_registry_get_string(
+    const struct bs_registry *r, const char *key, const char *name, char *out, size_t outsz)
 {
 	struct bs_reg_value v;
 	int rv = bs_registry_get(r, key, name, &v);
@@ -732,8 +729,7 @@ bs_registry_get_string(const struct bs_registry *r, const char *key,
 }
 
 int
-bs_registry_get_dword(const struct bs_registry *r, const char *key,
-    const char *name, uint32_t *out)
+bs_registry_get_dword(const struct bs_registry *r, const char *key, const char *name, uint32_t *out)
 {
 	struct bs_reg_value v;
 	int rv = bs_registry_get(r, key, name, &v);
@@ -742,7 +738,7 @@ bs_registry_get_dword(const struct bs_registry *r, const char *key,
 		return rv;
 	if (v.type != BS_REG_DWORD || v.len != 4)
 		return BS_EPARSE;
-	*out = (uint32_t)v.data[0] | (uint32_t)v.data[1] << 8 |
-	       (uint32_t)v.data[2] << 16 | (uint32_t)v.data[3] << 24;
+	*out = (uint32_t)v.data[0] | (uint32_t)v.data[1] << 8 | (uint32_t)v.data[2] << 16 |
+	    (uint32_t)v.data[3] << 24;
 	return 0;
 }

@@ -32,8 +32,7 @@ struct bs_reg_value {
 struct bs_registry;
 
 /* Called for every problem found while loading: file, 1-based line, why. */
-typedef void (*bs_reg_error_fn)(void *arg, const char *file, unsigned line,
-    const char *reason);
+typedef void (*bs_reg_error_fn)(void *arg, const char *file, unsigned line, const char *reason);
 
 int bs_registry_create(struct bs_registry **out);
 void bs_registry_destroy(struct bs_registry *r);
@@ -42,34 +41,33 @@ void bs_registry_destroy(struct bs_registry *r);
  * and merges its keys; later files win per value. Problems are reported
  * through err and parsing goes on with the next line; returns BS_EPARSE
  * only when the file is not a registry export at all. */
-int bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len,
-    const char *file, bs_reg_error_fn err, void *arg);
+int bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len, const char *file,
+    bs_reg_error_fn err, void *arg);
 
 /* 1 if the key exists. */
 int bs_registry_has_key(const struct bs_registry *r, const char *key);
 
 /* Looks up a value ("" names the default value). The returned data is
  * owned by the registry. Returns 0 or BS_ENOENT. */
-int bs_registry_get(const struct bs_registry *r, const char *key,
-    const char *name, struct bs_reg_value *out);
+int bs_registry_get(
+    const struct bs_registry *r, const char *key, const char *name, struct bs_reg_value *out);
 
 /* Names of the direct subkeys of key, sorted; the array and strings are
  * owned by the registry and valid until the next load. */
-int bs_registry_subkeys(const struct bs_registry *r, const char *key,
-    const char ***names, size_t *n);
+int bs_registry_subkeys(
+    const struct bs_registry *r, const char *key, const char ***names, size_t *n);
 
 /* Convenience readers. String: REG_SZ/REG_EXPAND_SZ as UTF-8 into out.
  * DWORD: REG_DWORD. Each returns 0, BS_ENOENT, or BS_EPARSE when the
  * value has another type. */
-int bs_registry_get_string(const struct bs_registry *r, const char *key,
-    const char *name, char *out, size_t outsz);
-int bs_registry_get_dword(const struct bs_registry *r, const char *key,
-    const char *name, uint32_t *out);
+int bs_registry_get_string(
+    const struct bs_registry *r, const char *key, const char *name, char *out, size_t outsz);
+int bs_registry_get_dword(
+    const struct bs_registry *r, const char *key, const char *name, uint32_t *out);
 
 /* Converts UTF-16LE bytes to UTF-8 (stops at a NUL code unit; unpaired
  * surrogates become U+FFFD). Returns the UTF-8 length written, always
  * NUL-terminating out when outsz > 0. */
-size_t bs_utf16le_to_utf8(const uint8_t *in, size_t inlen, char *out,
-    size_t outsz);
+size_t bs_utf16le_to_utf8(const uint8_t *in, size_t inlen, char *out, size_t outsz);
 
 #endif

@@ -32,9 +32,9 @@ static char *
 sslbind_guid(struct bs_arena *a, const uint8_t *g)
 {
 	return bs_arena_printf(a,
-	    "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-	    g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10],
-	    g[11], g[12], g[13], g[14], g[15]);
+	    "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}", g[3], g[2],
+	    g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14],
+	    g[15]);
 }
 
 static Bindscope__V1__OptU32 *
@@ -64,23 +64,21 @@ sslbind_one(struct bs_sweep *s, const char *parent, const char *endpoint,
 	b->kind = kind;
 	b->source = "registry";
 	b->endpoint = bs_arena_strdup(s->arena, endpoint);
-	if (bs_registry_get(s->reg, key, "SslCertHash", &v) == 0 &&
-	    v.type == BS_REG_BINARY && v.len > 0 && v.len <= 64) {
+	if (bs_registry_get(s->reg, key, "SslCertHash", &v) == 0 && v.type == BS_REG_BINARY &&
+	    v.len > 0 && v.len <= 64) {
 		b->cert_hash = sslbind_hex(s->arena, v.data, v.len);
 		if (v.len != 20)
 			bs_sweep_error(s, "sslbind", key, 0,
 			    "SslCertHash is %zu bytes, not a 20-byte SHA-1", v.len);
 	} else {
-		bs_sweep_error(s, "sslbind", key, 0,
-		    "SslCertHash missing or not REG_BINARY");
+		bs_sweep_error(s, "sslbind", key, 0, "SslCertHash missing or not REG_BINARY");
 	}
-	if (bs_registry_get_string(s->reg, key, "SslCertStoreName", store,
-	        sizeof(store)) == 0)
+	if (bs_registry_get_string(s->reg, key, "SslCertStoreName", store, sizeof(store)) == 0)
 		b->store_name = bs_arena_strdup(s->arena, store);
 	else
 		b->store_name = "MY"; /* http.sys's default when unset */
-	if (bs_registry_get(s->reg, key, "AppId", &v) == 0 &&
-	    v.type == BS_REG_BINARY && v.len == 16)
+	if (bs_registry_get(s->reg, key, "AppId", &v) == 0 && v.type == BS_REG_BINARY &&
+	    v.len == 16)
 		b->app_id = sslbind_guid(s->arena, v.data);
 	b->default_flags = sslbind_dword(s, key, "DefaultFlags");
 	b->cert_check_mode = sslbind_dword(s, key, "DefaultSslCertCheckMode");

@@ -23,10 +23,9 @@ is_https(const Bindscope__V1__Binding *b)
 static json_t *
 binding_json(const Bindscope__V1__Site *site, const Bindscope__V1__Binding *b)
 {
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "site", site->name,
-	    "site_id", (int)site->id, "protocol", b->protocol,
-	    "binding_information", b->binding_information, "ssl_endpoint",
-	    b->ssl_endpoint, "cert_thumbprint", b->cert_thumbprint);
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "site", site->name, "site_id",
+	    (int)site->id, "protocol", b->protocol, "binding_information", b->binding_information,
+	    "ssl_endpoint", b->ssl_endpoint, "cert_thumbprint", b->cert_thumbprint);
 }
 
 int
@@ -62,22 +61,20 @@ bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx)
 	if (https > 0 && served > 0)
 		return 0;
 	return bs_rule_raise(ctx, ctx->rule->severity,
-	    json_pack("{s:s, s:i, s:i}", "site", site->name, "https_bindings",
-	        (int)https, "served_by_http_sys", (int)served),
+	    json_pack("{s:s, s:i, s:i}", "site", site->name, "https_bindings", (int)https,
+	        "served_by_http_sys", (int)served),
 	    "In IIS Manager open Sites > Exchange Back End > Bindings, add (or "
 	    "edit) type https, IP address \"All Unassigned\", port 444, and select "
 	    "the self-signed \"Microsoft Exchange\" certificate; then run iisreset. "
 	    "PowerShell: Get-ExchangeCertificate | Where-Object FriendlyName -eq "
 	    "'Microsoft Exchange' shows its thumbprint; netsh http add sslcert "
-	    "ipport=0.0.0.0:444 certhash=<thumbprint> appid=" BACKEND_APPID
-	    " certstorename=MY.",
+	    "ipport=0.0.0.0:444 certhash=<thumbprint> appid=" BACKEND_APPID " certstorename=MY.",
 	    https == 0 ? "Exchange Back End has no https binding"
 	               : "No http.sys certificate binding serves Exchange Back End on 444");
 }
 
 static int
-cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site,
-    const char *which)
+cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site, const char *which)
 {
 	for (size_t i = 0; site != NULL && i < site->n_bindings; i++) {
 		const Bindscope__V1__Binding *b = site->bindings[i];
@@ -95,16 +92,16 @@ cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site,
 		if (ev != NULL)
 			json_object_set_new(ev, "reason",
 			    json_string(b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_STORE_MISSING
-			                    ? "the named certificate store does not exist"
-			                    : "no certificate with this thumbprint in the store"));
+			            ? "the named certificate store does not exist"
+			            : "no certificate with this thumbprint in the store"));
 		return bs_rule_raise(ctx, ctx->rule->severity, ev,
 		    "The certificate was deleted or renewed without rebinding. In IIS "
 		    "Manager open the site's Bindings, edit the https binding and pick "
 		    "a certificate that exists (Get-ExchangeCertificate lists them); "
 		    "or Enable-ExchangeCertificate -Thumbprint <new> -Services IIS "
 		    "for the front end. Then iisreset.",
-		    "%s binding %s names certificate %s, which is not in LocalMachine\\%s",
-		    which, b->ssl_endpoint, b->cert_thumbprint[0] ? b->cert_thumbprint : "(none)",
+		    "%s binding %s names certificate %s, which is not in LocalMachine\\%s", which,
+		    b->ssl_endpoint, b->cert_thumbprint[0] ? b->cert_thumbprint : "(none)",
 		    sb != NULL ? sb->store_name : "My");
 	}
 	return 0;
@@ -113,21 +110,19 @@ cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site,
 int
 bs_rule_backend_cert_not_in_store(struct bs_rule_ctx *ctx)
 {
-	return cert_not_in_store(ctx, bs_rules_backend_site(ctx->server->report),
-	    "Back-end");
+	return cert_not_in_store(ctx, bs_rules_backend_site(ctx->server->report), "Back-end");
 }
 
 int
 bs_rule_frontend_cert_not_in_store(struct bs_rule_ctx *ctx)
 {
-	return cert_not_in_store(ctx, bs_rules_frontend_site(ctx->server->report),
-	    "Front-end");
+	return cert_not_in_store(ctx, bs_rules_frontend_site(ctx->server->report), "Front-end");
 }
 
 /* The Back End's https *:444 binding joined to a certificate, if any. */
 static const Bindscope__V1__Certificate *
-backend_cert(const bs_report *r, const Bindscope__V1__Site **site_out,
-    const Bindscope__V1__Binding **b_out)
+backend_cert(
+    const bs_report *r, const Bindscope__V1__Site **site_out, const Bindscope__V1__Binding **b_out)
 {
 	const Bindscope__V1__Site *site = bs_rules_backend_site(r);
 
@@ -165,8 +160,9 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 		if (p->port != 444 || p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_OK ||
 		    p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_UNSPECIFIED)
 			continue;
-		json_array_append_new(list, json_pack("{s:s, s:s, s:i, s:s}", "kind",
-		    "probe", "host", p->host, "port", (int)p->port, "detail", p->detail));
+		json_array_append_new(list,
+		    json_pack("{s:s, s:s, s:i, s:s}", "kind", "probe", "host", p->host, "port",
+		        (int)p->port, "detail", p->detail));
 		failing = 1;
 	}
 	for (size_t s = 0; s < ctx->a->n_servers; s++) {
@@ -185,17 +181,16 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 					continue;
 				peer_req += ts->requests;
 				peer_fail += ts->backend_failures;
-				json_array_append_new(list, json_pack(
-				    "{s:s, s:s, s:s, s:I, s:I, s:s}", "kind", "peer_httpproxy",
-				    "peer", peer->fqdn, "protocol", ls->name, "requests",
-				    (json_int_t)ts->requests, "backend_failures",
-				    (json_int_t)ts->backend_failures, "web_exception",
-				    ts->top_web_exception));
+				json_array_append_new(list,
+				    json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "kind",
+				        "peer_httpproxy", "peer", peer->fqdn, "protocol", ls->name,
+				        "requests", (json_int_t)ts->requests, "backend_failures",
+				        (json_int_t)ts->backend_failures, "web_exception",
+				        ts->top_web_exception));
 			}
 		}
 	}
-	if (peer_req >= PEER_MIN_REQUESTS &&
-	    peer_fail * 1000 >= peer_req * PEER_MIN_FAIL_PERMILLE)
+	if (peer_req >= PEER_MIN_REQUESTS && peer_fail * 1000 >= peer_req * PEER_MIN_FAIL_PERMILLE)
 		failing = 1;
 	for (size_t l = 0; l < r->n_log_samples; l++) {
 		const Bindscope__V1__LogSample *ls = r->log_samples[l];
@@ -210,11 +205,10 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 		}
 		if (n5xx == 0)
 			continue;
-		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I}", "kind",
-		    "backend_w3c", "log", ls->name, "requests", (json_int_t)total,
-		    "status_5xx", (json_int_t)n5xx));
-		if (total >= PEER_MIN_REQUESTS &&
-		    n5xx * 1000 >= total * PEER_MIN_FAIL_PERMILLE)
+		json_array_append_new(list,
+		    json_pack("{s:s, s:s, s:I, s:I}", "kind", "backend_w3c", "log", ls->name,
+		        "requests", (json_int_t)total, "status_5xx", (json_int_t)n5xx));
+		if (total >= PEER_MIN_REQUESTS && n5xx * 1000 >= total * PEER_MIN_FAIL_PERMILLE)
 			failing = 1;
 	}
 	json_object_set_new(ev, "hop_evidence", list);
@@ -311,8 +305,8 @@ bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx)
 			    "Edit > SSL certificate), or for Exchange run "
 			    "Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services IIS; "
 			    "then iisreset.",
-			    "Site '%s' https binding %s has no http.sys certificate",
-			    site->name, b->binding_information);
+			    "Site '%s' https binding %s has no http.sys certificate", site->name,
+			    b->binding_information);
 			if (rv != 0)
 				return rv;
 		}

@@ -45,18 +45,17 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 			    "and rebind every listed endpoint; for 444 use the "
 			    "self-signed \"Microsoft Exchange\" certificate.",
 			    "Certificate %s used by %s expired %lld days ago",
-			    c->common_name[0] ? c->common_name : c->thumbprint,
-			    c->used_by[0], (long long)-days);
-		} else if (!expired_rule && left_ms >= 0 &&
-		           days < EXPIRING_WARN_DAYS) {
+			    c->common_name[0] ? c->common_name : c->thumbprint, c->used_by[0],
+			    (long long)-days);
+		} else if (!expired_rule && left_ms >= 0 && days < EXPIRING_WARN_DAYS) {
 			rv = bs_rule_raise(ctx,
 			    days < EXPIRING_CRIT_DAYS ? BS_SEV_CRITICAL : ctx->rule->severity,
 			    cert_ev(c, days),
 			    "Renew before it expires and rebind every listed endpoint in "
 			    "the same change window.",
 			    "Certificate %s used by %s expires in %lld days",
-			    c->common_name[0] ? c->common_name : c->thumbprint,
-			    c->used_by[0], (long long)days);
+			    c->common_name[0] ? c->common_name : c->thumbprint, c->used_by[0],
+			    (long long)days);
 		}
 		if (rv != 0)
 			return rv;

@@ -8,8 +8,8 @@
 #include "rules.h"
 
 int
-bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev,
-    json_t *evidence, const char *remediation, const char *title_fmt, ...)
+bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const char *title_fmt, ...)
 {
 	struct bs_arena *ar = &ctx->a->arena;
 	struct bs_finding *f = bs_arena_alloc(ar, sizeof(*f));
@@ -29,8 +29,7 @@ bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev,
 	f->remediation = bs_arena_strdup(ar, remediation != NULL ? remediation : "");
 	f->evidence = evidence != NULL ? evidence : json_object();
 	if (f->title == NULL || f->remediation == NULL || f->evidence == NULL ||
-	    bs_arena_push(ar, (void ***)&ctx->server->findings,
-	        &ctx->server->n_findings, f) != 0) {
+	    bs_arena_push(ar, (void ***)&ctx->server->findings, &ctx->server->n_findings, f) != 0) {
 		json_decref(f->evidence);
 		return BS_ENOMEM;
 	}
@@ -93,10 +92,9 @@ bs_rules_cert_json(const Bindscope__V1__Certificate *c)
 
 	for (size_t i = 0; names != NULL && i < c->n_dns_names; i++)
 		json_array_append_new(names, json_string(c->dns_names[i]));
-	return json_pack("{s:s, s:s, s:s, s:o, s:I, s:b, s:s}", "thumbprint",
-	    c->thumbprint, "subject", c->subject, "issuer", c->issuer,
-	    "dns_names", names != NULL ? names : json_array(), "not_after",
-	    (json_int_t)c->not_after, "self_signed",
-	    c->self_signed == BINDSCOPE__V1__TRI__TRI_YES, "friendly_name",
+	return json_pack("{s:s, s:s, s:s, s:o, s:I, s:b, s:s}", "thumbprint", c->thumbprint,
+	    "subject", c->subject, "issuer", c->issuer, "dns_names",
+	    names != NULL ? names : json_array(), "not_after", (json_int_t)c->not_after,
+	    "self_signed", c->self_signed == BINDSCOPE__V1__TRI__TRI_YES, "friendly_name",
 	    c->friendly_name);
 }

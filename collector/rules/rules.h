@@ -17,7 +17,7 @@ struct bs_rule_ctx {
 struct bs_rule {
 	const char *id;
 	enum bs_severity severity; /* default; evidence may raise it */
-	const char *anchor;        /* docs/rules.md#anchor */
+	const char *anchor; /* docs/rules.md#anchor */
 	int (*check)(struct bs_rule_ctx *ctx);
 };
 
@@ -26,17 +26,15 @@ extern const size_t bs_rules_count;
 
 /* Adds a finding to ctx->server. evidence is stolen (an object, or NULL
  * for none). Returns 0 or BS_ENOMEM. */
-int bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev,
-    json_t *evidence, const char *remediation, const char *title_fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+int bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const char *title_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Lookups over one report that several rules share. */
 const Bindscope__V1__Site *bs_rules_backend_site(const bs_report *r);
 const Bindscope__V1__Site *bs_rules_frontend_site(const bs_report *r);
-const Bindscope__V1__Certificate *bs_rules_cert(const bs_report *r,
-    const char *thumbprint, const char *store);
-const Bindscope__V1__SslBinding *bs_rules_ssl(const bs_report *r,
-    const char *endpoint);
+const Bindscope__V1__Certificate *bs_rules_cert(
+    const bs_report *r, const char *thumbprint, const char *store);
+const Bindscope__V1__SslBinding *bs_rules_ssl(const bs_report *r, const char *endpoint);
 /* A JSON object describing a certificate for evidence. */
 json_t *bs_rules_cert_json(const Bindscope__V1__Certificate *c);
 

@@ -20,8 +20,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	bs_registry_load_reg(r, (const char *)data, size, "fuzz.reg", NULL, NULL);
 	/* Exercise the lookups the sources make. */
-	bs_registry_subkeys(r, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo",
-	    &names, &n);
+	bs_registry_subkeys(r,
+	    "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo", &names,
+	    &n);
 	for (size_t i = 0; i < n && i < 4; i++)
 		bs_registry_has_key(r, names[i]);
 	bs_registry_get(r, "HKLM\\SOFTWARE\\T", "", &v);

@@ -37,8 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	an->arena.limit = BS_WIRE_UNPACK_BUDGET;
 	if (bs_wire_unpack_report(&an->arena, data, size, &r) == 0 &&
 	    bs_ingest_validate(r, why, sizeof(why)) == 0 &&
-	    bs_analysis_add(an, "fuzz", 1799999999000LL, r) == 0 &&
-	    bs_analysis_evaluate(an) == 0) {
+	    bs_analysis_add(an, "fuzz", 1799999999000LL, r) == 0 && bs_analysis_evaluate(an) == 0) {
 		json_t *j = bs_report_json(an);
 		struct bs_buf b;
 

@@ -12,8 +12,7 @@
 /* A self-signed certificate: CN cn, SAN san (NULL for none), valid
  * [now+from_days, now+to_days], RSA bits, digest md. */
 static X509 *
-make_cert(const char *cn, const char *san, int from_days, int to_days, int bits,
-    const EVP_MD *md)
+make_cert(const char *cn, const char *san, int from_days, int to_days, int bits, const EVP_MD *md)
 {
 	EVP_PKEY *k = EVP_RSA_gen((unsigned)bits);
 	X509 *x = X509_new();
@@ -47,8 +46,8 @@ static void
 test_facts(void **state)
 {
 	struct bs_arena a;
-	X509 *x = make_cert("MBX01", "DNS:MBX01,DNS:mbx01.corp.example,IP:10.0.0.5", -1, 1825,
-	    2048, EVP_sha256());
+	X509 *x = make_cert(
+	    "MBX01", "DNS:MBX01,DNS:mbx01.corp.example,IP:10.0.0.5", -1, 1825, 2048, EVP_sha256());
 	Bindscope__V1__Certificate *c;
 	char thumb[41];
 
@@ -84,30 +83,35 @@ static void
 test_coverage_rules(void **state)
 {
 	X509 *wild = make_cert("*.corp.example", "DNS:*.corp.example", -1, 30, 2048, EVP_sha256());
-	X509 *fqdn_only = make_cert("mbx04.corp.example", "DNS:mbx04.corp.example", -1, 30,
-	    2048, EVP_sha256());
-	X509 *ns = make_cert("mail.corp.example", "DNS:mail.corp.example,DNS:autodiscover.corp.example",
-	    -1, 30, 2048, EVP_sha256());
+	X509 *fqdn_only =
+	    make_cert("mbx04.corp.example", "DNS:mbx04.corp.example", -1, 30, 2048, EVP_sha256());
+	X509 *ns = make_cert("mail.corp.example",
+	    "DNS:mail.corp.example,DNS:autodiscover.corp.example", -1, 30, 2048, EVP_sha256());
 	X509 *cn_only = make_cert("mbx09.corp.example", NULL, -1, 30, 2048, EVP_sha256());
-	X509 *partial = make_cert("mb*.corp.example", "DNS:mb*.corp.example", -1, 30, 2048,
-	    EVP_sha256());
+	X509 *partial =
+	    make_cert("mb*.corp.example", "DNS:mb*.corp.example", -1, 30, 2048, EVP_sha256());
 
 	(void)state;
 	/* A wildcard covers exactly one left-most label. */
-	assert_int_equal(bs_certfacts_covers(wild, "mbx01.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
-	assert_int_equal(bs_certfacts_covers(wild, "MBX01.Corp.Example"), BINDSCOPE__V1__TRI__TRI_YES);
+	assert_int_equal(
+	    bs_certfacts_covers(wild, "mbx01.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
+	assert_int_equal(
+	    bs_certfacts_covers(wild, "MBX01.Corp.Example"), BINDSCOPE__V1__TRI__TRI_YES);
 	assert_int_equal(bs_certfacts_covers(wild, "a.b.corp.example"), BINDSCOPE__V1__TRI__TRI_NO);
 	assert_int_equal(bs_certfacts_covers(wild, "corp.example"), BINDSCOPE__V1__TRI__TRI_NO);
 	/* FQDN-only SAN: covers the FQDN (what the front end uses) even though
 	 * the short name is absent. */
-	assert_int_equal(bs_certfacts_covers(fqdn_only, "mbx04.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
+	assert_int_equal(
+	    bs_certfacts_covers(fqdn_only, "mbx04.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
 	assert_int_equal(bs_certfacts_covers(fqdn_only, "mbx04"), BINDSCOPE__V1__TRI__TRI_NO);
 	/* The seed failure: the namespace certificate on 444. */
 	assert_int_equal(bs_certfacts_covers(ns, "mbx03.corp.example"), BINDSCOPE__V1__TRI__TRI_NO);
 	/* No SAN at all: the CN is used, as TLS clients do. */
-	assert_int_equal(bs_certfacts_covers(cn_only, "mbx09.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
+	assert_int_equal(
+	    bs_certfacts_covers(cn_only, "mbx09.corp.example"), BINDSCOPE__V1__TRI__TRI_YES);
 	/* Partial wildcards are not honoured. */
-	assert_int_equal(bs_certfacts_covers(partial, "mbx01.corp.example"), BINDSCOPE__V1__TRI__TRI_NO);
+	assert_int_equal(
+	    bs_certfacts_covers(partial, "mbx01.corp.example"), BINDSCOPE__V1__TRI__TRI_NO);
 	assert_int_equal(bs_certfacts_covers(wild, ""), BINDSCOPE__V1__TRI__TRI_UNKNOWN);
 	X509_free(wild);
 	X509_free(fqdn_only);

@@ -66,7 +66,8 @@ test_exchange_layout(void **state)
 	assert_string_equal(b->host, "");
 	/* net.tcp is not split and never joined to http.sys. */
 	assert_int_equal(r->sites[0]->bindings[3]->port, 0);
-	assert_int_equal(r->sites[0]->bindings[3]->join, BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS);
+	assert_int_equal(
+	    r->sites[0]->bindings[3]->join, BINDSCOPE__V1__JOIN_STATUS__JOIN_NOT_HTTPS);
 	assert_string_equal(r->sites[1]->log_directory, "C:\\inetpub\\logs\\LogFiles\\W3SVC2");
 }
 

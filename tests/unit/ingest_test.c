@@ -42,8 +42,8 @@ make_env(const char *fqdn, const char *boot, uint64_t seq, size_t *envlen)
 }
 
 static int
-count_latest(void *arg, const char *fqdn, const char *prov, int64_t at,
-    const uint8_t *raw, size_t len)
+count_latest(
+    void *arg, const char *fqdn, const char *prov, int64_t at, const uint8_t *raw, size_t len)
 {
 	(void)fqdn;
 	(void)at;

@@ -50,24 +50,28 @@ test_utf16_wrapped_hex(void **state)
 	uint32_t mode;
 	const char **names;
 	size_t n;
-	static const uint8_t hash[20] = {0x5f, 0x2d, 0x9c, 0xb1, 0x4e, 0x7a, 0x00,
-	    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd};
+	static const uint8_t hash[20] = {0x5f, 0x2d, 0x9c, 0xb1, 0x4e, 0x7a, 0x00, 0x11, 0x22, 0x33,
+	    0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd};
 
 	(void)state;
 	assert_int_equal(rv, 0);
 	assert_int_equal(e.n, 0);
 	/* Both root spellings and any case find the same key. */
-	assert_int_equal(bs_registry_get(r,
-	    "HKEY_LOCAL_MACHINE\\system\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:444",
-	    "SslCertHash", &v), 0);
+	assert_int_equal(
+	    bs_registry_get(r,
+	        "HKEY_LOCAL_MACHINE\\system\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:444",
+	        "SslCertHash", &v),
+	    0);
 	assert_int_equal(v.type, BS_REG_BINARY);
 	assert_int_equal(v.len, 20); /* the wrapped line's last byte joined */
 	assert_memory_equal(v.data, hash, 20);
 	assert_int_equal(bs_registry_get_string(r, SSL "\\SslBindingInfo\\0.0.0.0:444",
-	    "SslCertStoreName", store, sizeof(store)), 0);
+	                     "SslCertStoreName", store, sizeof(store)),
+	    0);
 	assert_string_equal(store, "MY");
 	assert_int_equal(bs_registry_get_dword(r, SSL "\\SslBindingInfo\\0.0.0.0:444",
-	    "DefaultSslCertCheckMode", &mode), 0);
+	                     "DefaultSslCertCheckMode", &mode),
+	    0);
 	assert_int_equal(mode, 1);
 	assert_int_equal(bs_registry_subkeys(r, SSL "\\SslSniBindingInfo", &names, &n), 0);
 	assert_int_equal(n, 1);
@@ -114,8 +118,7 @@ test_utf8_value_types(void **state)
 	assert_int_equal(bs_registry_get_string(r, k, "Unicodé", s, sizeof(s)), 0);
 	assert_string_equal(s, "naïve");
 	/* A dword read as a string is a type error, not garbage. */
-	assert_int_equal(bs_registry_get_string(r, k, "MsiProductMajor", s, sizeof(s)),
-	    BS_EPARSE);
+	assert_int_equal(bs_registry_get_string(r, k, "MsiProductMajor", s, sizeof(s)), BS_EPARSE);
 	/* [-KEY] deletes the key and its subkeys. */
 	assert_false(bs_registry_has_key(r, "HKLM\\SOFTWARE\\Doomed"));
 	assert_false(bs_registry_has_key(r, "HKLM\\SOFTWARE\\Doomed\\Child"));
@@ -226,7 +229,9 @@ test_utf16_surrogates(void **state)
 
 	(void)state;
 	bs_utf16le_to_utf8(in, sizeof(in), out, sizeof(out));
-	assert_string_equal(out, "\xf0\x9f\x98\x80\xef\xbf\xbd" "A");
+	assert_string_equal(out,
+	    "\xf0\x9f\x98\x80\xef\xbf\xbd"
+	    "A");
 	/* The output bound is honoured. */
 	bs_utf16le_to_utf8(in, sizeof(in), out, 3);
 	assert_true(strlen(out) < 3);

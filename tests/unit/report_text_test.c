@@ -31,8 +31,8 @@ test_html_escape(void **state)
 	(void)state;
 	bs_buf_init(&b, 0);
 	assert_int_equal(bs_html_escape(&b, "CN=<script>alert('x')</script>&\"y\""), 0);
-	assert_string_equal(b.data,
-	    "CN=&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;y&quot;");
+	assert_string_equal(
+	    b.data, "CN=&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;y&quot;");
 	bs_buf_fini(&b);
 }
 

@@ -17,9 +17,8 @@ struct srv {
 };
 
 static Bindscope__V1__Certificate *
-cert(struct bs_arena *a, bs_report *r, const char *thumb, const char *cn,
-    Bindscope__V1__Tri self, Bindscope__V1__Tri covers, int64_t days_left,
-    const char *used_by)
+cert(struct bs_arena *a, bs_report *r, const char *thumb, const char *cn, Bindscope__V1__Tri self,
+    Bindscope__V1__Tri covers, int64_t days_left, const char *used_by)
 {
 	Bindscope__V1__Certificate *c = BS_NEW(a, certificate);
 
@@ -39,8 +38,8 @@ cert(struct bs_arena *a, bs_report *r, const char *thumb, const char *cn,
 }
 
 static Bindscope__V1__Binding *
-site_https(struct bs_arena *a, bs_report *r, const char *name, uint32_t id,
-    uint32_t port, const char *endpoint, const char *thumb)
+site_https(struct bs_arena *a, bs_report *r, const char *name, uint32_t id, uint32_t port,
+    const char *endpoint, const char *thumb)
 {
 	Bindscope__V1__Site *s = BS_NEW(a, site);
 	Bindscope__V1__Binding *b = BS_NEW(a, binding);
@@ -83,8 +82,8 @@ server(struct bs_analysis *an, const char *host)
 	s.r->host->exchange_build = "15.2.1544.4";
 	s.c443 = cert(a, s.r, "AAAA000000000000000000000000000000000443", "mail.corp.example",
 	    BINDSCOPE__V1__TRI__TRI_NO, BINDSCOPE__V1__TRI__TRI_NO, 400, "0.0.0.0:443");
-	s.c444 = cert(a, s.r, t444, host, BINDSCOPE__V1__TRI__TRI_YES,
-	    BINDSCOPE__V1__TRI__TRI_YES, 1500, "0.0.0.0:444");
+	s.c444 = cert(a, s.r, t444, host, BINDSCOPE__V1__TRI__TRI_YES, BINDSCOPE__V1__TRI__TRI_YES,
+	    1500, "0.0.0.0:444");
 	s.b443 = site_https(a, s.r, "Default Web Site", 1, 443, "0.0.0.0:443", s.c443->thumbprint);
 	s.b444 = site_https(a, s.r, "Exchange Back End", 2, 444, "0.0.0.0:444", t444);
 	return s;
@@ -126,8 +125,8 @@ count(const struct bs_analysis *a, const char *fqdn)
 
 /* Peer front end whose HttpProxy sample names target as failing. */
 static void
-peer_sample(struct bs_analysis *an, struct srv *peer, const char *target,
-    uint64_t requests, uint64_t failures)
+peer_sample(struct bs_analysis *an, struct srv *peer, const char *target, uint64_t requests,
+    uint64_t failures)
 {
 	struct bs_arena *a = &an->arena;
 	Bindscope__V1__LogSample *ls = BS_NEW(a, log_sample);
@@ -178,7 +177,8 @@ test_name_mismatch_config_only_is_warning(void **state)
 	assert_string_equal(json_string_value(json_object_get(f->evidence, "basis")),
 	    "configuration only (no failing traffic seen yet)");
 	assert_string_equal(json_string_value(json_object_get(
-	    json_object_get(f->evidence, "certificate"), "thumbprint")), s.c443->thumbprint);
+	                        json_object_get(f->evidence, "certificate"), "thumbprint")),
+	    s.c443->thumbprint);
 	assert_non_null(strstr(f->remediation, "Microsoft Exchange"));
 	bs_analysis_destroy(a);
 }
@@ -221,8 +221,8 @@ test_handful_of_failures_in_busy_window_stays_warning(void **state)
 	add(a, &bad);
 	add(a, &fe);
 	assert_int_equal(bs_analysis_evaluate(a), 0);
-	assert_int_equal(find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH")->severity,
-	    BS_SEV_WARNING);
+	assert_int_equal(
+	    find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH")->severity, BS_SEV_WARNING);
 	bs_analysis_destroy(a);
 }
 
@@ -238,8 +238,8 @@ test_wildcard_third_party_is_info_only(void **state)
 	add(a, &s);
 	assert_int_equal(bs_analysis_evaluate(a), 0);
 	assert_null(find(a, "mbx02.corp.example", "BACKEND_CERT_NAME_MISMATCH"));
-	assert_int_equal(find(a, "mbx02.corp.example", "BACKEND_CERT_NOT_SELF_SIGNED")->severity,
-	    BS_SEV_INFO);
+	assert_int_equal(
+	    find(a, "mbx02.corp.example", "BACKEND_CERT_NOT_SELF_SIGNED")->severity, BS_SEV_INFO);
 	assert_int_equal(count(a, "mbx02.corp.example"), 1);
 	bs_analysis_destroy(a);
 }
@@ -268,8 +268,8 @@ test_backend_binding_missing(void **state)
 	s.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
 	add(a, &s);
 	assert_int_equal(bs_analysis_evaluate(a), 0);
-	assert_int_equal(find(a, "mbx06.corp.example", "BACKEND_BINDING_MISSING")->severity,
-	    BS_SEV_CRITICAL);
+	assert_int_equal(
+	    find(a, "mbx06.corp.example", "BACKEND_BINDING_MISSING")->severity, BS_SEV_CRITICAL);
 	/* Reported once, not again as a generic https binding. */
 	assert_null(find(a, "mbx06.corp.example", "HTTPS_BINDING_WITHOUT_CERT"));
 	bs_analysis_destroy(a);
@@ -302,8 +302,8 @@ test_https_binding_without_cert(void **state)
 	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
 	add(a, &s);
 	assert_int_equal(bs_analysis_evaluate(a), 0);
-	assert_int_equal(find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT")->severity,
-	    BS_SEV_CRITICAL);
+	assert_int_equal(
+	    find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT")->severity, BS_SEV_CRITICAL);
 	bs_analysis_destroy(a);
 }
 
