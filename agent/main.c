@@ -77,9 +77,20 @@ random_hex(char *out, size_t nbytes)
 	if (nbytes > sizeof(r))
 		nbytes = sizeof(r);
 	if (RAND_bytes(r, (int)nbytes) != 1) {
-		/* Still unique enough per process for a boot id. */
-		for (size_t i = 0; i < nbytes; i++)
-			r[i] = (unsigned char)(rand() ^ (int)getpid() ^ (int)time(NULL));
+		/* No entropy from OpenSSL: time and pid still make a boot id
+		 * unique per process start, which is all it needs to be. */
+		struct timespec ts;
+		uint64_t x;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+		x ^= (uint64_t)getpid() << 40;
+		for (size_t i = 0; i < nbytes; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			r[i] = (unsigned char)x;
+		}
 	}
 	for (size_t i = 0; i < nbytes; i++) {
 		out[2 * i] = hex[r[i] >> 4];

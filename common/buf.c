@@ -65,6 +65,8 @@ bs_buf_append(struct bs_buf *b, const void *p, size_t n)
 
 	if (rv != 0)
 		return rv;
+	if (b->data == NULL)
+		return BS_ENOMEM; /* unreachable: reserve always allocates */
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;

@@ -18,6 +18,9 @@ cmake -S "$top" -B "$top/build-test" -DCMAKE_BUILD_TYPE=Debug -DBS_WERROR=ON >/d
 cmake --build "$top/build-test" -j"$jobs"
 ctest --test-dir "$top/build-test" --output-on-failure -j"$jobs"
 
+echo "== lint (.clang-format, .clang-tidy)"
+"$top/tests/lint.sh" "$top/build-test"
+
 echo "== build and test under ASan + UBSan"
 cmake -S "$top" -B "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DBS_SANITIZE=ON \
 	-DCMAKE_C_COMPILER=clang >/dev/null

@@ -556,6 +556,10 @@ bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len, const 
 				logical = nlg;
 				lcap = ncap;
 			}
+			if (logical == NULL) {
+				rv = BS_ENOMEM; /* unreachable: the first pass allocates */
+				goto out;
+			}
 			memcpy(logical + ln, b, n);
 			ln += n;
 			logical[ln] = '\0';
