@@ -148,5 +148,12 @@ expect "all four servers survive the restart" jqtrue "$work/after.json" '.server
 expect "database holds every acknowledged report" \
 	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 6 ]
 
+kill -TERM "$pid"
+wait "$pid" || true
+pid=""
+# Under the sanitizer build, the collector reports leaks and errors at exit.
+expect "collector log free of sanitizer reports" \
+	bash -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' '$work/collector.log'"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
