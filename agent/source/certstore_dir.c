@@ -149,10 +149,13 @@ cs_props(struct bs_sweep *s, const char *dir, const char *relstore, const char *
 	size_t len;
 	int rv;
 
-	snprintf(rel, sizeof(rel), "%.*s.json", (int)stem, certname);
-	if (bs_fs_resolve(dir, rel, path, sizeof(path)) != 0)
+	int n = snprintf(rel, sizeof(rel), "%.*s.json", (int)stem, certname);
+
+	if (n < 0 || (size_t)n >= sizeof(rel) || bs_fs_resolve(dir, rel, path, sizeof(path)) != 0)
 		return; /* optional */
-	snprintf(rel, sizeof(rel), "%s/%.*s.json", relstore, (int)stem, certname);
+	n = snprintf(rel, sizeof(rel), "%s/%.*s.json", relstore, (int)stem, certname);
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return;
 	if ((rv = bs_fs_read(path, PROPS_FILE_MAX, &data, &len)) != 0) {
 		bs_sweep_error(s, "certstore", rel, 0, "cannot read: %s", bs_strerror(rv));
 		return;
