@@ -28,6 +28,13 @@ function certLabel(c) {
   return `${c.kind}: ${c.common_name || c.thumbprint}`;
 }
 
+// The 444 certificate must cover the server's FQDN (the front end's view).
+function cert444Cell(c) {
+  const broken = !c || c.kind === 'missing' || c.covers_fqdn === false;
+  const text = certLabel(c) + (c && c.kind !== 'missing' && c.covers_fqdn === false ? ' (does not cover the FQDN)' : '');
+  return el('td', { class: broken ? 'broken' : '' }, text);
+}
+
 function worst(s) {
   let w = null;
   const rank = { critical: 3, warning: 2, info: 1 };
@@ -74,7 +81,7 @@ function renderTable() {
       el('td', null, s.exchange_build || 'unknown'),
       el('td', { class: s.status }, s.status),
       el('td', { class: s.cert_443.kind === 'missing' ? 'broken' : '' }, certLabel(s.cert_443)),
-      el('td', { class: s.cert_444.kind === 'missing' ? 'broken' : '' }, certLabel(s.cert_444)),
+      cert444Cell(s.cert_444),
       el('td', null, d === null ? '–' : String(d)),
       el('td', null, s.last_report_at || '–'),
       el('td', { class: w ? 'sev-' + w.severity : '' }, w ? `${w.rule}: ${w.title}` : 'none')));
@@ -125,7 +132,7 @@ function renderDetail(s) {
   if (!s.findings.length) parts.push(el('p', null, 'No findings.'));
   for (const f of s.findings) {
     parts.push(el('div', { class: 'finding sev-' + f.severity },
-      el('p', null, el('strong', null, `${f.severity.toUpperCase()} ${f.rule}`), ' — ', f.title),
+      el('p', null, el('strong', { class: 'sev-' + f.severity }, `${f.severity.toUpperCase()} ${f.rule}`), ' — ', f.title),
       el('p', null, el('strong', null, 'Fix: '), f.remediation),
       el('details', null, el('summary', null, 'Evidence'), el('pre', null, JSON.stringify(f.evidence, null, 2)))));
   }
