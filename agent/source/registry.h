@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utf8.h"
+
 enum bs_reg_type {
 	BS_REG_NONE = 0,
 	BS_REG_SZ = 1,
@@ -64,10 +66,5 @@ int bs_registry_get_string(
     const struct bs_registry *r, const char *key, const char *name, char *out, size_t outsz);
 int bs_registry_get_dword(
     const struct bs_registry *r, const char *key, const char *name, uint32_t *out);
-
-/* Converts UTF-16LE bytes to UTF-8 (stops at a NUL code unit; unpaired
- * surrogates become U+FFFD). Returns the UTF-8 length written, always
- * NUL-terminating out when outsz > 0. */
-size_t bs_utf16le_to_utf8(const uint8_t *in, size_t inlen, char *out, size_t outsz);
 
 #endif

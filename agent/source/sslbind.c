@@ -3,11 +3,16 @@
  * is the source of truth: its layout is the same on every Windows
  * language, unlike `netsh http show sslcert`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "fsutil.h"
+#include "netsh.h"
 #include "sweep.h"
 
+#define NETSH_PATH "netsh/sslcert.txt"
+#define NETSH_MAX (16u * 1024u * 1024u)
 #define KEY_HTTP "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters"
 
 static const char hexdig[] = "0123456789ABCDEF";
@@ -88,6 +93,31 @@ sslbind_one(struct bs_sweep *s, const char *parent, const char *endpoint,
 	return 0;
 }
 
+/* The fallback: the text of `netsh http show sslcert`, when the registry
+ * exports do not hold the keys. */
+static int
+sslbind_netsh(struct bs_sweep *s)
+{
+	char path[BS_PATH_MAX];
+	char *data;
+	size_t len;
+	int rv;
+
+	if (bs_fs_resolve(s->root, NETSH_PATH, path, sizeof(path)) != 0) {
+		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
+		    "key not in the registry exports and no " NETSH_PATH
+		    ": http.sys certificate bindings are unknown");
+		return 0;
+	}
+	if ((rv = bs_fs_read(path, NETSH_MAX, &data, &len)) != 0) {
+		bs_sweep_error(s, "sslbind", NETSH_PATH, 0, "cannot read: %s", bs_strerror(rv));
+		return 0;
+	}
+	rv = bs_netsh_parse(s, data, len, NETSH_PATH);
+	free(data);
+	return rv;
+}
+
 int
 bs_src_sslbind(struct bs_sweep *s)
 {
@@ -115,8 +145,6 @@ bs_src_sslbind(struct bs_sweep *s)
 				return rv;
 	}
 	if (!found)
-		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
-		    "key not in the registry exports: http.sys certificate "
-		    "bindings are unknown");
+		return sslbind_netsh(s);
 	return 0;
 }

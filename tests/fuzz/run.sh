@@ -13,10 +13,11 @@ fx="$src/../fixtures"
 declare -A seeds=(
 	[reg_file]="$fx/reg"
 	[iis_config]="$fx/iis"
+	[netsh]="$fx/netsh"
 	[cert]="$fx/certs"
 	[report]="$fx/reports"
 )
-for h in reg_file iis_config cert report; do
+for h in reg_file iis_config netsh cert report; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"

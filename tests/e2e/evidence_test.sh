@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# End to end for the agent's readers: evidence roots shaped like real
+# servers (2013/2016/2019, mixed-case paths, netsh fallback) and broken
+# ones (deleted certificate, truncated .reg, invalid XML, unparsable
+# certificate, misnamed file, missing store). Each must yield the named
+# collection error and a complete report of the rest.
+#   tests/e2e/evidence_test.sh BUILD_DIR
+set -euo pipefail
+
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+agent="$build/agent/bindscope-agent"
+work=$(mktemp -d /tmp/bs-evidence-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fails=0
+passes=0
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+bad() { fails=$((fails + 1)); echo "not ok - $1"; }
+expect() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+jqtrue() { [ "$(jq -r "$2" "$1")" = "true" ]; }
+
+"$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
+cfg=Windows/System32/inetsrv/config/applicationHost.config
+
+# collect NAME: JSON report of $work/NAME into $work/NAME.json, stderr to .err
+collect() {
+	set +e
+	"$agent" collect --root "$work/$1" --json >"$work/$1.json" 2>"$work/$1.err"
+	echo $? >"$work/$1.rc"
+	set -e
+}
+variant() { rm -rf "${work:?}/$2"; cp -r "$work/fleet/$1" "$work/$2"; }
+t444() { jq -r '.ssl_bindings[] | select(.endpoint == "0.0.0.0:444") | .cert_hash' "$work/mbx01.json"; }
+
+# The healthy layouts: every site, binding, http.sys entry, certificate,
+# all joined, no collection errors.
+for s in mbx01 mbx04; do
+	cp -r "$work/fleet/$s" "$work/$s"
+	collect "$s"
+	expect "$s: no collection errors, exit 0" jqtrue "$work/$s.json" '(.errors // []) | length == 0'
+	expect "$s: 2 sites, 6 bindings, 3 http.sys entries, 4 certificates" jqtrue "$work/$s.json" \
+		'(.sites | length) == 2 and ([.sites[].bindings[]] | length) == 6 and (.ssl_bindings | length) == 3 and (.certificates | length) == 4'
+	expect "$s: every https binding joined" jqtrue "$work/$s.json" \
+		'[.sites[].bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK","JOIN_OK","JOIN_OK"]'
+	expect "$s: the namespace certificate chains to the exported Root" jqtrue "$work/$s.json" \
+		'[.certificates[] | select(.common_name == "mail.corp.example") | .chains_to_root] == ["TRI_YES"]'
+	expect "$s: 444 certificate is self-signed, covers the FQDN, has its private key" jqtrue "$work/$s.json" \
+		'[.certificates[] | select(.used_by == ["0.0.0.0:444"]) | [.self_signed, .covers_fqdn, .has_private_key, .friendly_name]] == [["TRI_YES","TRI_YES","TRI_YES","Microsoft Exchange"]]'
+done
+expect "mbx04: FQDN-only SAN still covers the FQDN, not the short name" jqtrue "$work/mbx04.json" \
+	'[.certificates[] | select(.used_by == ["0.0.0.0:444"]) | [.covers_fqdn, .covers_hostname]] == [["TRI_YES","TRI_NO"]]'
+expect "mbx04: Exchange 2016 build read" jqtrue "$work/mbx04.json" '.host.exchange_build == "15.1.2507.39"'
+
+# Exchange 2013, with every path in another case (Windows matches
+# case-insensitively).
+variant mbx01 ex2013
+mv "$work/ex2013/Windows" "$work/ex2013/WINDOWS"
+mv "$work/ex2013/WINDOWS/System32/inetsrv/config/applicationHost.config" \
+	"$work/ex2013/WINDOWS/System32/inetsrv/config/APPLICATIONHOST.CONFIG"
+mv "$work/ex2013/certstore/LocalMachine" "$work/ex2013/certstore/localmachine"
+mv "$work/ex2013/certstore/localmachine/My" "$work/ex2013/certstore/localmachine/MY"
+for f in "$work"/ex2013/certstore/localmachine/MY/*.cer; do
+	mv "$f" "$(dirname "$f")/$(basename "$f" .cer | tr A-F a-f).cer"
+done
+{ printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup]\r\n'
+  printf '"MsiInstallPath"="C:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V15\\\\"\r\n'
+  printf '"MsiProductMajor"=dword:0000000f\r\n"MsiProductMinor"=dword:00000000\r\n'
+  printf '"MsiBuildMajor"=dword:000005d9\r\n"MsiBuildMinor"=dword:00000002\r\n'; } |
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$work/ex2013/registry/exchange-setup.reg"
+collect ex2013
+expect "ex2013: mixed-case paths and lower-case thumbprint names read without errors" \
+	jqtrue "$work/ex2013.json" '((.errors // []) | length == 0) and (.certificates | length) == 4'
+expect "ex2013: Exchange 2013 build 15.0.1497.2" jqtrue "$work/ex2013.json" '.host.exchange_build == "15.0.1497.2"'
+expect "ex2013: joins still resolve (store name MY vs folder MY)" jqtrue "$work/ex2013.json" \
+	'[.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK")'
+
+# netsh fallback: no http.sys registry export, `netsh http show sslcert`
+# redirected by PowerShell 5.1 (UTF-16LE).
+variant mbx01 netsh
+rm "$work/netsh/registry/http-sslbindinginfo.reg"
+mkdir -p "$work/netsh/netsh"
+{
+	printf '\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n'
+	for ep in 0.0.0.0:443 0.0.0.0:444 127.0.0.1:443; do
+		h=$(jq -r --arg ep "$ep" '.ssl_bindings[] | select(.endpoint == $ep) | .cert_hash' "$work/mbx01.json" | tr A-F a-f)
+		printf '    IP:port                      : %s\r\n    Certificate Hash             : %s\r\n' "$ep" "$h"
+		printf '    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\r\n'
+		printf '    Certificate Store Name       : My\r\n    Verify Client Certificate Revocation : Enabled\r\n\r\n'
+	done
+} | { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$work/netsh/netsh/sslcert.txt"
+collect netsh
+expect "netsh: bindings read from netsh text, joined, no errors" jqtrue "$work/netsh.json" \
+	'((.errors // []) | length == 0) and ([.ssl_bindings[] | .source] == ["netsh","netsh","netsh"]) and ([.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK"))'
+
+# Deleted 444 certificate: the binding points at nothing.
+variant mbx01 deleted
+rm "$work/deleted/certstore/LocalMachine/My/$(t444).cer" "$work/deleted/certstore/LocalMachine/My/$(t444).json"
+collect deleted
+expect "deleted: 444 binding is JOIN_CERT_NOT_IN_STORE, 443 still OK" jqtrue "$work/deleted.json" \
+	'([.sites[] | select(.id == 2) | .bindings[] | select(.protocol == "https") | .join] == ["JOIN_CERT_NOT_IN_STORE"]) and ([.sites[] | select(.id == 1) | .bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK"))'
+
+# A store name that was not exported.
+variant mbx01 nostore
+sed 's/"SslCertStoreName"="MY"/"SslCertStoreName"="WebHosting"/' <(iconv -f UTF-16LE -t UTF-8 "$work/nostore/registry/http-sslbindinginfo.reg" | tail -c +4) |
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$work/nostore/registry/x.reg"
+rm "$work/nostore/registry/http-sslbindinginfo.reg"
+collect nostore
+expect "nostore: bindings naming an absent store are JOIN_STORE_MISSING" jqtrue "$work/nostore.json" \
+	'[.ssl_bindings[] | .cert_status] | all(. == "JOIN_STORE_MISSING")'
+
+# A truncated .reg export: the cut is named, the rest is kept.
+variant mbx01 truncated
+f="$work/truncated/registry/http-sslbindinginfo.reg"
+head -c 1500 "$f" >"$f.cut" && mv "$f.cut" "$f"
+collect truncated
+expect "truncated: a registry error names the file and a line" jqtrue "$work/truncated.json" \
+	'[.errors[] | select(.source == "registry" and .path == "registry/http-sslbindinginfo.reg" and .line > 0)] | length >= 1'
+expect "truncated: sites and certificates still reported" jqtrue "$work/truncated.json" \
+	'(.sites | length) == 2 and (.certificates | length) == 4 and .host.fqdn == "mbx01.corp.example"'
+
+# Invalid XML: the line is named, certificates and http.sys still there.
+variant mbx01 badxml
+sed -i 's|<binding protocol="https" bindingInformation="\*:444:" sslFlags="0" />|<binding protocol="https" bindingInformation="*:444:" sslFlags="0" >|' "$work/badxml/$cfg"
+collect badxml
+expect "badxml: iis_config error at the line where the XML breaks" jqtrue "$work/badxml.json" \
+	'[.errors[] | select(.source == "iis_config") | .line] == [33]'
+expect "badxml: exit 0, certificates and http.sys bindings reported" \
+	bash -c "[ \$(cat '$work/badxml.rc') = 0 ] && jq -e '(.certificates | length) == 4 and (.ssl_bindings | length) == 3' '$work/badxml.json' >/dev/null"
+
+# A certificate file that does not parse, and one whose name lies.
+variant mbx01 badcert
+printf 'not a certificate' >"$work/badcert/certstore/LocalMachine/My/0000000000000000000000000000000000000000.cer"
+cp "$work/badcert/certstore/LocalMachine/Root/"*.cer "$work/badcert/certstore/LocalMachine/Root/ABCDEF0123456789ABCDEF0123456789ABCDEF01.cer"
+printf '{"FriendlyName": 7}' >"$work/badcert/certstore/LocalMachine/My/$(t444).json"
+collect badcert
+expect "badcert: unparsable certificate named" jqtrue "$work/badcert.json" \
+	'[.errors[] | select(.path == "certstore/LocalMachine/My/0000000000000000000000000000000000000000.cer") | .reason | test("not a DER or PEM")] == [true]'
+expect "badcert: misnamed file reported with its real thumbprint" jqtrue "$work/badcert.json" \
+	'[.errors[] | select(.path == "certstore/LocalMachine/Root/ABCDEF0123456789ABCDEF0123456789ABCDEF01.cer") | .reason | test("does not match")] == [true]'
+expect "badcert: bad store-properties JSON named" jqtrue "$work/badcert.json" \
+	'[.errors[] | select(.path | endswith(".json")) | .reason] == ["FriendlyName is not a string"]'
+expect "badcert: the good certificates are all still there" jqtrue "$work/badcert.json" '(.certificates | length) == 5'
+
+# Nothing useful: exit 1, and the errors say why.
+mkdir -p "$work/empty"
+collect empty
+expect "empty root: exit 1 with the missing pieces named" \
+	bash -c "[ \$(cat '$work/empty.rc') = 1 ] && grep -q 'applicationHost.config' '$work/empty.err' && grep -q 'registry' '$work/empty.err'"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,106 @@
+/* netsh_test: `netsh http show sslcert` text as the http.sys fallback. */
+#include "test_util.h"
+
+#include "err.h"
+#include "netsh.h"
+
+struct fx {
+	struct bs_arena arena;
+	struct bs_sweep s;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	bs_arena_init(&f->arena, 0);
+	f->s.arena = &f->arena;
+	f->s.report = BS_NEW(&f->arena, report);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	bs_arena_fini(&f->arena);
+	free(f);
+	return 0;
+}
+
+static void
+parse(struct fx *f, const char *fixture)
+{
+	size_t len;
+	char *data = test_fixture(fixture, &len);
+
+	assert_int_equal(bs_netsh_parse(&f->s, data, len, fixture), 0);
+	free(data);
+}
+
+static void
+test_english_utf16(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+
+	parse(f, "netsh/sslcert_en_utf16.txt");
+	assert_int_equal(r->n_errors, 0);
+	assert_int_equal(r->n_ssl_bindings, 3);
+	assert_string_equal(r->ssl_bindings[0]->endpoint, "0.0.0.0:443");
+	assert_string_equal(
+	    r->ssl_bindings[0]->cert_hash, "5F2D9CB14E7A00112233445566778899AABBCCDD");
+	assert_string_equal(r->ssl_bindings[0]->app_id, "{4dc3e181-e14b-4a21-b022-59fc669b0914}");
+	assert_string_equal(r->ssl_bindings[0]->store_name, "My");
+	assert_string_equal(r->ssl_bindings[0]->source, "netsh");
+	assert_int_equal(r->ssl_bindings[1]->kind, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP);
+	assert_string_equal(r->ssl_bindings[1]->endpoint, "0.0.0.0:444");
+	assert_int_equal(
+	    r->ssl_bindings[2]->kind, BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI);
+	assert_string_equal(r->ssl_bindings[2]->endpoint, "mail.contoso.com:443");
+	assert_string_equal(r->ssl_bindings[2]->store_name, "WebHosting");
+}
+
+static void
+test_other_language_is_named_not_skipped(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+
+	parse(f, "netsh/sslcert_de.txt");
+	assert_int_equal(r->n_ssl_bindings, 0);
+	assert_int_equal(r->n_errors, 5);
+	assert_int_equal(r->errors[0]->line, 2);
+	assert_int_equal(r->errors[1]->line, 5);
+	assert_non_null(strstr(r->errors[1]->reason, "'IP:Port'"));
+	assert_non_null(strstr(r->errors[1]->reason, "another language"));
+	assert_string_equal(r->errors[1]->path, "netsh/sslcert_de.txt");
+}
+
+static void
+test_bad_hash(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+
+	parse(f, "netsh/sslcert_bad_hash.txt");
+	assert_int_equal(r->n_ssl_bindings, 1);
+	assert_string_equal(r->ssl_bindings[0]->cert_hash, "");
+	assert_int_equal(r->n_errors, 1);
+	assert_int_equal(r->errors[0]->line, 5);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_english_utf16, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_other_language_is_named_not_skipped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_hash, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
