@@ -33,6 +33,9 @@ bs_agent_config_defaults(struct bs_agent_config *c)
 	strcpy(c->log_level, "info");
 	c->interval = 300;
 	c->send_timeout = 30;
+	c->log_max_age = 3600;
+	c->log_budget_mib = 64;
+	c->redact_personal_data = 1;
 }
 
 int

@@ -14,6 +14,9 @@ struct bs_agent_config {
 	char log_level[16];
 	unsigned interval; /* seconds between sweeps */
 	unsigned send_timeout; /* seconds to wait for an ack */
+	unsigned log_max_age; /* seconds of log history read on a first sweep */
+	unsigned log_budget_mib; /* log bytes read per sweep, MiB */
+	int redact_personal_data; /* pseudonymise user names and client IPs */
 };
 
 void bs_agent_config_defaults(struct bs_agent_config *c);

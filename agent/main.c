@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "agent_config.h"
+#include "config.h"
+#include "cursor.h"
 #include "err.h"
 #include "fsutil.h"
 #include "log.h"
@@ -42,6 +45,7 @@ static void
 usage_collect(FILE *f)
 {
 	fputs("usage: bindscope-agent collect --root DIR [--json] [--out FILE]\n"
+	      "                               [--since DURATION|all] [--no-redact]\n"
 	      "\n"
 	      "  --root DIR   evidence root: a folder mirroring the server's C:\\\n"
 	      "               (see README, \"Evidence root\")\n"
@@ -49,6 +53,9 @@ usage_collect(FILE *f)
 	      "  --out FILE   write the protobuf report to FILE, for\n"
 	      "               `bindscope-collector import`\n"
 	      "  --agent-id ID  identity to record (default: the server's FQDN)\n"
+	      "  --since D    log history to sample: 30m, 24h, 7d or all (default 1h)\n"
+	      "  --log-budget-mib N  log bytes to read at most (default 64)\n"
+	      "  --no-redact  keep user names and client IPs in log examples\n"
 	      "\n"
 	      "Exit status: 0 report made; 1 nothing useful could be read;\n"
 	      "2 usage or output error.\n",
@@ -69,13 +76,8 @@ usage_run(FILE *f)
 }
 
 static void
-random_hex(char *out, size_t nbytes)
+random_bytes(unsigned char *r, size_t nbytes)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char r[32];
-
-	if (nbytes > sizeof(r))
-		nbytes = sizeof(r);
 	if (RAND_bytes(r, (int)nbytes) != 1) {
 		/* No entropy from OpenSSL: time and pid still make a boot id
 		 * unique per process start, which is all it needs to be. */
@@ -92,11 +94,31 @@ random_hex(char *out, size_t nbytes)
 			r[i] = (unsigned char)x;
 		}
 	}
+}
+
+static void
+random_hex(char *out, size_t nbytes)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[32];
+
+	if (nbytes > sizeof(r))
+		nbytes = sizeof(r);
+	random_bytes(r, nbytes);
 	for (size_t i = 0; i < nbytes; i++) {
 		out[2 * i] = hex[r[i] >> 4];
 		out[2 * i + 1] = hex[r[i] & 15];
 	}
 	out[2 * nbytes] = '\0';
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -117,13 +139,17 @@ print_errors(const bs_report *r)
 static int
 cmd_collect(int argc, char **argv)
 {
-	const char *root = NULL, *outpath = NULL, *agent_id = "";
+	const char *root = NULL, *outpath = NULL, *agent_id = "", *since = "1h";
 	int json = 0, rv, status = 0;
+	unsigned long long budget_mib = 64;
+	struct bs_log_options lo;
 	struct bs_sweep_options opt;
 	struct bs_arena arena;
 	bs_report *r = NULL;
 	char boot[33];
+	int redact_off = 0;
 
+	memset(&lo, 0, sizeof(lo));
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage_collect(stdout);
@@ -136,6 +162,18 @@ cmd_collect(int argc, char **argv)
 			agent_id = argv[++i];
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
+		} else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
+			since = argv[++i];
+		} else if (strcmp(argv[i], "--log-budget-mib") == 0 && i + 1 < argc) {
+			if (bs_parse_uint(argv[++i], 1048576, &budget_mib) != 0 ||
+			    budget_mib == 0) {
+				fprintf(stderr,
+				    "bindscope-agent collect: --log-budget-mib: "
+				    "expected a number of MiB\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--no-redact") == 0) {
+			redact_off = 1;
 		} else {
 			fprintf(stderr,
 			    "bindscope-agent collect: unknown or incomplete "
@@ -150,11 +188,29 @@ cmd_collect(int argc, char **argv)
 		usage_collect(stderr);
 		return 2;
 	}
+	if (strcmp(since, "all") == 0) {
+		lo.since_ms = 0;
+	} else {
+		unsigned long long secs;
+
+		if (bs_parse_duration(since, &secs) != 0) {
+			fprintf(stderr,
+			    "bindscope-agent collect: --since: expected a duration "
+			    "such as 30m, 24h, 7d, or all\n");
+			return 2;
+		}
+		lo.since_ms = now_ms() - (int64_t)secs * 1000;
+	}
+	lo.budget = budget_mib * 1024 * 1024;
+	lo.redact = !redact_off;
+	/* A one-off audit: pseudonyms hold within this report only. */
+	random_bytes(lo.key, sizeof(lo.key));
 	random_hex(boot, 16);
 	opt.root = root;
 	opt.agent_id = agent_id;
 	opt.boot_id = boot;
 	opt.sequence = 1;
+	opt.logs = &lo;
 	bs_arena_init(&arena, 0);
 	rv = bs_sweep_run(&opt, &arena, &r);
 	if (r == NULL) {
@@ -205,9 +261,11 @@ on_signal(int sig)
 
 /* One sweep delivered: 0 when the collector stored it (or had it). */
 static int
-run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *boot, uint64_t seq)
+run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *boot, uint64_t seq,
+    struct bs_log_options *lo, const char *cursor_file)
 {
-	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq};
+	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq, lo};
+	struct bs_cursors next;
 	struct bs_arena arena;
 	bs_report *r = NULL;
 	uint8_t *rep = NULL, *env = NULL;
@@ -215,6 +273,9 @@ run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *b
 	int rv;
 	unsigned attempt = 0, backoff = 1;
 
+	bs_cursors_init(&next);
+	lo->next = &next;
+	lo->since_ms = now_ms() - (int64_t)cfg->log_max_age * 1000;
 	bs_arena_init(&arena, 0);
 	rv = bs_sweep_run(&opt, &arena, &r);
 	if (r == NULL)
@@ -238,6 +299,12 @@ run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *b
 			    (unsigned long long)seq,
 			    st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ? "stored" : "duplicate",
 			    attempt);
+			/* The report covers these lines now: move the cursors on. */
+			if (bs_cursors_save(&next, cursor_file) != 0)
+				bs_log(BS_LOG_ERROR, "cursor_save", "file=\"%s\"", cursor_file);
+			bs_cursors_fini((struct bs_cursors *)lo->prev);
+			*(struct bs_cursors *)lo->prev = next;
+			bs_cursors_init(&next);
 			break;
 		}
 		if (rv == 0 && st == BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED) {
@@ -257,10 +324,39 @@ run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *b
 		backoff = backoff < 16 ? backoff * 2 : backoff;
 	}
 out:
+	lo->next = NULL;
+	bs_cursors_fini(&next);
 	free(rep);
 	free(env);
 	bs_arena_fini(&arena);
 	return rv;
+}
+
+/* The agent's redaction key: made once, kept in the state folder, so a
+ * user's pseudonym stays the same from one report to the next. */
+static int
+load_key(const char *state_dir, uint8_t key[32])
+{
+	char path[BS_PATH_MAX];
+	char *data = NULL;
+	size_t len = 0;
+	int rv;
+
+	if (bs_path_join(path, sizeof(path), state_dir, "redaction.key") != 0)
+		return BS_ETOOBIG;
+	rv = bs_fs_read(path, 64, &data, &len);
+	if (rv == 0 && len == 32) {
+		memcpy(key, data, 32);
+		free(data);
+		return 0;
+	}
+	free(data);
+	if (rv != BS_ENOENT && rv != 0)
+		return rv;
+	random_bytes(key, 32);
+	if ((rv = bs_fs_write_atomic(path, key, 32)) != 0)
+		return rv;
+	return chmod(path, 0600) == 0 ? 0 : BS_EIO;
 }
 
 static int
@@ -272,8 +368,11 @@ cmd_run(int argc, char **argv)
 	enum bs_log_level lvl;
 	int once = 0, rv;
 	uint64_t seq = 0;
-	char err[512], boot[33];
+	char err[512], boot[33], cursor_file[BS_PATH_MAX];
+	struct bs_log_options lo;
+	struct bs_cursors prev;
 
+	memset(&lo, 0, sizeof(lo));
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage_run(stdout);
@@ -332,17 +431,33 @@ cmd_run(int argc, char **argv)
 		    cfg.collector, bs_strerror(rv));
 		return 2;
 	}
+	if (bs_fs_mkdirs(cfg.state_dir) != 0 || load_key(cfg.state_dir, lo.key) != 0 ||
+	    bs_path_join(cursor_file, sizeof(cursor_file), cfg.state_dir, "cursors.json") != 0) {
+		fprintf(stderr, "bindscope-agent: cannot use state folder %s\n", cfg.state_dir);
+		bs_sender_destroy(snd);
+		return 2;
+	}
+	bs_cursors_init(&prev);
+	if (bs_cursors_load(&prev, cursor_file, err, sizeof(err)) != 0) {
+		/* Unreadable cursors: start over from the window rather than stop. */
+		bs_log(BS_LOG_WARN, "cursor_load", "error=\"%s\"", err);
+		bs_cursors_fini(&prev);
+	}
+	lo.prev = &prev;
+	lo.budget = (uint64_t)cfg.log_budget_mib * 1024 * 1024;
+	lo.redact = cfg.redact_personal_data;
 	random_hex(boot, 16);
 	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u", boot,
 	    cfg.collector, cfg.interval);
 	do {
-		rv = run_once(&cfg, snd, boot, ++seq);
+		rv = run_once(&cfg, snd, boot, ++seq, &lo, cursor_file);
 		if (once)
 			break;
 		for (unsigned s = 0; s < cfg.interval && !agent_stop; s++)
 			sleep(1);
 	} while (!agent_stop);
 	bs_sender_destroy(snd);
+	bs_cursors_fini(&prev);
 	return rv == 0 ? 0 : 1;
 }
 

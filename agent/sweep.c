@@ -41,12 +41,13 @@ static const struct {
     {"sslbind", bs_src_sslbind},
     {"certstore", bs_src_certstore},
     {"join", bs_join},
+    {"logs", bs_src_logs},
 };
 
 int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
-	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0};
+	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0};
 	Bindscope__V1__AgentInfo *ai;
 	struct timespec now;
 	int rv;
@@ -64,6 +65,7 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 	ai->boot_id = bs_arena_strdup(arena, opt->boot_id ? opt->boot_id : "");
 	ai->sequence = opt->sequence;
 	ai->source = bs_arena_printf(arena, "evidence-root:%s", opt->root);
+	s.budget_left = opt->logs != NULL ? opt->logs->budget : 0;
 	if ((rv = bs_registry_create(&s.reg)) != 0)
 		return rv;
 	if (!bs_fs_is_dir(opt->root)) {

@@ -9,14 +9,26 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "cursor.h"
 #include "registry.h"
 #include "wire.h"
+
+/* How the log sources sample. */
+struct bs_log_options {
+	int64_t since_ms; /* files without a cursor: older lines are not counted; 0 = all */
+	uint64_t budget; /* bytes read per sweep, all logs together */
+	int redact; /* personal data in examples replaced by keyed hashes */
+	uint8_t key[32]; /* the redaction key */
+	const struct bs_cursors *prev; /* where the last acknowledged sweep stopped; NULL = none */
+	struct bs_cursors *next; /* filled with where this sweep stops; may be NULL */
+};
 
 struct bs_sweep_options {
 	const char *root; /* evidence root folder */
 	const char *agent_id; /* empty: the FQDN found in the evidence */
 	const char *boot_id;
 	uint64_t sequence;
+	const struct bs_log_options *logs; /* NULL: logs are not read */
 };
 
 /* State shared by the sources during one sweep. */
@@ -27,6 +39,8 @@ struct bs_sweep {
 	struct bs_registry *reg;
 	char **stores; /* certificate store names that exist ("My", "Root") */
 	size_t nstores;
+	const struct bs_log_options *logs;
+	uint64_t budget_left;
 };
 
 /* Runs every source over opt->root. The report and all it holds live in
@@ -49,5 +63,6 @@ int bs_src_iis_config(struct bs_sweep *s);
 int bs_src_sslbind(struct bs_sweep *s);
 int bs_src_certstore(struct bs_sweep *s);
 int bs_join(struct bs_sweep *s);
+int bs_src_logs(struct bs_sweep *s);
 
 #endif

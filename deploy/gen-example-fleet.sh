@@ -17,6 +17,8 @@
 #          it does not cover mbx03.corp.example.
 #   mbx04  Exchange 2016 CU23, healthy: self-signed certificate whose SANs
 #          list only the FQDN (the short name is not needed).
+# Every server also gets 40 minutes of HttpProxy (Owa, Ews, Mapi) and IIS
+# logs in which the front ends fail to reach mbx03 on 444.
 set -euo pipefail
 
 out=${1:?usage: gen-example-fleet.sh OUTDIR}
@@ -210,6 +212,69 @@ server() {
 XML
 }
 
+# HttpProxy and W3C logs for one server: the last 40 minutes of front-end
+# traffic proxied to every mailbox server of the fleet. Requests to the
+# broken mbx03 fail on the 444 hop (TrustFailure, or a 500 from the back
+# end behind a 200); the healthy targets see a handful of 500s, as busy
+# servers do. User names and client IPs are there to be redacted.
+awk_civil='
+function civil(days,   z, era, doe, yoe, y, doy, mp, d, m) {
+	z = days + 719468; era = int(z / 146097); doe = z - era * 146097
+	yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
+	y = yoe + era * 400; doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
+	mp = int((5 * doy + 2) / 153); d = doy - int((153 * mp + 2) / 5) + 1
+	m = mp < 10 ? mp + 3 : mp - 9; if (m <= 2) y++
+	return sprintf("%04d-%02d-%02d", y, m, d)
+}'
+awk_httpproxy='
+function ts(t,   s) { s = t % 86400; return sprintf("%sT%02d:%02d:%02d.%03dZ", civil(int(t / 86400)), int(s / 3600), int(s % 3600 / 60), s % 60, int(rand() * 1000)) }
+BEGIN {
+	srand(seed)
+	hdr = "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,AuthenticatedUser,Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,ResponseBytes,TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,CalculateTargetBackEndLatency,GlsLatencyBreakup,TotalGlsLatency,AccountForestLatencyBreakup,TotalAccountForestLatency,ResourceForestLatencyBreakup,TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,TotalSharedCacheLatency,ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,ClientReqStreamLatency,BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,KerberosAuthHeaderLatency,HandlerCompletionLatency,RequestHandlerLatency,HandlerToModuleSwitchingLatency,ProxyTime,CoreLatency,RoutingLatency,HttpProxyOverhead,TotalRequestTime,RouteRefresherLatency,UrlQuery,BackEndGenericInfo,GenericInfo,GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,PartitionEndpointLookupLatency,RoutingStatus"
+	printf "%s\r\n", hdr
+	printf "#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: HttpProxy Logs\r\n#Date: %s\r\n#Fields: %s\r\n", ts(now - 2400), hdr
+	split("mbx01 mbx02 mbx03 mbx04", targets, " ")
+	for (i = 0; i < 240; i++) {
+		t = now - 2400 + i * 10
+		tgt = targets[int(rand() * 4) + 1] ".corp.example"
+		http = 200; be = 200; err = ""; gen = ""
+		if (tgt == "mbx03.corp.example") {
+			if (rand() < 0.5) { http = 200; be = 500 }
+			else { http = 503; be = ""; err = "TrustFailure"; gen = "\"WebExceptionStatus=TrustFailure;WebException=System.Net.WebException: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel., inner AuthenticationException\"" }
+		} else if (rand() < 0.03) { http = 500; be = 500 }
+		else if (rand() < 0.05) { http = 401; be = "" }
+		user = sprintf("CORP\\user%03d", int(rand() * 300))
+		printf "%s,%08x-0000-4000-8000-%012d,15,2,1544,4,,%s,mail.corp.example,/%s/,,Negotiate,True,%s,,SMTP:user@corp.example,Mozilla/5.0,10.1.%d.%d,%s,%d,%s,%s,POST,Proxy,%s,Version 15.2 (Build 1544.4),DatabaseGuid,,,,0,512,2048,0,,0,0,,0,,0,,0,0,,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,5,5,0,12,0,,,,%s,,,4b4f0c5a-0000-0000-0000-000000000001,0,\r\n", ts(t), i, i, proto, tolower(proto), user, int(rand() * 250), int(rand() * 250), host, http, be, err, tgt, gen
+	}
+}'
+awk_w3c='
+BEGIN {
+	srand(seed)
+	port = site == 1 ? 443 : 444
+	printf "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: %s 00:00:00\r\n", civil(int(now / 86400))
+	printf "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+	for (i = 0; i < 120; i++) {
+		t = now - 2400 + i * 20; s = t % 86400
+		st = rand() < 0.9 ? 200 : 401
+		printf "%s %02d:%02d:%02d 10.0.0.5 POST /owa/service.svc action=GetItem&cafeReqId=%08x-0000-4000-8000-000000000000; %d CORP\\user%03d 10.1.2.%d Mozilla/5.0+(Windows+NT+10.0) - %d %d 0 15\r\n", civil(int(t / 86400)), int(s / 3600), int(s % 3600 / 60), s % 60, i, port, int(rand() * 300), int(rand() * 250), st, st == 401 ? 1 : 0
+	}
+}'
+logs() { # ROOT HOST
+	local root=$1 host=$2 now hp proto site
+	now=$(date -u +%s)
+	hp="$root/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy"
+	for proto in Owa Ews Mapi; do
+		mkdir -p "$hp/$proto"
+		awk -v now="$now" -v proto="$proto" -v host="$host" -v seed="$RANDOM" \
+			"$awk_civil $awk_httpproxy" >"$hp/$proto/HttpProxy_$(date -u +%Y%m%d%H)-1.LOG"
+	done
+	for site in 1 2; do
+		mkdir -p "$root/inetpub/logs/LogFiles/W3SVC$site"
+		awk -v now="$now" -v site="$site" -v seed="$RANDOM" "$awk_civil $awk_w3c" \
+			>"$root/inetpub/logs/LogFiles/W3SVC$site/u_ex$(date -u +%y%m%d).log"
+	done
+}
+
 mkdir -p "$out"
 for n in mbx01 mbx02 mbx03 mbx04; do
 	short=$(echo "$n" | tr a-z A-Z)
@@ -222,4 +287,5 @@ server mbx01 15.2.1544.4 namespace self-mbx01
 server mbx02 15.2.1544.4 namespace wildcard
 server mbx03 15.2.1544.4 namespace namespace
 server mbx04 15.1.2507.39 namespace self-mbx04
+for n in mbx01 mbx02 mbx03 mbx04; do logs "$out/$n" "$(echo "$n" | tr a-z A-Z)"; done
 echo "example fleet written to $out: mbx01 mbx02 mbx03 mbx04"

@@ -67,12 +67,16 @@ done
 "$collector" report --db "$work/bs.db" --format json --out "$work/report.json"
 r="$work/report.json"
 expect "report lists four servers" jqtrue "$r" '.servers | length == 4'
-expect "mbx03 flagged BACKEND_CERT_NAME_MISMATCH (warning or critical)" jqtrue "$r" \
-	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .severity] | (length == 1 and (.[0] == "warning" or .[0] == "critical"))'
+expect "mbx03 flagged BACKEND_CERT_NAME_MISMATCH, critical on the peers' proxy evidence" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .severity] == ["critical"]'
+expect "mbx03 evidence names the front ends that failed to reach it" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.hop_evidence[] | select(.kind == "peer_httpproxy") | .peer] | unique == ["mbx01.corp.example","mbx02.corp.example","mbx03.corp.example","mbx04.corp.example"]'
+expect "mbx03 evidence: TrustFailure from the proxy logs" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.hop_evidence[] | select(.kind == "peer_httpproxy") | .web_exception] | all(. == "TrustFailure")'
 expect "mbx03 finding names the namespace certificate as evidence" jqtrue "$r" \
 	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.certificate.subject] == ["CN=mail.corp.example,O=Corp Example,C=US"]'
 expect "mbx03 status is not clean" jqtrue "$r" \
-	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .status] == ["warning"]'
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .status] == ["critical"]'
 expect "mbx01 and mbx04 have no findings" jqtrue "$r" \
 	'[.servers[] | select(.fqdn == "mbx01.corp.example" or .fqdn == "mbx04.corp.example") | .findings | length] == [0, 0]'
 expect "mbx02 (wildcard on 444) has only the informational finding" jqtrue "$r" \
@@ -91,7 +95,7 @@ set +e
 set -e
 expect "check --fail-on warning exits 1" [ "$rc1" = 1 ]
 expect "check output names mbx03" grep -q "BACKEND_CERT_NAME_MISMATCH.*mbx03.corp.example" "$work/check.out"
-expect "check --fail-on critical exits 0" [ "$rc2" = 0 ]
+expect "check --fail-on critical exits 1" [ "$rc2" = 1 ]
 expect "check on healthy mbx01 exits 0" [ "$rc3" = 0 ]
 expect "check on an unknown server exits 2" [ "$rc4" = 2 ]
 expect "check on a missing database exits 2" [ "$rc5" = 2 ]
@@ -113,15 +117,35 @@ curl -sS "$base/api/servers/mbx03.corp.example" -o "$work/mbx03.json"
 expect "API server page has the finding and the joined report" jqtrue "$work/mbx03.json" \
 	'(.findings[0].rule == "BACKEND_CERT_NAME_MISMATCH") and ([.report.sites[] | select(.name == "Exchange Back End") | .bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK"])'
 curl -sS "$base/api/summary" -o "$work/summary.json"
-expect "API summary counts" jqtrue "$work/summary.json" '.servers == 4 and .warning == 1 and .clean == 3'
+expect "API summary counts" jqtrue "$work/summary.json" '.servers == 4 and .critical == 1 and .warning == 0 and .clean == 3'
 expect "unknown path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/../../etc/passwd")" = 404 ]
 expect "encoded traversal is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$base/%2e%2e/%2e%2e/etc/passwd")" = 404 ]
 expect "unknown server is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/servers/nosuch.example")" = 404 ]
 expect "POST is 405" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "$base/api/summary")" = 405 ]
 
+# Personal data from the logs never leaves the server by default.
+curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01.json"
+expect "log samples reached the collector" jqtrue "$work/mbx01.json" \
+	'([.report.log_samples[] | select(.kind == "LOG_HTTPPROXY")] | length) == 3 and ([.report.log_samples[].lines_read] | add) == 960'
+expect "no user name or client IP in the stored report" \
+	bash -c "! grep -Eq 'user[0-9]{3}|10\\.1\\.[0-9]+\\.[0-9]+' '$work/mbx01.json'"
+expect "examples carry pseudonyms instead" grep -q ',h:[0-9a-f]\{12\},' "$work/mbx01.json"
+
 # Garbage on the report port is refused and the collector keeps serving.
 printf 'this is not nng' | timeout 2 bash -c "cat > /dev/tcp/127.0.0.1/$nng_port" 2>/dev/null || true
 expect "agent sweep after garbage still acknowledged" "$agent" run --config "$work/agent-mbx01.conf" --once
+
+# The second sweep read only what was new (nothing); a new line is read once.
+curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-2.json"
+expect "second sweep reads no old log lines" jqtrue "$work/mbx01-2.json" \
+	'([.report.log_samples[].lines_read // 0] | add) == 0 and .report.agent.sequence == 1'
+owa=$(ls "$work/fleet/mbx01/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa/"*.LOG)
+printf '%s,ffff,15,2,1544,4,,Owa,mail.corp.example,/owa/,,Negotiate,True,CORP\\late,,,Mozilla/5.0,10.9.9.9,MBX01,503,,ConnectFailure,POST,Proxy,mbx04.corp.example,,,,,,0,0,0,0,,0,0,,0,,0,,0,0,,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,5,5,0,12,0,,,,,,,,0,\r\n' \
+	"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >>"$owa"
+"$agent" run --config "$work/agent-mbx01.conf" --once 2>/dev/null
+curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-3.json"
+expect "third sweep reads exactly the appended line" jqtrue "$work/mbx01-3.json" \
+	'([.report.log_samples[].lines_read // 0] | add) == 1 and ([.report.log_samples[] | select(.name == "Owa") | .statuses[0] | [.http_status, .error_code, .count]] == [[503, "ConnectFailure", 1]])'
 
 # Offline audit: collect --out, import into another database.
 "$agent" collect --root "$work/fleet/mbx04" --out "$work/mbx04.pb" 2>"$work/collect.err"
@@ -146,7 +170,7 @@ expect "agent sweep after restart acknowledged" "$agent" run --config "$work/age
 "$collector" report --db "$work/bs.db" --format json --out "$work/after.json"
 expect "all four servers survive the restart" jqtrue "$work/after.json" '.servers | length == 4'
 expect "database holds every acknowledged report" \
-	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 6 ]
+	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 7 ]
 
 kill -TERM "$pid"
 wait "$pid" || true

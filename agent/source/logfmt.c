@@ -1,0 +1,429 @@
+/* logfmt: HttpProxy CSV and IIS W3C record parsers. Hot path: one pass
+ * over each record with memchr, touching only the columns we need. */
+#include "logfmt.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define MAX_COLS 256
+
+enum role {
+	R_NONE = 0,
+	R_TIME, /* HttpProxy DateTime; W3C time */
+	R_DATE, /* W3C date */
+	R_STATUS, /* HttpStatus; sc-status */
+	R_BACKEND, /* BackEndStatus */
+	R_ERROR, /* ErrorCode */
+	R_TARGET, /* TargetServer */
+	R_GENERIC, /* GenericErrors */
+	R_SUB, /* sc-substatus */
+	R_WIN32, /* sc-win32-status */
+	R_PORT, /* s-port */
+	R_PERSONAL, /* only matters for examples */
+	R_COUNT
+};
+
+static const struct {
+	const char *name;
+	enum role role;
+} httpproxy_cols[] =
+    {
+        {"DateTime", R_TIME},
+        {"HttpStatus", R_STATUS},
+        {"BackEndStatus", R_BACKEND},
+        {"ErrorCode", R_ERROR},
+        {"TargetServer", R_TARGET},
+        {"GenericErrors", R_GENERIC},
+        {"AuthenticatedUser", R_PERSONAL},
+        {"AnchorMailbox", R_PERSONAL},
+        {"ClientIpAddress", R_PERSONAL},
+        {"UserADObjectGuid", R_PERSONAL},
+},
+  w3c_cols[] = {
+      {"date", R_DATE},
+      {"time", R_TIME},
+      {"sc-status", R_STATUS},
+      {"sc-substatus", R_SUB},
+      {"sc-win32-status", R_WIN32},
+      {"s-port", R_PORT},
+      {"cs-username", R_PERSONAL},
+      {"c-ip", R_PERSONAL},
+};
+
+/* ErrorCode values that mean the back end did not answer (the .NET
+ * WebExceptionStatus names HttpProxy writes); ClientDisconnect and
+ * authentication errors are not back-end failures. */
+static const char *const backend_failure_codes[] = {
+    "TrustFailure",
+    "SendFailure",
+    "ConnectFailure",
+    "ReceiveFailure",
+    "NameResolutionFailure",
+    "SecureChannelFailure",
+    "Timeout",
+    "ConnectionClosed",
+    "KeepAliveFailure",
+    "ProtocolError",
+    "ServerProtocolViolation",
+    "RequestCanceled",
+};
+
+struct bs_logfmt {
+	enum bs_logfmt_kind kind;
+	struct bs_arena *a;
+	Bindscope__V1__LogSample *ls;
+	struct bs_logagg *agg;
+	struct bs_logfmt_cfg cfg;
+	int have_fields;
+	int ncols;
+	int maxcol; /* highest column index with a counting role */
+	unsigned char role[MAX_COLS];
+	int has_role[R_COUNT];
+	char sep;
+};
+
+void
+bs_logfmt_pseudonym(const uint8_t key[32], const char *v, size_t n, char out[15])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	HMAC(EVP_sha256(), key, 32, (const unsigned char *)v, n, md, &mdlen);
+	out[0] = 'h';
+	out[1] = ':';
+	for (int i = 0; i < 6; i++) {
+		out[2 + 2 * i] = hex[md[i] >> 4];
+		out[3 + 2 * i] = hex[md[i] & 15];
+	}
+	out[14] = '\0';
+}
+
+int
+bs_logfmt_create(enum bs_logfmt_kind kind, struct bs_arena *a, Bindscope__V1__LogSample *ls,
+    const struct bs_logfmt_cfg *cfg, struct bs_logfmt **out)
+{
+	struct bs_logfmt *f = calloc(1, sizeof(*f));
+	int rv;
+
+	*out = NULL;
+	if (f == NULL)
+		return BS_ENOMEM;
+	f->kind = kind;
+	f->a = a;
+	f->ls = ls;
+	f->cfg = *cfg;
+	f->sep = kind == BS_LOGFMT_HTTPPROXY ? ',' : ' ';
+	if ((rv = bs_logagg_create(a, ls, &f->agg)) != 0) {
+		free(f);
+		return rv;
+	}
+	*out = f;
+	return 0;
+}
+
+void
+bs_logfmt_destroy(struct bs_logfmt *f)
+{
+	if (f == NULL)
+		return;
+	bs_logagg_destroy(f->agg);
+	free(f);
+}
+
+void
+bs_logfmt_set_window(struct bs_logfmt *f, int64_t ms)
+{
+	f->cfg.window_start_ms = ms;
+}
+
+void
+bs_logfmt_new_file(struct bs_logfmt *f)
+{
+	f->have_fields = 0;
+}
+
+static void
+logfmt_fields(struct bs_logfmt *f, const char *s, size_t n)
+{
+	const char *e = s + n;
+	int col = 0;
+
+	while (s < e && *s == ' ')
+		s++; /* "#Fields: date ..." */
+	memset(f->role, 0, sizeof(f->role));
+	memset(f->has_role, 0, sizeof(f->has_role));
+	f->maxcol = -1;
+	while (s <= e && col < MAX_COLS) {
+		const char *c = memchr(s, f->sep, (size_t)(e - s));
+		const char *ce = c != NULL ? c : e;
+		const char *b = s;
+		size_t k, cnt;
+
+		while (b < ce && *b == ' ')
+			b++;
+		while (ce > b && ce[-1] == ' ')
+			ce--;
+		if (f->kind == BS_LOGFMT_HTTPPROXY) {
+			cnt = sizeof(httpproxy_cols) / sizeof(httpproxy_cols[0]);
+			for (k = 0; k < cnt; k++)
+				if (strlen(httpproxy_cols[k].name) == (size_t)(ce - b) &&
+				    memcmp(httpproxy_cols[k].name, b, (size_t)(ce - b)) == 0)
+					break;
+			if (k < cnt)
+				f->role[col] = (unsigned char)httpproxy_cols[k].role;
+		} else {
+			cnt = sizeof(w3c_cols) / sizeof(w3c_cols[0]);
+			for (k = 0; k < cnt; k++)
+				if (strlen(w3c_cols[k].name) == (size_t)(ce - b) &&
+				    memcmp(w3c_cols[k].name, b, (size_t)(ce - b)) == 0)
+					break;
+			if (k < cnt)
+				f->role[col] = (unsigned char)w3c_cols[k].role;
+		}
+		if (f->role[col] != R_NONE) {
+			f->has_role[f->role[col]] = 1;
+			if (f->role[col] != R_PERSONAL)
+				f->maxcol = col;
+		}
+		col++;
+		if (c == NULL)
+			break;
+		s = c + 1;
+	}
+	f->ncols = col;
+	f->have_fields = f->has_role[R_STATUS] && (f->kind == BS_LOGFMT_W3C || f->has_role[R_TIME]);
+	if (!f->have_fields)
+		bs_logagg_skip(f->agg,
+		    f->kind == BS_LOGFMT_HTTPPROXY ? "#Fields line lacks DateTime or HttpStatus"
+		                                   : "#Fields line lacks sc-status");
+}
+
+struct slice {
+	const char *p;
+	size_t n;
+};
+
+/* Splits rec into the needed columns. Quoted CSV fields are kept with
+ * their quotes stripped; "" inside stays doubled, which no counted value
+ * contains. Returns the number of fields seen (up to maxcol + 1). */
+static int
+logfmt_split(const struct bs_logfmt *f, const char *rec, size_t len, struct slice *v)
+{
+	const char *p = rec, *e = rec + len;
+	int col = 0;
+	int quoted = f->kind == BS_LOGFMT_HTTPPROXY && memchr(rec, '"', len) != NULL;
+
+	while (col <= f->maxcol) {
+		const char *fe;
+
+		if (quoted && p < e && *p == '"') {
+			const char *q = p + 1;
+
+			for (;;) {
+				q = memchr(q, '"', (size_t)(e - q));
+				if (q == NULL || q + 1 >= e || q[1] != '"')
+					break;
+				q += 2;
+			}
+			if (q == NULL)
+				return col; /* unterminated: treat as short */
+			v[col].p = p + 1;
+			v[col].n = (size_t)(q - p - 1);
+			fe = q + 1;
+			if (fe < e && *fe != f->sep)
+				return col;
+		} else {
+			fe = memchr(p, f->sep, (size_t)(e - p));
+			if (fe == NULL)
+				fe = e;
+			v[col].p = p;
+			v[col].n = (size_t)(fe - p);
+		}
+		col++;
+		if (fe >= e)
+			break;
+		p = fe + 1;
+	}
+	return col;
+}
+
+static int
+is_backend_failure_code(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(backend_failure_codes) / sizeof(backend_failure_codes[0]);
+	     i++)
+		if (strlen(backend_failure_codes[i]) == n &&
+		    memcmp(backend_failure_codes[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The example line, personal columns replaced by pseudonyms (unless
+ * redaction is off). */
+static void
+logfmt_example(struct bs_logfmt *f, const char *rec, size_t len)
+{
+	struct bs_buf b;
+	const char *p = rec, *e = rec + len;
+	int col = 0;
+
+	bs_buf_init(&b, 4096);
+	while (p <= e) {
+		const char *fe = p;
+		int inq = 0;
+
+		while (fe < e && (inq || *fe != f->sep)) {
+			if (*fe == '"' && f->kind == BS_LOGFMT_HTTPPROXY)
+				inq = !inq;
+			fe++;
+		}
+		if (col > 0)
+			bs_buf_putc(&b, f->sep);
+		if (f->cfg.redact && col < MAX_COLS && f->role[col] == R_PERSONAL && fe > p &&
+		    !(fe - p == 1 && *p == '-')) {
+			char h[15];
+
+			bs_logfmt_pseudonym(f->cfg.key, p, (size_t)(fe - p), h);
+			bs_buf_puts(&b, h);
+		} else {
+			bs_buf_append(&b, p, (size_t)(fe - p));
+		}
+		col++;
+		if (fe >= e)
+			break;
+		p = fe + 1;
+	}
+	if (b.data != NULL)
+		bs_logagg_example(f->agg, b.data, b.len);
+	bs_buf_fini(&b);
+}
+
+static void
+logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
+{
+	struct slice v[MAX_COLS];
+	const struct slice *sv[R_COUNT] = {0};
+	uint32_t http, backend = BS_BACKEND_ABSENT, sub = 0, win32 = 0, port = 0;
+	int64_t ms = 0;
+	int n, failed, have_time;
+
+	f->ls->lines_read++;
+	if (!f->have_fields) {
+		bs_logagg_skip(f->agg, "data line before a usable #Fields header");
+		return;
+	}
+	n = logfmt_split(f, rec, len, v);
+	if (n <= f->maxcol) {
+		bs_logagg_skip(f->agg, "fewer fields than the #Fields header names");
+		return;
+	}
+	for (int i = 0; i <= f->maxcol; i++)
+		if (f->role[i] != R_NONE && f->role[i] != R_PERSONAL)
+			sv[f->role[i]] = &v[i];
+	if (bs_log_uint(sv[R_STATUS]->p, sv[R_STATUS]->n, &http) != 0) {
+		bs_logagg_skip(f->agg, "status is not a number");
+		return;
+	}
+	if (f->kind == BS_LOGFMT_HTTPPROXY) {
+		have_time = bs_log_time_iso(sv[R_TIME]->p, sv[R_TIME]->n, &ms) == 0;
+		if (sv[R_BACKEND] != NULL && sv[R_BACKEND]->n > 0 &&
+		    bs_log_uint(sv[R_BACKEND]->p, sv[R_BACKEND]->n, &backend) != 0) {
+			bs_logagg_skip(f->agg, "BackEndStatus is not a number");
+			return;
+		}
+	} else {
+		have_time = sv[R_DATE] != NULL && sv[R_TIME] != NULL &&
+		    bs_log_time_w3c(
+		        sv[R_DATE]->p, sv[R_DATE]->n, sv[R_TIME]->p, sv[R_TIME]->n, &ms) == 0;
+		if (sv[R_SUB] != NULL)
+			bs_log_uint(sv[R_SUB]->p, sv[R_SUB]->n, &sub);
+		if (sv[R_WIN32] != NULL)
+			bs_log_uint(sv[R_WIN32]->p, sv[R_WIN32]->n, &win32);
+		if (sv[R_PORT] != NULL)
+			bs_log_uint(sv[R_PORT]->p, sv[R_PORT]->n, &port);
+	}
+	if (!have_time) {
+		bs_logagg_skip(f->agg, "timestamp is not a date and time");
+		return;
+	}
+	if (ms < f->cfg.window_start_ms) {
+		f->ls->lines_before_window++;
+		return;
+	}
+	bs_logagg_time(f->agg, ms);
+	if (f->kind == BS_LOGFMT_W3C) {
+		bs_logagg_status(f->agg, http, BS_BACKEND_ABSENT, "", 0, sub, win32, port);
+		if (http >= 500 && bs_logagg_want_example(f->agg))
+			logfmt_example(f, rec, len);
+		return;
+	}
+	{
+		const struct slice *err = sv[R_ERROR], *tgt = sv[R_TARGET], *gen = sv[R_GENERIC];
+		const char *we = NULL;
+		size_t wen = 0;
+
+		bs_logagg_status(f->agg, http, backend, err != NULL ? err->p : "",
+		    err != NULL ? err->n : 0, 0, 0, 0);
+		if (http == 200 && backend != BS_BACKEND_ABSENT && backend >= 500)
+			f->ls->client_ok_backend_5xx++;
+		failed = (backend != BS_BACKEND_ABSENT && backend >= 500) ||
+		    (backend == BS_BACKEND_ABSENT && err != NULL &&
+		        is_backend_failure_code(err->p, err->n));
+		if (failed && gen != NULL) {
+			static const char key[] = "WebExceptionStatus=";
+			const char *g = gen->p, *ge = gen->p + gen->n;
+
+			while (g < ge && (g = memchr(g, 'W', (size_t)(ge - g))) != NULL) {
+				if ((size_t)(ge - g) >= sizeof(key) - 1 &&
+				    memcmp(g, key, sizeof(key) - 1) == 0) {
+					const char *end;
+
+					we = g + sizeof(key) - 1;
+					end = we;
+					while (
+					    end < ge && *end != ';' && *end != '"' && *end != ',')
+						end++;
+					wen = (size_t)(end - we);
+					break;
+				}
+				g++;
+			}
+		}
+		if (tgt != NULL)
+			bs_logagg_target(f->agg, tgt->p, tgt->n, failed, we, wen);
+		if (failed && bs_logagg_want_example(f->agg))
+			logfmt_example(f, rec, len);
+	}
+}
+
+void
+bs_logfmt_record(struct bs_logfmt *f, const char *rec, size_t len)
+{
+	if (len == 0)
+		return;
+	if (rec[0] == '#') {
+		if (len >= 8 && memcmp(rec, "#Fields:", 8) == 0) {
+			logfmt_fields(f, rec + 8, len - 8);
+		}
+		return; /* #Software, #Version, #Date, #Log-type */
+	}
+	/* HttpProxy files may open with a bare CSV header row. */
+	if (f->kind == BS_LOGFMT_HTTPPROXY && len >= 9 && memcmp(rec, "DateTime,", 9) == 0) {
+		logfmt_fields(f, rec, len);
+		return;
+	}
+	logfmt_data(f, rec, len);
+}
+
+int
+bs_logfmt_finish(struct bs_logfmt *f)
+{
+	return bs_logagg_finish(f->agg);
+}

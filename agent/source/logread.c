@@ -1,0 +1,177 @@
+/* logread: bounded, streaming record reader. */
+#include "logread.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+
+int
+bs_logread_open(
+    struct bs_logread *r, const char *path, uint64_t offset, uint64_t max_bytes, int quote_aware)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	if (offset > 0 && lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
+		close(r->fd);
+		r->fd = -1;
+		return BS_EIO;
+	}
+	r->cap = BS_LOGREAD_BUF;
+	r->buf = malloc(r->cap);
+	if (r->buf == NULL) {
+		close(r->fd);
+		r->fd = -1;
+		return BS_ENOMEM;
+	}
+	r->pos = r->read_to = offset;
+	r->limit = max_bytes > UINT64_MAX - offset ? UINT64_MAX : offset + max_bytes;
+	r->quote_aware = quote_aware;
+	return 0;
+}
+
+void
+bs_logread_close(struct bs_logread *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Moves unread bytes to the front and reads more; 0 when nothing more. */
+static int
+logread_fill(struct bs_logread *r)
+{
+	size_t room;
+	ssize_t n;
+
+	if (r->eof || r->read_to >= r->limit)
+		return 0;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	room = r->cap - r->end;
+	if (room == 0)
+		return 0;
+	if ((uint64_t)room > r->limit - r->read_to)
+		room = (size_t)(r->limit - r->read_to);
+	do {
+		n = read(r->fd, r->buf + r->end, room);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -BS_EIO;
+	if (n == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->end += (size_t)n;
+	r->read_to += (uint64_t)n;
+	return 1;
+}
+
+/* End of the record starting at buf[start], searching from `from`; NULL
+ * when the buffer holds no complete record yet. */
+static char *
+logread_record_end(struct bs_logread *r, size_t from)
+{
+	char *p = r->buf + from, *e = r->buf + r->end;
+
+	for (;;) {
+		char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t quotes = 0;
+
+		if (nl == NULL || !r->quote_aware)
+			return nl;
+		/* Balanced quotes so far: the newline ends the record. */
+		for (char *q = r->buf + r->start; (q = memchr(q, '"', (size_t)(nl - q))) != NULL;
+		     q++)
+			quotes++;
+		if (quotes % 2 == 0)
+			return nl;
+		p = nl + 1;
+	}
+}
+
+int
+bs_logread_next(struct bs_logread *r, const char **rec, size_t *len)
+{
+	size_t scanned = r->start;
+
+	for (;;) {
+		char *nl = logread_record_end(r, scanned);
+		int rv;
+
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - (r->buf + r->start));
+			char *b = r->buf + r->start;
+
+			r->start += n + 1;
+			r->pos += n + 1;
+			r->bytes += n + 1;
+			if (n > 0 && b[n - 1] == '\r')
+				n--;
+			*rec = b;
+			*len = n;
+			return 1;
+		}
+		if (r->start == 0 && r->end == r->cap) {
+			/* A record longer than the buffer: drop it up to the
+			 * next newline (outside quotes is no longer knowable). */
+			char *e;
+
+			r->long_records++;
+			for (;;) {
+				r->pos += r->end - r->start;
+				r->bytes += r->end - r->start;
+				r->start = r->end = 0;
+				if ((rv = logread_fill(r)) <= 0)
+					return rv;
+				if ((e = memchr(r->buf, '\n', r->end)) != NULL) {
+					size_t skip = (size_t)(e - r->buf) + 1;
+
+					r->start = skip;
+					r->pos += skip;
+					r->bytes += skip;
+					break;
+				}
+			}
+			scanned = r->start;
+			continue;
+		}
+		{
+			/* fill() moves the unread bytes to the front: keep the
+			 * scan position relative to the record's start. */
+			size_t rel = r->end - r->start;
+
+			if ((rv = logread_fill(r)) <= 0)
+				return rv;
+			scanned = r->start + rel;
+		}
+	}
+}
+
+uint64_t
+bs_logread_offset(const struct bs_logread *r)
+{
+	return r->pos;
+}
+
+int
+bs_logread_cut(const struct bs_logread *r)
+{
+	struct stat st;
+
+	if (r->read_to < r->limit || fstat(r->fd, &st) != 0)
+		return 0;
+	return (uint64_t)st.st_size > r->limit;
+}

@@ -1,0 +1,256 @@
+/* logs: samples the HttpProxy logs (one LogSample per protocol folder)
+ * and the IIS W3C logs (one per site) into status evidence. Reads only
+ * what is new since the cursors, oldest file first, within the sweep's
+ * byte budget; the report says when the budget cut a window short. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "fsutil.h"
+#include "logfmt.h"
+#include "logread.h"
+#include "sweep.h"
+
+struct logs_ctx {
+	struct bs_sweep *s;
+	const struct bs_log_options *o;
+};
+
+static int
+is_log_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && strcasecmp(name + n - 4, ".log") == 0;
+}
+
+/* A Windows path as an evidence path: the drive letter stands for the
+ * root, backslashes become slashes. */
+static void
+win_to_rel(const char *win, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (win[0] != '\0' && win[1] == ':')
+		win += 2;
+	while (*win == '\\' || *win == '/')
+		win++;
+	for (; *win != '\0' && o + 1 < outsz; win++)
+		out[o++] = *win == '\\' ? '/' : *win;
+	while (o > 0 && out[o - 1] == '/')
+		o--;
+	out[o] = '\0';
+}
+
+/* Replays the header line at offset so a sweep resuming mid-file knows
+ * the columns. */
+static void
+logs_header(struct bs_logfmt *fmt, const char *path, uint64_t offset, int quote_aware)
+{
+	struct bs_logread h;
+	const char *rec;
+	size_t len;
+
+	if (bs_logread_open(&h, path, offset, 64 * 1024, quote_aware) != 0)
+		return;
+	if (bs_logread_next(&h, &rec, &len) == 1)
+		bs_logfmt_record(fmt, rec, len);
+	bs_logread_close(&h);
+}
+
+static int
+logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *ls, const char *path,
+    const char *rel, int quote_aware)
+{
+	const struct bs_log_options *o = c->o;
+	const struct bs_cursor *cur = o->prev != NULL ? bs_cursors_find(o->prev, rel) : NULL;
+	struct bs_logread r;
+	uint64_t start = 0, fields = BS_CURSOR_NONE;
+	int64_t window = o->since_ms;
+	struct stat st;
+	const char *rec;
+	size_t len;
+	int rv;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		bs_sweep_error(c->s, "logs", rel, 0, "cannot read the log file");
+		return 0;
+	}
+	if (cur != NULL && cur->dev == (uint64_t)st.st_dev && cur->ino == (uint64_t)st.st_ino &&
+	    cur->offset <= (uint64_t)st.st_size) {
+		start = cur->offset; /* new lines only; they are all in the window */
+		fields = cur->fields_offset;
+		window = 0;
+	} else if (cur == NULL && o->since_ms > 0 && (int64_t)st.st_mtime * 1000 < o->since_ms) {
+		start = (uint64_t)st.st_size; /* last written before the window */
+	}
+	if (start >= (uint64_t)st.st_size) {
+		if (o->next != NULL)
+			return bs_cursors_set(o->next, rel, (uint64_t)st.st_dev,
+			    (uint64_t)st.st_ino, (uint64_t)st.st_size < start ? 0 : start, fields);
+		return 0;
+	}
+	if (c->s->budget_left == 0) {
+		ls->budget_cut = 1;
+		if (o->next != NULL)
+			return bs_cursors_set(
+			    o->next, rel, (uint64_t)st.st_dev, (uint64_t)st.st_ino, start, fields);
+		return 0;
+	}
+	if ((rv = bs_logread_open(&r, path, start, c->s->budget_left, quote_aware)) != 0) {
+		bs_sweep_error(c->s, "logs", rel, 0, "cannot open: %s", bs_strerror(rv));
+		return rv == BS_ENOMEM ? rv : 0;
+	}
+	bs_logfmt_new_file(fmt);
+	bs_logfmt_set_window(fmt, window);
+	if (fields != BS_CURSOR_NONE && fields < start)
+		logs_header(fmt, path, fields, quote_aware);
+	for (;;) {
+		uint64_t at = bs_logread_offset(&r);
+
+		if ((rv = bs_logread_next(&r, &rec, &len)) != 1)
+			break;
+		if ((len >= 8 && memcmp(rec, "#Fields:", 8) == 0) ||
+		    (len >= 9 && memcmp(rec, "DateTime,", 9) == 0))
+			fields = at;
+		bs_logfmt_record(fmt, rec, len);
+	}
+	if (rv < 0)
+		bs_sweep_error(c->s, "logs", rel, 0, "read error at offset %llu",
+		    (unsigned long long)bs_logread_offset(&r));
+	for (uint64_t k = 0; k < r.long_records; k++)
+		ls->lines_skipped++;
+	if (r.long_records > 0)
+		bs_sweep_error(c->s, "logs", rel, 0, "%llu record(s) longer than %u bytes skipped",
+		    (unsigned long long)r.long_records, BS_LOGREAD_BUF);
+	if (bs_logread_cut(&r))
+		ls->budget_cut = 1;
+	ls->bytes_read += r.bytes;
+	ls->files_read++;
+	c->s->budget_left -= r.bytes < c->s->budget_left ? r.bytes : c->s->budget_left;
+	rv = o->next != NULL ? bs_cursors_set(o->next, rel, (uint64_t)st.st_dev,
+	                           (uint64_t)st.st_ino, bs_logread_offset(&r), fields)
+	                     : 0;
+	bs_logread_close(&r);
+	return rv;
+}
+
+/* One folder of log files into one LogSample. */
+static int
+logs_folder(struct logs_ctx *c, const char *dir, const char *rel, Bindscope__V1__LogKind kind,
+    const char *name, uint32_t site_id)
+{
+	struct bs_logfmt_cfg cfg;
+	struct bs_logfmt *fmt = NULL;
+	Bindscope__V1__LogSample *ls = BS_NEW(c->s->arena, log_sample);
+	char **names = NULL;
+	size_t n = 0;
+	int rv;
+
+	if (ls == NULL)
+		return BS_ENOMEM;
+	if ((rv = bs_fs_list(dir, &names, &n)) != 0) {
+		bs_sweep_error(
+		    c->s, "logs", rel, 0, "cannot list the log folder: %s", bs_strerror(rv));
+		return 0;
+	}
+	ls->kind = kind;
+	ls->name = bs_arena_strdup(c->s->arena, name);
+	ls->site_id = site_id;
+	ls->folder = bs_arena_strdup(c->s->arena, rel);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.redact = c->o->redact;
+	memcpy(cfg.key, c->o->key, sizeof(cfg.key));
+	rv = bs_logfmt_create(
+	    kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY ? BS_LOGFMT_HTTPPROXY : BS_LOGFMT_W3C,
+	    c->s->arena, ls, &cfg, &fmt);
+	for (size_t i = 0; rv == 0 && i < n; i++) {
+		char path[BS_PATH_MAX], frel[BS_PATH_MAX];
+
+		if (!is_log_file(names[i]) ||
+		    bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
+		    bs_path_join(frel, sizeof(frel), rel, names[i]) != 0)
+			continue;
+		rv = logs_file(
+		    c, fmt, ls, path, frel, kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY);
+	}
+	if (rv == 0)
+		rv = bs_logfmt_finish(fmt);
+	if (rv == 0 &&
+	    (ls->name == NULL || ls->folder == NULL ||
+	        BS_PUSH(c->s, c->s->report->log_samples, c->s->report->n_log_samples, ls) != 0))
+		rv = BS_ENOMEM;
+	bs_logfmt_destroy(fmt);
+	bs_fs_names_free(names, n);
+	return rv;
+}
+
+static int
+logs_httpproxy(struct logs_ctx *c)
+{
+	const Bindscope__V1__Host *h = c->s->report->host;
+	char rel[BS_PATH_MAX], dir[BS_PATH_MAX];
+	char **protos = NULL;
+	size_t n = 0;
+	int rv = 0;
+
+	if (h == NULL || h->install_path[0] == '\0')
+		return 0; /* no Exchange install path: no HttpProxy logs to look for */
+	win_to_rel(h->install_path, dir, sizeof(dir));
+	if (bs_path_join(rel, sizeof(rel), dir, "Logging/HttpProxy") != 0)
+		return 0;
+	if (bs_fs_resolve(c->s->root, rel, dir, sizeof(dir)) != 0 ||
+	    bs_fs_list(dir, &protos, &n) != 0) {
+		bs_sweep_error(c->s, "logs", rel, 0,
+		    "HttpProxy log folder not found: no proxy evidence from this server");
+		return 0;
+	}
+	for (size_t i = 0; rv == 0 && i < n; i++) {
+		char pdir[BS_PATH_MAX], prel[BS_PATH_MAX];
+
+		if (bs_path_join(pdir, sizeof(pdir), dir, protos[i]) != 0 || !bs_fs_is_dir(pdir) ||
+		    bs_path_join(prel, sizeof(prel), rel, protos[i]) != 0)
+			continue;
+		rv = logs_folder(
+		    c, pdir, prel, BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY, protos[i], 0);
+	}
+	bs_fs_names_free(protos, n);
+	return rv;
+}
+
+static int
+logs_w3c(struct logs_ctx *c)
+{
+	const bs_report *r = c->s->report;
+	int rv = 0;
+
+	for (size_t i = 0; rv == 0 && i < r->n_sites; i++) {
+		const Bindscope__V1__Site *site = r->sites[i];
+		char rel[BS_PATH_MAX], dir[BS_PATH_MAX], name[32];
+
+		if (site->log_directory[0] == '\0')
+			continue;
+		win_to_rel(site->log_directory, rel, sizeof(rel));
+		if (bs_fs_resolve(c->s->root, rel, dir, sizeof(dir)) != 0 || !bs_fs_is_dir(dir))
+			continue; /* IIS creates the folder on the first request */
+		snprintf(name, sizeof(name), "W3SVC%u", site->id);
+		rv = logs_folder(c, dir, rel, BINDSCOPE__V1__LOG_KIND__LOG_W3C, name, site->id);
+	}
+	return rv;
+}
+
+int
+bs_src_logs(struct bs_sweep *s)
+{
+	struct logs_ctx c = {s, s->logs};
+	int rv;
+
+	if (s->logs == NULL)
+		return 0;
+	if ((rv = logs_httpproxy(&c)) != 0)
+		return rv;
+	return logs_w3c(&c);
+}
