@@ -15,11 +15,13 @@ struct st_entry {
 	uint32_t http, backend, sub, win32, port;
 	const char *err;
 	uint64_t count;
+	size_t errlen;
 	int used;
 };
 
 struct tg_entry {
 	char *name; /* lower case */
+	size_t len;
 	uint64_t requests, failures;
 	const char *webexc[WEBEXC_MAX];
 	uint64_t wecount[WEBEXC_MAX];
@@ -28,6 +30,7 @@ struct tg_entry {
 
 struct bs_logagg {
 	struct bs_arena *a;
+	struct st_entry *last; /* logs repeat: the previous record's row */
 	Bindscope__V1__LogSample *ls;
 	struct st_entry *st;
 	size_t nst;
@@ -91,14 +94,21 @@ bs_logagg_status(struct bs_logagg *g, uint32_t http, uint32_t backend, const cha
     size_t errlen, uint32_t sub, uint32_t win32, uint32_t port)
 {
 	uint32_t k[5] = {http, backend, sub, win32, port};
-	uint64_t h = fnv(fnv(14695981039346656037ULL, k, sizeof(k)), err, errlen);
-	size_t i = (size_t)h & (STATUS_SLOTS - 1);
+	uint64_t h;
+	size_t i;
 
+	if (g->last != NULL && st_same(g->last, http, backend, err, errlen, sub, win32, port)) {
+		g->last->count++;
+		return;
+	}
+	h = fnv(fnv(14695981039346656037ULL, k, sizeof(k)), err, errlen);
+	i = (size_t)h & (STATUS_SLOTS - 1);
 	for (;;) {
 		struct st_entry *e = &g->st[i];
 
 		if (e->used && st_same(e, http, backend, err, errlen, sub, win32, port)) {
 			e->count++;
+			g->last = e;
 			return;
 		}
 		if (!e->used) {
@@ -117,9 +127,11 @@ bs_logagg_status(struct bs_logagg *g, uint32_t http, uint32_t backend, const cha
 			e->win32 = win32;
 			e->port = port;
 			e->err = bs_arena_strndup(g->a, err, errlen);
+			e->errlen = errlen;
 			e->count = 1;
 			if (e->err == NULL) {
 				e->err = "";
+				e->errlen = 0;
 				g->nomem = 1;
 			}
 			g->nst++;
@@ -155,7 +167,7 @@ bs_logagg_target(struct bs_logagg *g, const char *target, size_t len, int failed
 	i = (size_t)lower_hash(target, len) & (TARGET_SLOTS - 1);
 	for (;;) {
 		e = &g->tg[i];
-		if (!e->used || (strlen(e->name) == len && strncasecmp(e->name, target, len) == 0))
+		if (!e->used || (e->len == len && strncasecmp(e->name, target, len) == 0))
 			break;
 		i = (i + 1) & (TARGET_SLOTS - 1);
 	}
@@ -173,6 +185,7 @@ bs_logagg_target(struct bs_logagg *g, const char *target, size_t len, int failed
 		for (size_t k = 0; k < len; k++)
 			if (e->name[k] >= 'A' && e->name[k] <= 'Z')
 				e->name[k] = (char)(e->name[k] + 32);
+		e->len = len;
 		e->used = 1;
 		g->ntg++;
 	}
@@ -407,10 +420,25 @@ log_hms(const char *s, int64_t *secs)
 int
 bs_log_time_iso(const char *s, size_t n, int64_t *ms)
 {
+	/* A log holds one or two dates: remember the last one parsed. */
+	static _Thread_local char last_date[10];
+	static _Thread_local int64_t last_days;
+	static _Thread_local int have_last;
 	int64_t days, secs;
 	int frac = 0;
 
-	if (n < 19 || s[10] != 'T' || log_ymd(s, &days) != 0 || log_hms(s + 11, &secs) != 0)
+	if (n < 19 || s[10] != 'T')
+		return -1;
+	if (have_last && memcmp(s, last_date, 10) == 0) {
+		days = last_days;
+	} else {
+		if (log_ymd(s, &days) != 0)
+			return -1;
+		memcpy(last_date, s, 10);
+		last_days = days;
+		have_last = 1;
+	}
+	if (log_hms(s + 11, &secs) != 0)
 		return -1;
 	if (n > 19 && s[19] == '.') {
 		size_t k = 20;

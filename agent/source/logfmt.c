@@ -83,6 +83,8 @@ struct bs_logfmt {
 	int have_fields;
 	int ncols;
 	int maxcol; /* highest column index with a counting role */
+	int corecol; /* highest one needed for every record (GenericErrors is
+	              * read only for failures, and it sits near the end) */
 	unsigned char role[MAX_COLS];
 	int has_role[R_COUNT];
 	char sep;
@@ -160,6 +162,7 @@ logfmt_fields(struct bs_logfmt *f, const char *s, size_t n)
 	memset(f->role, 0, sizeof(f->role));
 	memset(f->has_role, 0, sizeof(f->has_role));
 	f->maxcol = -1;
+	f->corecol = -1;
 	while (s <= e && col < MAX_COLS) {
 		const char *c = memchr(s, f->sep, (size_t)(e - s));
 		const char *ce = c != NULL ? c : e;
@@ -191,6 +194,8 @@ logfmt_fields(struct bs_logfmt *f, const char *s, size_t n)
 			f->has_role[f->role[col]] = 1;
 			if (f->role[col] != R_PERSONAL)
 				f->maxcol = col;
+			if (f->role[col] != R_PERSONAL && f->role[col] != R_GENERIC)
+				f->corecol = col;
 		}
 		col++;
 		if (c == NULL)
@@ -210,48 +215,102 @@ struct slice {
 	size_t n;
 };
 
-/* Splits rec into the needed columns. Quoted CSV fields are kept with
- * their quotes stripped; "" inside stays doubled, which no counted value
- * contains. Returns the number of fields seen (up to maxcol + 1). */
-static int
-logfmt_split(const struct bs_logfmt *f, const char *rec, size_t len, struct slice *v)
+/* Bytes of w equal to the pattern's byte, as 0x80 in each such byte
+ * (exact: no false positives, so every bit can be used). */
+static inline uint64_t
+logfmt_hits(uint64_t w, uint64_t pat)
 {
-	const char *p = rec, *e = rec + len;
-	int col = 0;
-	int quoted = f->kind == BS_LOGFMT_HTTPPROXY && memchr(rec, '"', len) != NULL;
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t x = w ^ pat;
 
-	while (col <= f->maxcol) {
-		const char *fe;
+	return ~(((x & low7) + low7) | x | low7);
+}
 
-		if (quoted && p < e && *p == '"') {
-			const char *q = p + 1;
+/* A quoted CSV field at *fs (the opening quote): stores its inside in
+ * v and returns the position after the closing quote, or NULL when the
+ * quote is never closed. "" inside stays doubled, which no counted value
+ * contains. */
+static const char *
+logfmt_quoted(const char *fs, const char *e, struct slice *v)
+{
+	const char *q = fs + 1;
 
-			for (;;) {
-				q = memchr(q, '"', (size_t)(e - q));
-				if (q == NULL || q + 1 >= e || q[1] != '"')
-					break;
-				q += 2;
-			}
-			if (q == NULL)
-				return col; /* unterminated: treat as short */
-			v[col].p = p + 1;
-			v[col].n = (size_t)(q - p - 1);
-			fe = q + 1;
-			if (fe < e && *fe != f->sep)
-				return col;
-		} else {
-			fe = memchr(p, f->sep, (size_t)(e - p));
-			if (fe == NULL)
-				fe = e;
-			v[col].p = p;
-			v[col].n = (size_t)(fe - p);
+	for (;;) {
+		q = memchr(q, '"', (size_t)(e - q));
+		if (q == NULL)
+			return NULL;
+		if (q + 1 < e && q[1] == '"') {
+			q += 2;
+			continue;
 		}
-		col++;
-		if (fe >= e)
-			break;
-		p = fe + 1;
+		v->p = fs + 1;
+		v->n = (size_t)(q - fs - 1);
+		return q + 1;
 	}
-	return col;
+}
+
+/* Splits rec into columns 0..upto. Exchange quotes whole fields, so a
+ * quoted field starts with a quote right after a separator. The search
+ * looks at eight bytes at a time and takes every separator in them, since
+ * most fields are a few bytes long. Returns the number of fields seen. */
+static int
+logfmt_split(const struct bs_logfmt *f, const char *rec, size_t len, struct slice *v, int upto)
+{
+	const char *e = rec + len, *fs = rec, *q = rec;
+	const uint64_t pat = 0x0101010101010101ULL * (unsigned char)f->sep;
+	int csv = f->kind == BS_LOGFMT_HTTPPROXY;
+	int col = 0;
+
+	for (;;) {
+		if (csv && fs < e && *fs == '"') {
+			const char *after = logfmt_quoted(fs, e, &v[col]);
+
+			if (after == NULL)
+				return col; /* unterminated: a short record */
+			col++;
+			if (after >= e || col > upto)
+				return col;
+			if (*after != f->sep)
+				return col - 1; /* text after the closing quote */
+			fs = q = after + 1;
+			continue;
+		}
+		while (e - q >= 8) {
+			uint64_t w, hits;
+
+			memcpy(&w, q, 8);
+			hits = logfmt_hits(w, pat);
+			while (hits != 0) {
+				const char *sp = q + (__builtin_ctzll(hits) >> 3);
+
+				v[col].p = fs;
+				v[col].n = (size_t)(sp - fs);
+				if (++col > upto)
+					return col;
+				fs = sp + 1;
+				if (csv && fs < e && *fs == '"')
+					goto next; /* the quoted path takes over */
+				hits &= hits - 1;
+			}
+			q += 8;
+		}
+		for (; q < e; q++) {
+			if (*q != f->sep)
+				continue;
+			v[col].p = fs;
+			v[col].n = (size_t)(q - fs);
+			if (++col > upto)
+				return col;
+			fs = q + 1;
+			if (csv && fs < e && *fs == '"')
+				goto next;
+		}
+		v[col].p = fs;
+		v[col].n = (size_t)(e - fs);
+		return col + 1;
+	next:
+		q = fs;
+	}
 }
 
 static int
@@ -319,12 +378,12 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 		bs_logagg_skip(f->agg, "data line before a usable #Fields header");
 		return;
 	}
-	n = logfmt_split(f, rec, len, v);
-	if (n <= f->maxcol) {
+	n = logfmt_split(f, rec, len, v, f->corecol);
+	if (n <= f->corecol) {
 		bs_logagg_skip(f->agg, "fewer fields than the #Fields header names");
 		return;
 	}
-	for (int i = 0; i <= f->maxcol; i++)
+	for (int i = 0; i <= f->corecol; i++)
 		if (f->role[i] != R_NONE && f->role[i] != R_PERSONAL)
 			sv[f->role[i]] = &v[i];
 	if (bs_log_uint(sv[R_STATUS]->p, sv[R_STATUS]->n, &http) != 0) {
@@ -365,7 +424,7 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 		return;
 	}
 	{
-		const struct slice *err = sv[R_ERROR], *tgt = sv[R_TARGET], *gen = sv[R_GENERIC];
+		const struct slice *err = sv[R_ERROR], *tgt = sv[R_TARGET], *gen = NULL;
 		const char *we = NULL;
 		size_t wen = 0;
 
@@ -376,6 +435,13 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 		failed = (backend != BS_BACKEND_ABSENT && backend >= 500) ||
 		    (backend == BS_BACKEND_ABSENT && err != NULL &&
 		        is_backend_failure_code(err->p, err->n));
+		/* Only a failure needs GenericErrors: split the rest now. */
+		if (failed && f->has_role[R_GENERIC] && f->maxcol > f->corecol &&
+		    logfmt_split(f, rec, len, v, f->maxcol) > f->maxcol) {
+			for (int i = f->corecol + 1; i <= f->maxcol; i++)
+				if (f->role[i] == R_GENERIC)
+					gen = &v[i];
+		}
 		if (failed && gen != NULL) {
 			static const char key[] = "WebExceptionStatus=";
 			const char *g = gen->p, *ge = gen->p + gen->n;

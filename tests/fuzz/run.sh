@@ -15,9 +15,10 @@ declare -A seeds=(
 	[iis_config]="$fx/iis"
 	[netsh]="$fx/netsh"
 	[cert]="$fx/certs"
+	[logs]="$fx/logs"
 	[report]="$fx/reports"
 )
-for h in reg_file iis_config netsh cert report; do
+for h in reg_file iis_config netsh cert logs report; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"
