@@ -141,6 +141,26 @@ expect "badcert: bad store-properties JSON named" jqtrue "$work/badcert.json" \
 	'[.errors[] | select(.path | endswith(".json")) | .reason] == ["FriendlyName is not a string"]'
 expect "badcert: the good certificates are all still there" jqtrue "$work/badcert.json" '(.certificates | length) == 5'
 
+# Log counts equal an independent count of the same files (mawk over the
+# HttpStatus and BackEndStatus columns, which precede any quoted field).
+owa_dir="$work/mbx01/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa"
+"$agent" collect --root "$work/mbx01" --json --since all 2>/dev/null |
+	jq -r '.log_samples[] | select(.name == "Owa") | .statuses[] | "\(.http_status),\(.backend_status // "") \(.count)"' |
+	sort >"$work/ours.txt"
+cat "$owa_dir"/*.LOG | mawk -F, '/^[0-9]/ { c[$20 "," $21]++ } END { for (k in c) print k, c[k] }' |
+	sort >"$work/mawk.txt"
+expect "Owa status pairs equal an independent mawk count" diff -u "$work/mawk.txt" "$work/ours.txt"
+expect "the count is not trivially empty" [ "$(wc -l <"$work/ours.txt")" -ge 3 ]
+
+# A byte budget that cannot cover the logs: the report says the window was cut.
+variant mbx01 budget
+big="$work/budget/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa"
+f=$(ls "$big"/*.LOG)
+for _ in $(seq 14); do sed -n '7,$p' "$f"; done >>"$f.more" && cat "$f.more" >>"$f" && rm "$f.more"
+"$agent" collect --root "$work/budget" --json --since all --log-budget-mib 1 2>/dev/null >"$work/budget.json"
+expect "budget: the cut is reported and the bytes stay within 1 MiB" jqtrue "$work/budget.json" \
+	'([.log_samples[] | select(.budget_cut)] | length) >= 1 and ([.log_samples[].bytes_read // 0] | add) <= 1048576'
+
 # Nothing useful: exit 1, and the errors say why.
 mkdir -p "$work/empty"
 collect empty

@@ -147,6 +147,13 @@ curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-3.json"
 expect "third sweep reads exactly the appended line" jqtrue "$work/mbx01-3.json" \
 	'([.report.log_samples[].lines_read // 0] | add) == 1 and ([.report.log_samples[] | select(.name == "Owa") | .statuses[0] | [.http_status, .error_code, .count]] == [[503, "ConnectFailure", 1]])'
 
+# A log file that shrank (rewritten) is read again from its start.
+{ sed -n '1,6p' "$owa"; sed -n '7,8p' "$owa"; } >"$work/owa.new" && cat "$work/owa.new" >"$owa" # in place: same inode, smaller
+"$agent" run --config "$work/agent-mbx01.conf" --once 2>/dev/null
+curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-4.json"
+expect "a truncated log is read from its start" jqtrue "$work/mbx01-4.json" \
+	'[.report.log_samples[] | select(.name == "Owa") | .lines_read] == [2]'
+
 # Offline audit: collect --out, import into another database.
 "$agent" collect --root "$work/fleet/mbx04" --out "$work/mbx04.pb" 2>"$work/collect.err"
 expect "collect --out on a clean root reports no collection errors" [ ! -s "$work/collect.err" ]
@@ -170,7 +177,7 @@ expect "agent sweep after restart acknowledged" "$agent" run --config "$work/age
 "$collector" report --db "$work/bs.db" --format json --out "$work/after.json"
 expect "all four servers survive the restart" jqtrue "$work/after.json" '.servers | length == 4'
 expect "database holds every acknowledged report" \
-	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 7 ]
+	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 8 ]
 
 kill -TERM "$pid"
 wait "$pid" || true
