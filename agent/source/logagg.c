@@ -1,6 +1,7 @@
 /* logagg: bounded hash tables of status tuples and targets. */
 #include "logagg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,9 @@ struct tg_entry {
 struct bs_logagg {
 	struct bs_arena *a;
 	struct st_entry *last; /* logs repeat: the previous record's row */
+	char classes[BS_LOGAGG_MAX_EXAMPLES][48];
+	unsigned class_count[BS_LOGAGG_MAX_EXAMPLES];
+	unsigned nclasses;
 	Bindscope__V1__LogSample *ls;
 	struct st_entry *st;
 	size_t nst;
@@ -234,19 +238,40 @@ bs_logagg_skip(struct bs_logagg *g, const char *reason)
 		g->nomem = 1;
 }
 
-int
-bs_logagg_want_example(const struct bs_logagg *g)
+/* Index of cls in the class table, adding it when there is room; -1
+ * when the table is full. */
+static int
+logagg_class(const struct bs_logagg *g, const char *cls)
 {
-	return g->ls->n_examples < BS_LOGAGG_MAX_EXAMPLES;
+	for (unsigned i = 0; i < g->nclasses; i++)
+		if (strcmp(g->classes[i], cls) == 0)
+			return (int)i;
+	return g->nclasses < BS_LOGAGG_MAX_EXAMPLES ? (int)g->nclasses : -1;
+}
+
+int
+bs_logagg_want_example(const struct bs_logagg *g, const char *cls)
+{
+	int i = logagg_class(g, cls);
+
+	return g->ls->n_examples < BS_LOGAGG_MAX_EXAMPLES && i >= 0 &&
+	    ((unsigned)i == g->nclasses || g->class_count[i] < BS_LOGAGG_CLASS_EXAMPLES);
 }
 
 void
-bs_logagg_example(struct bs_logagg *g, const char *line, size_t len)
+bs_logagg_example(struct bs_logagg *g, const char *cls, const char *line, size_t len)
 {
 	char *e;
+	int i;
 
-	if (!bs_logagg_want_example(g))
+	if (!bs_logagg_want_example(g, cls))
 		return;
+	i = logagg_class(g, cls);
+	if ((unsigned)i == g->nclasses) {
+		snprintf(g->classes[i], sizeof(g->classes[i]), "%s", cls);
+		g->nclasses++;
+	}
+	g->class_count[i]++;
 	e = bs_arena_strndup(g->a, line, len > 1024 ? 1024 : len);
 	if (e == NULL ||
 	    bs_arena_push(g->a, (void ***)&g->ls->examples, &g->ls->n_examples, e) != 0)

@@ -14,7 +14,8 @@
 #define BS_LOGAGG_MAX_STATUSES 512
 #define BS_LOGAGG_MAX_TARGETS 1024
 #define BS_LOGAGG_MAX_REASONS 5
-#define BS_LOGAGG_MAX_EXAMPLES 3
+#define BS_LOGAGG_MAX_EXAMPLES 8 /* per sample */
+#define BS_LOGAGG_CLASS_EXAMPLES 2 /* per failure class */
 #define BS_BACKEND_ABSENT UINT32_MAX
 
 struct bs_logagg;
@@ -33,9 +34,10 @@ void bs_logagg_target(struct bs_logagg *g, const char *target, size_t len, int f
 void bs_logagg_time(struct bs_logagg *g, int64_t ms);
 /* A record that was not counted; the first few reasons are kept. */
 void bs_logagg_skip(struct bs_logagg *g, const char *reason);
-/* 1 while more examples are wanted. */
-int bs_logagg_want_example(const struct bs_logagg *g);
-void bs_logagg_example(struct bs_logagg *g, const char *line, size_t len);
+/* 1 while more examples of this failure class ("TrustFailure",
+ * "BackEndStatus 500") are wanted. */
+int bs_logagg_want_example(const struct bs_logagg *g, const char *cls);
+void bs_logagg_example(struct bs_logagg *g, const char *cls, const char *line, size_t len);
 
 /* Writes the tables into the LogSample, sorted by count (then key) so
  * equal logs give equal reports. Returns 0 or BS_ENOMEM. */

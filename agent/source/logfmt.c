@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -327,7 +328,7 @@ is_backend_failure_code(const char *s, size_t n)
 /* The example line, personal columns replaced by pseudonyms (unless
  * redaction is off). */
 static void
-logfmt_example(struct bs_logfmt *f, const char *rec, size_t len)
+logfmt_example(struct bs_logfmt *f, const char *cls, const char *rec, size_t len)
 {
 	struct bs_buf b;
 	const char *p = rec, *e = rec + len;
@@ -360,7 +361,7 @@ logfmt_example(struct bs_logfmt *f, const char *rec, size_t len)
 		p = fe + 1;
 	}
 	if (b.data != NULL)
-		bs_logagg_example(f->agg, b.data, b.len);
+		bs_logagg_example(f->agg, cls, b.data, b.len);
 	bs_buf_fini(&b);
 }
 
@@ -419,8 +420,13 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 	bs_logagg_time(f->agg, ms);
 	if (f->kind == BS_LOGFMT_W3C) {
 		bs_logagg_status(f->agg, http, BS_BACKEND_ABSENT, "", 0, sub, win32, port);
-		if (http >= 500 && bs_logagg_want_example(f->agg))
-			logfmt_example(f, rec, len);
+		if (http >= 500) {
+			char cls[32];
+
+			snprintf(cls, sizeof(cls), "status %u", http);
+			if (bs_logagg_want_example(f->agg, cls))
+				logfmt_example(f, cls, rec, len);
+		}
 		return;
 	}
 	{
@@ -464,8 +470,17 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 		}
 		if (tgt != NULL)
 			bs_logagg_target(f->agg, tgt->p, tgt->n, failed, we, wen);
-		if (failed && bs_logagg_want_example(f->agg))
-			logfmt_example(f, rec, len);
+		if (failed) {
+			char cls[48];
+
+			if (err != NULL && err->n > 0)
+				snprintf(cls, sizeof(cls), "%.*s", (int)(err->n < 40 ? err->n : 40),
+				    err->p);
+			else
+				snprintf(cls, sizeof(cls), "BackEndStatus %u", backend);
+			if (bs_logagg_want_example(f->agg, cls))
+				logfmt_example(f, cls, rec, len);
+		}
 	}
 }
 
