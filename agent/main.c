@@ -464,6 +464,9 @@ cmd_run(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	/* A peer that closed (collector, probed server) must not kill us
+	 * through a write; the write reports the error instead. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage_main(stderr);
 		return 2;

@@ -81,6 +81,27 @@ bs_arena_alloc(struct bs_arena *a, size_t size)
 	return p;
 }
 
+void
+bs_arena_adopt(struct bs_arena *parent, struct bs_arena *child)
+{
+	struct bs_arena_chunk *c = child->head;
+
+	if (c == NULL)
+		return;
+	while (c->next != NULL)
+		c = c->next;
+	/* Behind the parent's current chunk, so its free tail stays in use. */
+	if (parent->head != NULL) {
+		c->next = parent->head->next;
+		parent->head->next = child->head;
+	} else {
+		parent->head = child->head;
+	}
+	parent->used += child->used;
+	child->head = NULL;
+	child->used = 0;
+}
+
 char *
 bs_arena_strndup(struct bs_arena *a, const char *s, size_t n)
 {

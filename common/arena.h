@@ -27,6 +27,12 @@ char *bs_arena_strndup(struct bs_arena *a, const char *s, size_t n);
 char *bs_arena_printf(struct bs_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Moves every block of child into parent (both must use no budget, or
+ * the parent's budget is not enforced for them); child becomes empty.
+ * Lets worker threads build in arenas of their own and hand the results
+ * to the report's arena afterwards. */
+void bs_arena_adopt(struct bs_arena *parent, struct bs_arena *child);
+
 /* Appends one pointer to an arena-owned array of *n pointers (the shape
  * protobuf-c uses for repeated fields), growing it by doubling. Capacity is
  * implied by *n, so no extra field is needed. Returns 0 or BS_ENOMEM. */
