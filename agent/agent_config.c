@@ -36,6 +36,7 @@ bs_agent_config_defaults(struct bs_agent_config *c)
 	c->log_max_age = 3600;
 	c->log_budget_mib = 64;
 	c->redact_personal_data = 1;
+	c->probe_timeout = 5;
 }
 
 int

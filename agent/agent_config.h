@@ -17,6 +17,9 @@ struct bs_agent_config {
 	unsigned log_max_age; /* seconds of log history read on a first sweep */
 	unsigned log_budget_mib; /* log bytes read per sweep, MiB */
 	int redact_personal_data; /* pseudonymise user names and client IPs */
+	char probe_targets[1024]; /* space-separated; empty = no probes */
+	unsigned probe_timeout; /* seconds per probe */
+	char probe_ca_file[BS_PATH_MAX];
 };
 
 void bs_agent_config_defaults(struct bs_agent_config *c);

@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "pbjson.h"
+#include "probe.h"
 #include "sender.h"
 #include "sweep.h"
 #include "wire.h"
@@ -34,6 +35,7 @@ usage_main(FILE *f)
 	      "commands:\n"
 	      "  collect   one sweep over an evidence root; print or save the report\n"
 	      "  run       sweep on an interval and send each report to the collector\n"
+	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -56,9 +58,35 @@ usage_collect(FILE *f)
 	      "  --since D    log history to sample: 30m, 24h, 7d or all (default 1h)\n"
 	      "  --log-budget-mib N  log bytes to read at most (default 64)\n"
 	      "  --no-redact  keep user names and client IPs in log examples\n"
+	      "  --probe T    also probe T live: self:444, mail.contoso.com:443, or\n"
+	      "               NAME:PORT@HOST:PORT to reach NAME through HOST:PORT\n"
+	      "               (repeatable; off by default on evidence roots)\n"
+	      "  --probe-ca FILE  PEM anchors trusted besides the evidence's Root store\n"
 	      "\n"
 	      "Exit status: 0 report made; 1 nothing useful could be read;\n"
 	      "2 usage or output error.\n",
+	    f);
+}
+
+static void
+usage_probe(FILE *f)
+{
+	fputs("usage: bindscope-agent probe HOST:PORT [--name NAME] [--ca FILE]\n"
+	      "                             [--timeout DURATION] [--json]\n"
+	      "\n"
+	      "Connects, completes a TLS handshake, closes (no request is sent) and\n"
+	      "reports what a strict TLS client sees: the chain, whether the leaf\n"
+	      "covers NAME, and the failure if any (DNS, refused, timeout, TLS alert,\n"
+	      "handshake, expired, self-signed, untrusted, incomplete chain, name\n"
+	      "mismatch).\n"
+	      "\n"
+	      "  --name NAME     SNI and the name to verify (default: HOST)\n"
+	      "  --ca FILE       PEM trust anchors (default: the system's)\n"
+	      "  --timeout D     deadline for the whole probe (default 5s)\n"
+	      "  --json          print the result as JSON\n"
+	      "\n"
+	      "Exit status: 0 the handshake succeeded and verified; 1 it did not;\n"
+	      "2 usage error.\n",
 	    f);
 }
 
@@ -148,6 +176,9 @@ cmd_collect(int argc, char **argv)
 	bs_report *r = NULL;
 	char boot[33];
 	int redact_off = 0;
+	const char *probe_targets[32];
+	size_t nprobe = 0;
+	struct bs_probe_options po = {probe_targets, 0, 5000, NULL};
 
 	memset(&lo, 0, sizeof(lo));
 	for (int i = 0; i < argc; i++) {
@@ -174,6 +205,15 @@ cmd_collect(int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--no-redact") == 0) {
 			redact_off = 1;
+		} else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc) {
+			if (nprobe == sizeof(probe_targets) / sizeof(probe_targets[0])) {
+				fprintf(stderr, "bindscope-agent collect: at most %zu --probe\n",
+				    sizeof(probe_targets) / sizeof(probe_targets[0]));
+				return 2;
+			}
+			probe_targets[nprobe++] = argv[++i];
+		} else if (strcmp(argv[i], "--probe-ca") == 0 && i + 1 < argc) {
+			po.ca_file = argv[++i];
 		} else {
 			fprintf(stderr,
 			    "bindscope-agent collect: unknown or incomplete "
@@ -211,6 +251,8 @@ cmd_collect(int argc, char **argv)
 	opt.boot_id = boot;
 	opt.sequence = 1;
 	opt.logs = &lo;
+	po.ntargets = nprobe;
+	opt.probes = &po;
 	bs_arena_init(&arena, 0);
 	rv = bs_sweep_run(&opt, &arena, &r);
 	if (r == NULL) {
@@ -262,9 +304,9 @@ on_signal(int sig)
 /* One sweep delivered: 0 when the collector stored it (or had it). */
 static int
 run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *boot, uint64_t seq,
-    struct bs_log_options *lo, const char *cursor_file)
+    struct bs_log_options *lo, const struct bs_probe_options *po, const char *cursor_file)
 {
-	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq, lo};
+	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq, lo, po};
 	struct bs_cursors next;
 	struct bs_arena arena;
 	bs_report *r = NULL;
@@ -371,6 +413,9 @@ cmd_run(int argc, char **argv)
 	char err[512], boot[33], cursor_file[BS_PATH_MAX];
 	struct bs_log_options lo;
 	struct bs_cursors prev;
+	const char *targets[32];
+	struct bs_probe_options po = {targets, 0, 5000, NULL};
+	char *tok, *save = NULL;
 
 	memset(&lo, 0, sizeof(lo));
 	for (int i = 0; i < argc; i++) {
@@ -443,6 +488,12 @@ cmd_run(int argc, char **argv)
 		bs_log(BS_LOG_WARN, "cursor_load", "error=\"%s\"", err);
 		bs_cursors_fini(&prev);
 	}
+	/* [probe] targets: a space-separated list, split in place. */
+	for (tok = strtok_r(cfg.probe_targets, " \t", &save); tok != NULL && po.ntargets < 32;
+	     tok = strtok_r(NULL, " \t", &save))
+		targets[po.ntargets++] = tok;
+	po.timeout_ms = cfg.probe_timeout * 1000;
+	po.ca_file = cfg.probe_ca_file[0] != '\0' ? cfg.probe_ca_file : NULL;
 	lo.prev = &prev;
 	lo.budget = (uint64_t)cfg.log_budget_mib * 1024 * 1024;
 	lo.redact = cfg.redact_personal_data;
@@ -450,7 +501,7 @@ cmd_run(int argc, char **argv)
 	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u", boot,
 	    cfg.collector, cfg.interval);
 	do {
-		rv = run_once(&cfg, snd, boot, ++seq, &lo, cursor_file);
+		rv = run_once(&cfg, snd, boot, ++seq, &lo, &po, cursor_file);
 		if (once)
 			break;
 		for (unsigned s = 0; s < cfg.interval && !agent_stop; s++)
@@ -459,6 +510,96 @@ cmd_run(int argc, char **argv)
 	bs_sender_destroy(snd);
 	bs_cursors_fini(&prev);
 	return rv == 0 ? 0 : 1;
+}
+
+static int
+cmd_probe(int argc, char **argv)
+{
+	const char *target = NULL, *name = NULL, *ca = NULL;
+	unsigned long long timeout = 5;
+	struct bs_probe_target t;
+	struct bs_probe_opts o;
+	struct bs_arena a;
+	Bindscope__V1__Probe *p = NULL;
+	char host[256];
+	unsigned port;
+	int json = 0, status;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_probe(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+			name = argv[++i];
+		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
+			ca = argv[++i];
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			if (bs_parse_duration(argv[++i], &timeout) != 0 || timeout == 0 ||
+			    timeout > 600) {
+				fprintf(stderr, "bindscope-agent probe: --timeout: 1s to 10m\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (argv[i][0] != '-' && target == NULL) {
+			target = argv[i];
+		} else {
+			fprintf(stderr,
+			    "bindscope-agent probe: unknown or incomplete option '%s'\n\n",
+			    argv[i]);
+			usage_probe(stderr);
+			return 2;
+		}
+	}
+	if (target == NULL || bs_probe_parse_target(target, host, sizeof(host), &port) != 0) {
+		fprintf(stderr, "bindscope-agent probe: expected HOST:PORT\n\n");
+		usage_probe(stderr);
+		return 2;
+	}
+	t.host = host;
+	t.port = port;
+	t.name = name;
+	o.timeout_ms = (unsigned)timeout * 1000;
+	o.trust = X509_STORE_new();
+	if (o.trust == NULL)
+		return 1;
+	if (ca != NULL ? X509_STORE_load_file(o.trust, ca) != 1
+	               : X509_STORE_set_default_paths(o.trust) != 1) {
+		fprintf(stderr, "bindscope-agent probe: cannot load trust anchors%s%s\n",
+		    ca != NULL ? " from " : "", ca != NULL ? ca : "");
+		X509_STORE_free(o.trust);
+		return 2;
+	}
+	bs_arena_init(&a, 0);
+	if (bs_probe_run(&t, &o, &a, &p) != 0 || p == NULL) {
+		fprintf(stderr, "bindscope-agent probe: out of memory\n");
+		status = 1;
+		goto out;
+	}
+	if (json) {
+		json_t *j = bs_pbjson_from_message(&p->base, 0);
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(j);
+	} else {
+		printf("%s:%u (name %s): %s%s%s\n", p->host, p->port, p->sni,
+		    protobuf_c_enum_descriptor_get_value(
+		        &bindscope__v1__probe_result__descriptor, p->result)
+		        ->name,
+		    p->detail[0] ? ": " : "", p->detail);
+		for (size_t i = 0; i < p->n_chain; i++)
+			printf("  [%zu] %s  %s (issuer %s)\n", i, p->chain[i]->thumbprint,
+			    p->chain[i]->subject, p->chain[i]->issuer);
+		if (p->tls_version[0])
+			printf("  %s %s, connect %u ms, handshake %u ms\n", p->tls_version,
+			    p->cipher, p->connect_ms, p->handshake_ms);
+	}
+	status = p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_OK ? 0 : 1;
+out:
+	X509_STORE_free(o.trust);
+	bs_arena_fini(&a);
+	return status;
 }
 
 int
@@ -484,6 +625,8 @@ main(int argc, char **argv)
 		return cmd_collect(argc - 2, argv + 2);
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "probe") == 0)
+		return cmd_probe(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-agent: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

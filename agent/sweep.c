@@ -41,13 +41,14 @@ static const struct {
     {"sslbind", bs_src_sslbind},
     {"certstore", bs_src_certstore},
     {"join", bs_join},
+    {"probes", bs_src_probes},
     {"logs", bs_src_logs},
 };
 
 int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
-	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0};
+	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes};
 	Bindscope__V1__AgentInfo *ai;
 	struct timespec now;
 	int rv;

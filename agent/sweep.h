@@ -23,12 +23,21 @@ struct bs_log_options {
 	struct bs_cursors *next; /* filled with where this sweep stops; may be NULL */
 };
 
+/* Live TLS probes made during the sweep ("self" is the server's FQDN). */
+struct bs_probe_options {
+	const char *const *targets; /* "name:port" or "name:port@host:port" */
+	size_t ntargets;
+	unsigned timeout_ms;
+	const char *ca_file; /* PEM anchors added to the evidence's Root store; may be NULL */
+};
+
 struct bs_sweep_options {
 	const char *root; /* evidence root folder */
 	const char *agent_id; /* empty: the FQDN found in the evidence */
 	const char *boot_id;
 	uint64_t sequence;
 	const struct bs_log_options *logs; /* NULL: logs are not read */
+	const struct bs_probe_options *probes; /* NULL: no live probes */
 };
 
 /* State shared by the sources during one sweep. */
@@ -41,6 +50,7 @@ struct bs_sweep {
 	size_t nstores;
 	const struct bs_log_options *logs;
 	uint64_t budget_left;
+	const struct bs_probe_options *probes;
 };
 
 /* Runs every source over opt->root. The report and all it holds live in
@@ -64,5 +74,6 @@ int bs_src_sslbind(struct bs_sweep *s);
 int bs_src_certstore(struct bs_sweep *s);
 int bs_join(struct bs_sweep *s);
 int bs_src_logs(struct bs_sweep *s);
+int bs_src_probes(struct bs_sweep *s);
 
 #endif

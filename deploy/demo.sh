@@ -52,7 +52,7 @@ if ! kill -0 "$(cat "$demo/collector.pid")" 2>/dev/null; then
 	exit 1
 fi
 
-for root in "$demo"/fleet/*/; do
+for root in "$demo"/fleet/mbx*/; do
 	name=$(basename "$root")
 	cat >"$demo/agent-$name.conf" <<CONF
 [agent]

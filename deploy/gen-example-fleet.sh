@@ -288,4 +288,12 @@ server mbx02 15.2.1544.4 namespace wildcard
 server mbx03 15.2.1544.4 namespace namespace
 server mbx04 15.1.2507.39 namespace self-mbx04
 for n in mbx01 mbx02 mbx03 mbx04; do logs "$out/$n" "$(echo "$n" | tr a-z A-Z)"; done
-echo "example fleet written to $out: mbx01 mbx02 mbx03 mbx04"
+# Test material beside (never inside) the evidence roots: the keys, so a
+# test can serve the very certificates the evidence binds and probe them.
+mkdir -p "$out/_keys"
+for c in namespace wildcard self-mbx01 self-mbx02 self-mbx03 self-mbx04; do
+	openssl x509 -inform DER -in "$tmp/$c.cer" -out "$out/_keys/$c.pem"
+	cp "$tmp/$c.key" "$out/_keys/$c.key"
+done
+cp "$tmp/issuingca.pem" "$tmp/rootca.pem" "$out/_keys/"
+echo "example fleet written to $out: mbx01 mbx02 mbx03 mbx04 (keys for tests in _keys/)"

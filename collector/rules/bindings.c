@@ -157,8 +157,7 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 	for (size_t i = 0; i < r->n_probes; i++) {
 		const Bindscope__V1__Probe *p = r->probes[i];
 
-		if (p->port != 444 || p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_OK ||
-		    p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_UNSPECIFIED)
+		if (p->port != 444 || !bs_rules_probe_failed(p))
 			continue;
 		json_array_append_new(list,
 		    json_pack("{s:s, s:s, s:i, s:s}", "kind", "probe", "host", p->host, "port",
@@ -310,6 +309,34 @@ bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx)
 			if (rv != 0)
 				return rv;
 		}
+	}
+	return 0;
+}
+
+int
+bs_rule_probe_failed(struct bs_rule_ctx *ctx)
+{
+	const bs_report *r = ctx->server->report;
+
+	for (size_t i = 0; i < r->n_probes; i++) {
+		const Bindscope__V1__Probe *p = r->probes[i];
+		const ProtobufCEnumValue *ev;
+
+		if (p->port != 444 || strcasecmp(p->sni, r->host->fqdn) != 0 ||
+		    !bs_rules_probe_failed(p))
+			continue;
+		ev = protobuf_c_enum_descriptor_get_value(
+		    &bindscope__v1__probe_result__descriptor, p->result);
+		return bs_rule_raise(ctx, ctx->rule->severity,
+		    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "host", p->host, "port",
+		        (int)p->port, "name", p->sni, "result", ev != NULL ? ev->name : "?",
+		        "detail", p->detail, "presented_leaf",
+		        p->n_chain_thumbprints > 0 ? p->chain_thumbprints[0] : ""),
+		    "The front end cannot complete TLS to this server on 444. Check that the "
+		    "Exchange Back End site is started and bound (https *:444: with the "
+		    "\"Microsoft Exchange\" certificate), that the certificate covers the FQDN "
+		    "and is valid, and that nothing between the servers blocks 444.",
+		    "Live probe of %s:444 failed: %s", p->sni, ev != NULL ? ev->name + 6 : "?");
 	}
 	return 0;
 }

@@ -98,3 +98,16 @@ bs_rules_cert_json(const Bindscope__V1__Certificate *c)
 	    "self_signed", c->self_signed == BINDSCOPE__V1__TRI__TRI_YES, "friendly_name",
 	    c->friendly_name);
 }
+
+int
+bs_rules_probe_failed(const Bindscope__V1__Probe *p)
+{
+	switch (p->result) {
+	case BINDSCOPE__V1__PROBE_RESULT__PROBE_UNSPECIFIED:
+	case BINDSCOPE__V1__PROBE_RESULT__PROBE_OK:
+	case BINDSCOPE__V1__PROBE_RESULT__PROBE_CERT_SELF_SIGNED:
+	case BINDSCOPE__V1__PROBE_RESULT__PROBE_CERT_UNTRUSTED:
+	case BINDSCOPE__V1__PROBE_RESULT__PROBE_CERT_CHAIN_INCOMPLETE: return 0;
+	default: return 1;
+	}
+}

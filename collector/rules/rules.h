@@ -35,6 +35,11 @@ const Bindscope__V1__Site *bs_rules_frontend_site(const bs_report *r);
 const Bindscope__V1__Certificate *bs_rules_cert(
     const bs_report *r, const char *thumbprint, const char *store);
 const Bindscope__V1__SslBinding *bs_rules_ssl(const bs_report *r, const char *endpoint);
+/* 1 when a live probe result means the front end's hop fails: transport
+ * and TLS failures, an expired certificate, a name the certificate does
+ * not cover. Self-signed and untrusted chains are how Exchange's own 444
+ * certificate looks, and the front end accepts them by default. */
+int bs_rules_probe_failed(const Bindscope__V1__Probe *p);
 /* A JSON object describing a certificate for evidence. */
 json_t *bs_rules_cert_json(const Bindscope__V1__Certificate *c);
 
@@ -48,5 +53,6 @@ int bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expired(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expiring(struct bs_rule_ctx *ctx);
 int bs_rule_agent_stale(struct bs_rule_ctx *ctx);
+int bs_rule_probe_failed(struct bs_rule_ctx *ctx);
 
 #endif

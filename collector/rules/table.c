@@ -18,6 +18,7 @@ const struct bs_rule bs_rules[] = {
         bs_rule_https_binding_without_cert},
     {"CERT_EXPIRED", BS_SEV_CRITICAL, "cert_expired", bs_rule_cert_expired},
     {"CERT_EXPIRING", BS_SEV_WARNING, "cert_expiring", bs_rule_cert_expiring},
+    {"PROBE_FAILED", BS_SEV_CRITICAL, "probe_failed", bs_rule_probe_failed},
     {"AGENT_STALE", BS_SEV_WARNING, "agent_stale", bs_rule_agent_stale},
 };
 

@@ -11,7 +11,8 @@ build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 agent="$build/agent/bindscope-agent"
 work=$(mktemp -d /tmp/bs-evidence-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+spid=""
+trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
 fails=0
 passes=0
 ok() { passes=$((passes + 1)); echo "ok - $1"; }
@@ -160,6 +161,45 @@ for _ in $(seq 14); do sed -n '7,$p' "$f"; done >>"$f.more" && cat "$f.more" >>"
 "$agent" collect --root "$work/budget" --json --since all --log-budget-mib 1 2>/dev/null >"$work/budget.json"
 expect "budget: the cut is reported and the bytes stay within 1 MiB" jqtrue "$work/budget.json" \
 	'([.log_samples[] | select(.budget_cut)] | length) >= 1 and ([.log_samples[].bytes_read // 0] | add) <= 1048576'
+
+# Live probes, served by openssl s_server with the very certificates the
+# evidence binds: as the front end reaches mbx03.corp.example:444.
+keys="$work/fleet/_keys"
+port=$((30000 + ($$ % 20000)))
+serve() { # CERT [CHAIN]: serves until unserve
+	local extra=()
+	[ -n "${2:-}" ] && extra=(-cert_chain "$keys/$2.pem")
+	openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$keys/$1.pem" -key "$keys/$1.key" \
+		"${extra[@]}" </dev/null >/dev/null 2>&1 &
+	spid=$!
+	for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
+}
+unserve() { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; spid=""; }
+cp -r "$work/fleet/mbx03" "$work/mbx03"
+serve namespace issuingca
+"$agent" collect --root "$work/mbx03" --since 1m --probe "self:444@127.0.0.1:$port" --json 2>/dev/null >"$work/probe3.json"
+unserve
+expect "probe of mbx03:444: name mismatch, the bound certificate, chain trusted via the evidence's Root" jqtrue "$work/probe3.json" \
+	'.probes[0] | .result == "PROBE_CERT_NAME_MISMATCH" and .port == 444 and .sni == "mbx03.corp.example" and .leaf_matches_binding == "TRI_YES" and .leaf_covers_name == "TRI_NO" and (.cert_problems == ["PROBE_CERT_NAME_MISMATCH"])'
+serve self-mbx01
+"$agent" collect --root "$work/mbx01" --since 1m --probe "self:444@127.0.0.1:$port" --json 2>/dev/null >"$work/probe1.json"
+unserve
+expect "probe of mbx01:444: its self-signed certificate, covering the FQDN, as bound" jqtrue "$work/probe1.json" \
+	'.probes[0] | .result == "PROBE_CERT_SELF_SIGNED" and .leaf_matches_binding == "TRI_YES" and .leaf_covers_name == "TRI_YES"'
+serve wildcard issuingca
+set +e
+"$agent" probe "127.0.0.1:$port" --name mbx01.corp.example --ca "$keys/rootca.pem" >"$work/probe-cli.txt"
+rc=$?
+set -e
+unserve
+expect "probe command: the wildcard verifies for mbx01.corp.example, exit 0" \
+	bash -c "[ $rc = 0 ] && grep -q 'PROBE_OK' '$work/probe-cli.txt'"
+set +e
+"$agent" probe "127.0.0.1:$((port + 1))" --timeout 2s >"$work/probe-refused.txt"
+rc=$?
+set -e
+expect "probe command: a closed port is refused, exit 1" \
+	bash -c "[ $rc = 1 ] && grep -q 'PROBE_REFUSED' '$work/probe-refused.txt'"
 
 # Nothing useful: exit 1, and the errors say why.
 mkdir -p "$work/empty"

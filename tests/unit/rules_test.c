@@ -348,6 +348,45 @@ test_stale_agent(void **state)
 	bs_analysis_destroy(a);
 }
 
+static void
+probe_add(struct bs_analysis *an, struct srv *s, Bindscope__V1__ProbeResult res)
+{
+	Bindscope__V1__Probe *p = BS_NEW(&an->arena, probe);
+
+	p->host = s->r->host->fqdn;
+	p->sni = s->r->host->fqdn;
+	p->port = 444;
+	p->result = res;
+	p->detail = "from the test";
+	bs_arena_push(&an->arena, (void ***)&s->r->probes, &s->r->n_probes, p);
+}
+
+static void
+test_probe_failed(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv bad = server(a, "mbx03"), selfsigned = server(a, "mbx01"),
+	           refused = server(a, "mbx02");
+
+	(void)state;
+	bad.b444->cert_thumbprint = bad.c443->thumbprint;
+	probe_add(a, &bad, BINDSCOPE__V1__PROBE_RESULT__PROBE_CERT_NAME_MISMATCH);
+	probe_add(a, &selfsigned, BINDSCOPE__V1__PROBE_RESULT__PROBE_CERT_SELF_SIGNED);
+	probe_add(a, &refused, BINDSCOPE__V1__PROBE_RESULT__PROBE_REFUSED);
+	add(a, &bad);
+	add(a, &selfsigned);
+	add(a, &refused);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	/* The probe confirms the mismatch: critical on both rules. */
+	assert_int_equal(find(a, "mbx03.corp.example", "PROBE_FAILED")->severity, BS_SEV_CRITICAL);
+	assert_int_equal(
+	    find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH")->severity, BS_SEV_CRITICAL);
+	/* Exchange's self-signed certificate is no failure. */
+	assert_int_equal(count(a, "mbx01.corp.example"), 0);
+	assert_non_null(strstr(find(a, "mbx02.corp.example", "PROBE_FAILED")->title, "REFUSED"));
+	bs_analysis_destroy(a);
+}
+
 int
 main(void)
 {
@@ -363,6 +402,7 @@ main(void)
 	    cmocka_unit_test(test_https_binding_without_cert),
 	    cmocka_unit_test(test_expiry),
 	    cmocka_unit_test(test_stale_agent),
+	    cmocka_unit_test(test_probe_failed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
