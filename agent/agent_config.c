@@ -6,22 +6,41 @@
 
 #include "config.h"
 
-#define S(name, field)                                                                             \
+#define FIELD(f) offsetof(struct bs_agent_config, f), sizeof(((struct bs_agent_config *)0)->f)
+#define STR(sec, name, f)                                                                          \
 	{                                                                                          \
-		"agent", name, BS_CFG_STRING, offsetof(struct bs_agent_config, field),             \
-		    sizeof(((struct bs_agent_config *)0)->field), 0                                \
+		sec, name, BS_CFG_STRING, FIELD(f), 0                                              \
+	}
+#define DUR(sec, name, f, max)                                                                     \
+	{                                                                                          \
+		sec, name, BS_CFG_DURATION, offsetof(struct bs_agent_config, f), 0, max            \
+	}
+#define NUM(sec, name, f, max)                                                                     \
+	{                                                                                          \
+		sec, name, BS_CFG_UINT, offsetof(struct bs_agent_config, f), 0, max                \
 	}
 
 static const struct bs_cfg_key agent_keys[] = {
-    S("root", root),
-    S("collector", collector),
-    S("agent_id", agent_id),
-    S("state_dir", state_dir),
-    S("log_level", log_level),
-    {"agent", "interval", BS_CFG_DURATION, offsetof(struct bs_agent_config, interval), 0,
-        7 * 86400},
-    {"agent", "send_timeout", BS_CFG_DURATION, offsetof(struct bs_agent_config, send_timeout), 0,
-        3600},
+    STR("agent", "root", root),
+    STR("agent", "collector", collector),
+    STR("agent", "agent_id", agent_id),
+    STR("agent", "state_dir", state_dir),
+    STR("agent", "log_level", log_level),
+    DUR("agent", "interval", interval, 7 * 86400),
+    DUR("agent", "send_timeout", send_timeout, 3600),
+    DUR("logs", "max_age", log_max_age, 90 * 86400),
+    NUM("logs", "budget_mib", log_budget_mib, 65536),
+    {"logs", "redact_personal_data", BS_CFG_BOOL,
+        offsetof(struct bs_agent_config, redact_personal_data), 0, 0},
+    STR("probe", "targets", probe_targets),
+    DUR("probe", "timeout", probe_timeout, 120),
+    STR("probe", "ca_file", probe_ca_file),
+    STR("tls", "ca_file", tls_ca),
+    STR("tls", "cert_file", tls_cert),
+    STR("tls", "key_file", tls_key),
+    STR("tls", "server_name", tls_server_name),
+    NUM("spool", "max_reports", spool_max_reports, 1000000),
+    NUM("spool", "max_mib", spool_max_mib, 65536),
 };
 
 void
@@ -37,6 +56,8 @@ bs_agent_config_defaults(struct bs_agent_config *c)
 	c->log_budget_mib = 64;
 	c->redact_personal_data = 1;
 	c->probe_timeout = 5;
+	c->spool_max_reports = 1000;
+	c->spool_max_mib = 256;
 }
 
 int

@@ -20,6 +20,12 @@ struct bs_agent_config {
 	char probe_targets[1024]; /* space-separated; empty = no probes */
 	unsigned probe_timeout; /* seconds per probe */
 	char probe_ca_file[BS_PATH_MAX];
+	char tls_ca[BS_PATH_MAX]; /* the collector's CA (pki issue: ca.pem) */
+	char tls_cert[BS_PATH_MAX]; /* this agent's certificate (agent.pem) */
+	char tls_key[BS_PATH_MAX]; /* agent.key */
+	char tls_server_name[256]; /* name in the collector's certificate; empty = URL host */
+	unsigned spool_max_reports;
+	unsigned spool_max_mib;
 };
 
 void bs_agent_config_defaults(struct bs_agent_config *c);

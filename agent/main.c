@@ -2,7 +2,6 @@
  * evidence root; `run` sweeps on an interval and delivers each report to
  * the collector. */
 #include <jansson.h>
-#include <openssl/rand.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -12,12 +11,16 @@
 #include <unistd.h>
 
 #include "agent_config.h"
+#include "ids.h"
+#include "runner.h"
 #include "config.h"
 #include "cursor.h"
 #include "err.h"
 #include "fsutil.h"
 #include "log.h"
 #include "pbjson.h"
+#include "sig.h"
+#include <openssl/pem.h>
 #include "probe.h"
 #include "sender.h"
 #include "sweep.h"
@@ -36,6 +39,7 @@ usage_main(FILE *f)
 	      "  collect   one sweep over an evidence root; print or save the report\n"
 	      "  run       sweep on an interval and send each report to the collector\n"
 	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
+	      "  enroll    make this agent's key and a certificate request for the collector\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -101,52 +105,6 @@ usage_run(FILE *f)
 	      "  --root DIR       override [agent] root\n"
 	      "  --collector URL  override [agent] collector\n",
 	    f);
-}
-
-static void
-random_bytes(unsigned char *r, size_t nbytes)
-{
-	if (RAND_bytes(r, (int)nbytes) != 1) {
-		/* No entropy from OpenSSL: time and pid still make a boot id
-		 * unique per process start, which is all it needs to be. */
-		struct timespec ts;
-		uint64_t x;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		x = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-		x ^= (uint64_t)getpid() << 40;
-		for (size_t i = 0; i < nbytes; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			r[i] = (unsigned char)x;
-		}
-	}
-}
-
-static void
-random_hex(char *out, size_t nbytes)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char r[32];
-
-	if (nbytes > sizeof(r))
-		nbytes = sizeof(r);
-	random_bytes(r, nbytes);
-	for (size_t i = 0; i < nbytes; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[2 * nbytes] = '\0';
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -239,13 +197,13 @@ cmd_collect(int argc, char **argv)
 			    "such as 30m, 24h, 7d, or all\n");
 			return 2;
 		}
-		lo.since_ms = now_ms() - (int64_t)secs * 1000;
+		lo.since_ms = bs_now_ms() - (int64_t)secs * 1000;
 	}
 	lo.budget = budget_mib * 1024 * 1024;
 	lo.redact = !redact_off;
 	/* A one-off audit: pseudonyms hold within this report only. */
-	random_bytes(lo.key, sizeof(lo.key));
-	random_hex(boot, 16);
+	bs_random_bytes(lo.key, sizeof(lo.key));
+	bs_random_hex(boot, 16);
 	opt.root = root;
 	opt.agent_id = agent_id;
 	opt.boot_id = boot;
@@ -295,110 +253,80 @@ out:
 }
 
 static void
+usage_enroll(FILE *f)
+{
+	fputs("usage: bindscope-agent enroll --csr --host FQDN --out DIR\n"
+	      "\n"
+	      "Writes DIR/agent.key (mode 0600; it never leaves this server) and\n"
+	      "DIR/agent.csr. Have the collector's operator run\n"
+	      "  bindscope-collector pki sign --dir PKI --csr agent.csr --out agent.pem\n"
+	      "and copy agent.pem and the collector's ca.pem back into DIR.\n",
+	    f);
+}
+
+static int
+cmd_enroll(int argc, char **argv)
+{
+	const char *host = NULL, *out = NULL;
+	char path[BS_PATH_MAX];
+	EVP_PKEY *key = NULL;
+	X509_REQ *req = NULL;
+	X509_NAME *name = NULL;
+	FILE *f = NULL;
+	int csr = 0, status = 1;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_enroll(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--csr") == 0) {
+			csr = 1;
+		} else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
+			host = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			usage_enroll(stderr);
+			return 2;
+		}
+	}
+	if (!csr || host == NULL || out == NULL) {
+		usage_enroll(stderr);
+		return 2;
+	}
+	if (bs_fs_mkdirs(out) != 0 || bs_path_join(path, sizeof(path), out, "agent.key") != 0 ||
+	    (key = EVP_EC_gen("P-256")) == NULL || bs_pem_write_key(path, key) != 0) {
+		fprintf(stderr, "bindscope-agent enroll: cannot write %s\n", path);
+		goto out;
+	}
+	if ((req = X509_REQ_new()) == NULL || (name = X509_NAME_new()) == NULL ||
+	    X509_NAME_add_entry_by_txt(
+	        name, "CN", MBSTRING_UTF8, (const unsigned char *)host, -1, -1, 0) != 1 ||
+	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, key) != 1 ||
+	    X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
+	    bs_path_join(path, sizeof(path), out, "agent.csr") != 0 ||
+	    (f = fopen(path, "w")) == NULL || PEM_write_X509_REQ(f, req) != 1) {
+		fprintf(stderr, "bindscope-agent enroll: cannot write the request\n");
+		goto out;
+	}
+	printf("%s/agent.csr written for %s\n", out, host);
+	status = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	EVP_PKEY_free(key);
+	return status;
+}
+
+static volatile sig_atomic_t agent_stop_flag;
+
+static void
 on_signal(int sig)
 {
 	(void)sig;
-	agent_stop = 1;
-}
-
-/* One sweep delivered: 0 when the collector stored it (or had it). */
-static int
-run_once(const struct bs_agent_config *cfg, struct bs_sender *snd, const char *boot, uint64_t seq,
-    struct bs_log_options *lo, const struct bs_probe_options *po, const char *cursor_file)
-{
-	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, boot, seq, lo, po};
-	struct bs_cursors next;
-	struct bs_arena arena;
-	bs_report *r = NULL;
-	uint8_t *rep = NULL, *env = NULL;
-	size_t replen, envlen;
-	int rv;
-	unsigned attempt = 0, backoff = 1;
-
-	bs_cursors_init(&next);
-	lo->next = &next;
-	lo->since_ms = now_ms() - (int64_t)cfg->log_max_age * 1000;
-	bs_arena_init(&arena, 0);
-	rv = bs_sweep_run(&opt, &arena, &r);
-	if (r == NULL)
-		goto out;
-	bs_log(BS_LOG_INFO, "sweep_done", "seq=%llu sites=%zu certificates=%zu errors=%zu",
-	    (unsigned long long)seq, r->n_sites, r->n_certificates, r->n_errors);
-	if ((rv = bs_wire_pack(&r->base, &rep, &replen)) != 0 ||
-	    (rv = bs_wire_envelope(rep, replen, &env, &envlen)) != 0)
-		goto out;
-	/* Until the spool lands, keep retrying within one interval. */
-	for (;;) {
-		Bindscope__V1__AckStatus st = BINDSCOPE__V1__ACK_STATUS__ACK_UNSPECIFIED;
-		char reason[256] = "", q[300];
-
-		attempt++;
-		rv = bs_sender_send(snd, env, envlen, &st, reason, sizeof(reason));
-		if (rv == 0 &&
-		    (st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
-		        st == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
-			bs_log(BS_LOG_INFO, "report_acked", "seq=%llu status=%s attempt=%u",
-			    (unsigned long long)seq,
-			    st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ? "stored" : "duplicate",
-			    attempt);
-			/* The report covers these lines now: move the cursors on. */
-			if (bs_cursors_save(&next, cursor_file) != 0)
-				bs_log(BS_LOG_ERROR, "cursor_save", "file=\"%s\"", cursor_file);
-			bs_cursors_fini((struct bs_cursors *)lo->prev);
-			*(struct bs_cursors *)lo->prev = next;
-			bs_cursors_init(&next);
-			break;
-		}
-		if (rv == 0 && st == BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED) {
-			bs_log(BS_LOG_ERROR, "report_refused", "seq=%llu reason=%s",
-			    (unsigned long long)seq, bs_log_quote(reason, q, sizeof(q)));
-			rv = BS_EREFUSED;
-			break;
-		}
-		bs_log(BS_LOG_WARN, "send_failed", "seq=%llu attempt=%u error=\"%s\"",
-		    (unsigned long long)seq, attempt,
-		    rv != 0 ? bs_strerror(rv) : "collector asked to retry");
-		if (agent_stop || attempt >= 5) {
-			rv = rv != 0 ? rv : BS_EREFUSED;
-			break;
-		}
-		sleep(backoff);
-		backoff = backoff < 16 ? backoff * 2 : backoff;
-	}
-out:
-	lo->next = NULL;
-	bs_cursors_fini(&next);
-	free(rep);
-	free(env);
-	bs_arena_fini(&arena);
-	return rv;
-}
-
-/* The agent's redaction key: made once, kept in the state folder, so a
- * user's pseudonym stays the same from one report to the next. */
-static int
-load_key(const char *state_dir, uint8_t key[32])
-{
-	char path[BS_PATH_MAX];
-	char *data = NULL;
-	size_t len = 0;
-	int rv;
-
-	if (bs_path_join(path, sizeof(path), state_dir, "redaction.key") != 0)
-		return BS_ETOOBIG;
-	rv = bs_fs_read(path, 64, &data, &len);
-	if (rv == 0 && len == 32) {
-		memcpy(key, data, 32);
-		free(data);
-		return 0;
-	}
-	free(data);
-	if (rv != BS_ENOENT && rv != 0)
-		return rv;
-	random_bytes(key, 32);
-	if ((rv = bs_fs_write_atomic(path, key, 32)) != 0)
-		return rv;
-	return chmod(path, 0600) == 0 ? 0 : BS_EIO;
+	agent_stop_flag = 1;
 }
 
 static int
@@ -406,18 +334,10 @@ cmd_run(int argc, char **argv)
 {
 	struct bs_agent_config cfg;
 	const char *cfgpath = NULL, *root = NULL, *url = NULL;
-	struct bs_sender *snd = NULL;
 	enum bs_log_level lvl;
-	int once = 0, rv;
-	uint64_t seq = 0;
-	char err[512], boot[33], cursor_file[BS_PATH_MAX];
-	struct bs_log_options lo;
-	struct bs_cursors prev;
-	const char *targets[32];
-	struct bs_probe_options po = {targets, 0, 5000, NULL};
-	char *tok, *save = NULL;
+	int once = 0;
+	char err[512];
 
-	memset(&lo, 0, sizeof(lo));
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage_run(stdout);
@@ -432,9 +352,7 @@ cmd_run(int argc, char **argv)
 			once = 1;
 		} else {
 			fprintf(stderr,
-			    "bindscope-agent run: unknown or incomplete "
-			    "option '%s'\n\n",
-			    argv[i]);
+			    "bindscope-agent run: unknown or incomplete option '%s'\n\n", argv[i]);
 			usage_run(stderr);
 			return 2;
 		}
@@ -455,61 +373,22 @@ cmd_run(int argc, char **argv)
 		snprintf(cfg.collector, sizeof(cfg.collector), "%s", url);
 	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
 		fprintf(stderr,
-		    "bindscope-agent: %s: [agent] log_level: expected "
-		    "debug, info, warn or error\n",
+		    "bindscope-agent: %s: [agent] log_level: expected debug, info, warn "
+		    "or error\n",
 		    cfgpath);
 		return 2;
 	}
 	bs_log_set_level(lvl);
 	if (cfg.root[0] == '\0') {
 		fprintf(stderr,
-		    "bindscope-agent: %s: [agent] root is not set "
-		    "(live collection needs the Windows build)\n",
+		    "bindscope-agent: %s: [agent] root is not set (live collection "
+		    "needs the Windows build)\n",
 		    cfgpath);
 		return 2;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
-	if ((rv = bs_sender_create(cfg.collector, cfg.send_timeout * 1000, &snd)) != 0) {
-		fprintf(stderr, "bindscope-agent: cannot use collector URL '%s': %s\n",
-		    cfg.collector, bs_strerror(rv));
-		return 2;
-	}
-	if (bs_fs_mkdirs(cfg.state_dir) != 0 || load_key(cfg.state_dir, lo.key) != 0 ||
-	    bs_path_join(cursor_file, sizeof(cursor_file), cfg.state_dir, "cursors.json") != 0) {
-		fprintf(stderr, "bindscope-agent: cannot use state folder %s\n", cfg.state_dir);
-		bs_sender_destroy(snd);
-		return 2;
-	}
-	bs_cursors_init(&prev);
-	if (bs_cursors_load(&prev, cursor_file, err, sizeof(err)) != 0) {
-		/* Unreadable cursors: start over from the window rather than stop. */
-		bs_log(BS_LOG_WARN, "cursor_load", "error=\"%s\"", err);
-		bs_cursors_fini(&prev);
-	}
-	/* [probe] targets: a space-separated list, split in place. */
-	for (tok = strtok_r(cfg.probe_targets, " \t", &save); tok != NULL && po.ntargets < 32;
-	     tok = strtok_r(NULL, " \t", &save))
-		targets[po.ntargets++] = tok;
-	po.timeout_ms = cfg.probe_timeout * 1000;
-	po.ca_file = cfg.probe_ca_file[0] != '\0' ? cfg.probe_ca_file : NULL;
-	lo.prev = &prev;
-	lo.budget = (uint64_t)cfg.log_budget_mib * 1024 * 1024;
-	lo.redact = cfg.redact_personal_data;
-	random_hex(boot, 16);
-	bs_log(BS_LOG_INFO, "agent_start", "boot_id=%s collector=%s interval=%u", boot,
-	    cfg.collector, cfg.interval);
-	do {
-		rv = run_once(&cfg, snd, boot, ++seq, &lo, &po, cursor_file);
-		if (once)
-			break;
-		for (unsigned s = 0; s < cfg.interval && !agent_stop; s++)
-			sleep(1);
-	} while (!agent_stop);
-	bs_sender_destroy(snd);
-	bs_cursors_fini(&prev);
-	return rv == 0 ? 0 : 1;
+	return bs_runner_run(&cfg, once, &agent_stop_flag);
 }
 
 static int
@@ -627,6 +506,8 @@ main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "probe") == 0)
 		return cmd_probe(argc - 2, argv + 2);
+	if (strcmp(argv[1], "enroll") == 0)
+		return cmd_enroll(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-agent: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

@@ -3,27 +3,107 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "fsutil.h"
 #include "log.h"
 
 struct bs_sender {
 	nng_socket sock;
 	int open;
+	nng_tls_config *tls;
 };
 
+/* The host part of "tls+tcp://host:port", for the server-name check. */
+static void
+sender_host(const char *url, char *out, size_t n)
+{
+	const char *h = strstr(url, "://");
+	const char *e;
+
+	h = h != NULL ? h + 3 : url;
+	if (*h == '[') {
+		h++;
+		e = strchr(h, ']');
+	} else {
+		e = strrchr(h, ':');
+	}
+	if (e == NULL)
+		e = h + strlen(h);
+	snprintf(out, n, "%.*s", (int)(e - h), h);
+}
+
+static int
+sender_tls(const char *url, const struct bs_sender_tls *t, nng_tls_config **out)
+{
+	char *cert = NULL, *key = NULL, *ca = NULL, host[256];
+	size_t n;
+	int rv = BS_ECRYPTO, nrv = 0;
+
+	*out = NULL;
+	if (bs_fs_read(t->cert_file, 1 << 20, &cert, &n) != 0 ||
+	    bs_fs_read(t->key_file, 1 << 20, &key, &n) != 0 ||
+	    bs_fs_read(t->ca_file, 1 << 20, &ca, &n) != 0) {
+		bs_log(BS_LOG_ERROR, "tls_files",
+		    "cert=\"%s\" key=\"%s\" ca=\"%s\" error=\"cannot "
+		    "read\"",
+		    t->cert_file, t->key_file, t->ca_file);
+		rv = BS_ENOENT;
+		goto out;
+	}
+	if (t->server_name != NULL && t->server_name[0] != '\0')
+		snprintf(host, sizeof(host), "%s", t->server_name);
+	else
+		sender_host(url, host, sizeof(host));
+	/* NNG does not check the server's name unless told which. */
+	if ((nrv = nng_tls_config_alloc(out, NNG_TLS_MODE_CLIENT)) != 0 ||
+	    (nrv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0 ||
+	    (nrv = nng_tls_config_ca_chain(*out, ca, NULL)) != 0 ||
+	    (nrv = nng_tls_config_auth_mode(*out, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
+	    (nrv = nng_tls_config_server_name(*out, host)) != 0) {
+		bs_log(BS_LOG_ERROR, "tls_config", "error=\"%s\"", nng_strerror(nrv));
+		goto out;
+	}
+	rv = 0;
+out:
+	if (rv != 0 && *out != NULL) {
+		nng_tls_config_free(*out);
+		*out = NULL;
+	}
+	free(cert);
+	free(key);
+	free(ca);
+	return rv;
+}
+
 int
-bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out)
+bs_sender_create(
+    const char *url, unsigned timeout_ms, const struct bs_sender_tls *tls, struct bs_sender **out)
 {
 	struct bs_sender *s = calloc(1, sizeof(*s));
-	int rv = BS_ENET, nrv;
+	nng_dialer d;
+	int rv = BS_ENET, nrv = 0;
 
 	*out = NULL;
 	if (s == NULL)
 		return BS_ENOMEM;
+	if ((strncmp(url, "tls+", 4) == 0) != (tls != NULL)) {
+		bs_log(BS_LOG_ERROR, "sender_config",
+		    "url=%s error=\"tls+tcp:// needs [tls] files, "
+		    "and they need tls+tcp://\"",
+		    url);
+		bs_sender_destroy(s);
+		return BS_EINVAL;
+	}
+	if (tls != NULL && (rv = sender_tls(url, tls, &s->tls)) != 0) {
+		bs_sender_destroy(s);
+		return rv;
+	}
+	rv = BS_ENET;
 	if ((nrv = nng_req0_open(&s->sock)) != 0)
 		goto out;
 	s->open = 1;
@@ -38,7 +118,10 @@ bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out)
 	    (nrv = nng_socket_set_ms(s->sock, NNG_OPT_RECONNMINT, 100)) != 0 ||
 	    (nrv = nng_socket_set_ms(s->sock, NNG_OPT_RECONNMAXT, 5000)) != 0)
 		goto out;
-	if ((nrv = nng_dial(s->sock, url, NULL, NNG_FLAG_NONBLOCK)) != 0) {
+	/* The TLS configuration goes on the dialer, not the socket. */
+	if ((nrv = nng_dialer_create(&d, s->sock, url)) != 0 ||
+	    (s->tls != NULL && (nrv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||
+	    (nrv = nng_dialer_start(d, NNG_FLAG_NONBLOCK)) != 0) {
 		rv = nrv == NNG_EADDRINVAL || nrv == NNG_ENOTSUP ? BS_EINVAL : BS_ENET;
 		goto out;
 	}
@@ -57,6 +140,8 @@ bs_sender_destroy(struct bs_sender *s)
 		return;
 	if (s->open)
 		nng_close(s->sock);
+	if (s->tls != NULL)
+		nng_tls_config_free(s->tls);
 	free(s);
 }
 

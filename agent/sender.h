@@ -11,9 +11,23 @@
 
 struct bs_sender;
 
-/* url: "tcp://host:port" (later "tls+tcp://"). The dialer connects in the
- * background and reconnects by itself. Caller owns *out. */
-int bs_sender_create(const char *url, unsigned timeout_ms, struct bs_sender **out);
+/* The agent's TLS identity and the collector's CA, as PEM files. */
+struct bs_sender_tls {
+	const char *ca_file;
+	const char *cert_file;
+	const char *key_file;
+	/* The DNS name the collector's certificate must carry; NULL or empty
+	 * means the URL's host. (mbedTLS 2.28 matches DNS names only, so an
+	 * IP URL needs a name here.) */
+	const char *server_name;
+};
+
+/* url: "tls+tcp://host:port" (with tls: mutual authentication, the
+ * collector's certificate checked against ca_file for host) or
+ * "tcp://host:port" (tls NULL). The dialer connects in the background and
+ * reconnects by itself. Caller owns *out. */
+int bs_sender_create(
+    const char *url, unsigned timeout_ms, const struct bs_sender_tls *tls, struct bs_sender **out);
 void bs_sender_destroy(struct bs_sender *s);
 
 /* Sends and waits for the Ack; *status gets the collector's verdict and

@@ -11,7 +11,17 @@
 		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
 	}
 
+#define T(name, field)                                                                             \
+	{                                                                                          \
+		"tls", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field),           \
+		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
+	}
+
 static const struct bs_cfg_key collector_keys[] = {
+    T("ca_file", tls_ca),
+    T("cert_file", tls_cert),
+    T("key_file", tls_key),
+    T("revoked_file", tls_revoked),
     S("listen", listen),
     S("db", db),
     S("log_level", log_level),

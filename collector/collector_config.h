@@ -16,6 +16,10 @@ struct bs_collector_config {
 	char web_root[BS_PATH_MAX];
 	char log_level[16];
 	unsigned stale_after; /* seconds without a report -> AGENT_STALE */
+	char tls_ca[BS_PATH_MAX]; /* agents' CA (pki init: ca.pem) */
+	char tls_cert[BS_PATH_MAX]; /* our certificate (server.pem) */
+	char tls_key[BS_PATH_MAX]; /* server.key */
+	char tls_revoked[BS_PATH_MAX]; /* revoked.txt */
 };
 
 void bs_collector_config_defaults(struct bs_collector_config *c);

@@ -64,8 +64,8 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 }
 
 static void
-ingest_report(struct bs_store *st, const uint8_t *raw, size_t len, const char *provenance,
-    struct bs_ingest_result *res)
+ingest_report(struct bs_store *st, const struct bs_verifier *v, const Bindscope__V1__Envelope *env,
+    const uint8_t *raw, size_t len, const char *provenance, struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	bs_report *r;
@@ -80,6 +80,12 @@ ingest_report(struct bs_store *st, const uint8_t *raw, size_t len, const char *p
 		goto out;
 	}
 	if (bs_ingest_validate(r, res->reason, sizeof(res->reason)) != 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		goto out;
+	}
+	/* Identity from the verified certificate, never from the report. */
+	if (v != NULL && env != NULL &&
+	    bs_verifier_check(v, env, r, res->reason, sizeof(res->reason)) != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		goto out;
 	}
@@ -98,8 +104,8 @@ out:
 }
 
 void
-bs_ingest_envelope(
-    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res)
+bs_ingest_envelope(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
+    size_t len, struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	Bindscope__V1__Envelope *env;
@@ -114,30 +120,43 @@ bs_ingest_envelope(
 		    rv != 0 ? bs_strerror(rv) : "empty report");
 		goto out;
 	}
-	/* Signatures are not verified until the secure transport lands, so
-	 * nothing is called signed yet, whatever the envelope carries. */
-	ingest_report(st, env->report.data, env->report.len, BS_PROV_AGENT_UNSIGNED, res);
+	ingest_report(st, v, env, env->report.data, env->report.len,
+	    v != NULL ? BS_PROV_AGENT_SIGNED : BS_PROV_AGENT_UNSIGNED, res);
 out:
 	bs_arena_fini(&a);
 }
 
 void
-bs_ingest_file(struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res)
+bs_ingest_file(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	Bindscope__V1__Envelope *env;
 
 	memset(res, 0, sizeof(*res));
+	/* A file from an agent's spool: check its frame, then read on. */
+	if (bs_wire_is_framed(data, len)) {
+		if (bs_wire_unframe(data, len, &data, &len) != 0) {
+			res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+			snprintf(res->reason, sizeof(res->reason),
+			    "spool file is torn or altered (length or SHA-256 differ)");
+			return;
+		}
+	}
 	/* A bare Report has field 1 as a varint (schema_version); an Envelope
 	 * has field 1 as bytes. Decide by that first tag byte. */
 	if (len > 0 && data[0] == 0x0a) {
 		bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
 		if (bs_wire_unpack_envelope(&a, data, len, &env) == 0 && env->report.len > 0) {
-			ingest_report(st, env->report.data, env->report.len, BS_PROV_OFFLINE, res);
+			int verified = v != NULL && env->signature.len > 0;
+
+			ingest_report(st, verified ? v : NULL, verified ? env : NULL,
+			    env->report.data, env->report.len,
+			    verified ? BS_PROV_AGENT_SIGNED : BS_PROV_OFFLINE, res);
 			bs_arena_fini(&a);
 			return;
 		}
 		bs_arena_fini(&a);
 	}
-	ingest_report(st, data, len, BS_PROV_OFFLINE, res);
+	ingest_report(st, NULL, NULL, data, len, BS_PROV_OFFLINE, res);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "verify.h"
 #include "wire.h"
 
 struct bs_ingest_result {
@@ -19,14 +20,18 @@ struct bs_ingest_result {
 	char fqdn[256];
 };
 
-/* An Envelope received from an agent. */
-void bs_ingest_envelope(
-    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res);
+/* An Envelope received from an agent. With a verifier, only reports
+ * signed by an enrolled agent for its own FQDN are stored ("agent,
+ * signed"); without one (plain tcp:// demo mode) reports are stored as
+ * "agent, unsigned". */
+void bs_ingest_envelope(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
+    size_t len, struct bs_ingest_result *res);
 
-/* A report file written by `bindscope-agent collect --out` (a bare Report)
- * or an Envelope saved from the wire. */
-void bs_ingest_file(
-    struct bs_store *st, const uint8_t *data, size_t len, struct bs_ingest_result *res);
+/* A report file written by `bindscope-agent collect --out` (a bare Report,
+ * stored as offline evidence) or a signed Envelope (verified like one from
+ * the network when v is given; without v it counts as unsigned). */
+void bs_ingest_file(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
+    size_t len, struct bs_ingest_result *res);
 
 /* Checks that a parsed report names a plausible server (lower-case DNS
  * name, at most 253 characters) and a known schema version; writes the

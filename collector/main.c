@@ -17,11 +17,13 @@
 #include "http.h"
 #include "ingest.h"
 #include "log.h"
+#include "pki.h"
 #include "report_json.h"
 #include "report_text.h"
 #include "rules/rules.h"
 #include "server.h"
 #include "store.h"
+#include "verify.h"
 
 #define IMPORT_MAX (16u * 1024u * 1024u)
 
@@ -39,6 +41,7 @@ usage_main(FILE *f)
 	      "  import   load report files written by `bindscope-agent collect --out`\n"
 	      "  report   write the audit as JSON, CSV or a self-contained HTML file\n"
 	      "  check    readiness gate: exit 1 when findings reach a severity\n"
+	      "  pki      the collector's CA: init, issue, sign (CSR), revoke\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -64,10 +67,12 @@ usage_serve(FILE *f)
 static void
 usage_import(FILE *f)
 {
-	fputs("usage: bindscope-collector import --db FILE REPORT...\n"
+	fputs("usage: bindscope-collector import --db FILE [--pki DIR] REPORT...\n"
 	      "\n"
-	      "Stores each REPORT (from `bindscope-agent collect --out`) as offline\n"
-	      "evidence. Exit status: 0 all stored, 1 some refused, 2 usage error.\n",
+	      "Stores each REPORT: a bare report from `bindscope-agent collect --out`\n"
+	      "as offline evidence, unsigned; a signed report (a spooled envelope) is\n"
+	      "verified against DIR/ca.pem and DIR/revoked.txt like one received\n"
+	      "over the network. Exit status: 0 all stored, 1 some refused, 2 usage.\n",
 	    f);
 }
 
@@ -116,6 +121,7 @@ cmd_serve(int argc, char **argv)
 	struct bs_collector_config cfg;
 	const char *cfgpath = NULL, *db = NULL, *listen = NULL, *port = NULL;
 	struct bs_server_nng *srv = NULL;
+	struct bs_server_tls tls;
 	struct bs_http *http = NULL;
 	enum bs_log_level lvl;
 	char err[512];
@@ -176,7 +182,26 @@ cmd_serve(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rv = bs_server_nng_start(cfg.listen, cfg.db, &srv)) != 0) {
+	if (strncmp(cfg.listen, "tls+", 4) == 0) {
+		tls.ca_file = cfg.tls_ca;
+		tls.cert_file = cfg.tls_cert;
+		tls.key_file = cfg.tls_key;
+		tls.revoked_file = cfg.tls_revoked[0] != '\0' ? cfg.tls_revoked : NULL;
+		if (cfg.tls_ca[0] == '\0' || cfg.tls_cert[0] == '\0' || cfg.tls_key[0] == '\0') {
+			fprintf(stderr,
+			    "bindscope-collector: %s: [collector] listen is tls+tcp:// "
+			    "but [tls] ca_file, cert_file or key_file is not set\n",
+			    cfgpath);
+			return 2;
+		}
+	} else {
+		bs_log(BS_LOG_WARN, "insecure_transport",
+		    "url=%s detail=\"reports are neither "
+		    "authenticated nor encrypted; use tls+tcp:// with pki init\"",
+		    cfg.listen);
+	}
+	if ((rv = bs_server_nng_start(cfg.listen, cfg.db,
+	         strncmp(cfg.listen, "tls+", 4) == 0 ? &tls : NULL, &srv)) != 0) {
 		fprintf(stderr, "bindscope-collector: cannot serve %s with database %s: %s\n",
 		    cfg.listen, cfg.db, bs_strerror(rv));
 		return 2;
@@ -205,11 +230,90 @@ cmd_serve(int argc, char **argv)
 	return 0;
 }
 
+static void
+usage_pki(FILE *f)
+{
+	fputs("usage: bindscope-collector pki init --dir DIR [--name NAME]...\n"
+	      "       bindscope-collector pki issue --dir DIR --host FQDN --out DIR\n"
+	      "       bindscope-collector pki sign --dir DIR --csr FILE --out FILE\n"
+	      "       bindscope-collector pki revoke --dir DIR --cert FILE\n"
+	      "\n"
+	      "  init    a CA (EC P-256) and the collector's server certificate, with\n"
+	      "          the names agents dial (localhost, 127.0.0.1 and this host's\n"
+	      "          name are always included)\n"
+	      "  issue   an agent key and certificate for FQDN (EKU clientAuth)\n"
+	      "  sign    a certificate for an agent's CSR (bindscope-agent enroll), so\n"
+	      "          the agent's key never leaves the server\n"
+	      "  revoke  refuse this agent certificate from now on\n",
+	    f);
+}
+
+static int
+cmd_pki(int argc, char **argv)
+{
+	const char *dir = NULL, *host = NULL, *out = NULL, *csr = NULL, *cert = NULL;
+	const char *names[16];
+	size_t nnames = 0;
+	char why[512] = "";
+	int rv;
+
+	if (argc < 1 || is_help(argv[0])) {
+		usage_pki(argc < 1 ? stderr : stdout);
+		return argc < 1 ? 2 : 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			usage_pki(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
+			host = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--csr") == 0 && i + 1 < argc) {
+			csr = argv[++i];
+		} else if (strcmp(argv[i], "--cert") == 0 && i + 1 < argc) {
+			cert = argv[++i];
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc && nnames < 16) {
+			names[nnames++] = argv[++i];
+		} else {
+			fprintf(stderr,
+			    "bindscope-collector pki: unknown or incomplete option '%s'\n\n",
+			    argv[i]);
+			usage_pki(stderr);
+			return 2;
+		}
+	}
+	if (dir == NULL) {
+		fprintf(stderr, "bindscope-collector pki: --dir is required\n");
+		return 2;
+	}
+	if (strcmp(argv[0], "init") == 0) {
+		rv = bs_pki_init(dir, names, nnames, why, sizeof(why));
+	} else if (strcmp(argv[0], "issue") == 0 && host != NULL && out != NULL) {
+		rv = bs_pki_issue(dir, host, out, why, sizeof(why));
+	} else if (strcmp(argv[0], "sign") == 0 && csr != NULL && out != NULL) {
+		rv = bs_pki_sign_csr(dir, csr, out, why, sizeof(why));
+	} else if (strcmp(argv[0], "revoke") == 0 && cert != NULL) {
+		rv = bs_pki_revoke(dir, cert, why, sizeof(why));
+	} else {
+		usage_pki(stderr);
+		return 2;
+	}
+	if (rv != 0) {
+		fprintf(stderr, "bindscope-collector pki %s: %s\n", argv[0], why);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 cmd_import(int argc, char **argv)
 {
-	const char *db = NULL;
+	const char *db = NULL, *pki = NULL;
 	struct bs_store *st = NULL;
+	struct bs_verifier *v = NULL;
 	int first = -1, status = 0, rv;
 
 	for (int i = 0; i < argc; i++) {
@@ -218,6 +322,8 @@ cmd_import(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
+		} else if (strcmp(argv[i], "--pki") == 0 && i + 1 < argc) {
+			pki = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(
 			    stderr, "bindscope-collector import: unknown option '%s'\n\n", argv[i]);
@@ -234,9 +340,20 @@ cmd_import(int argc, char **argv)
 		usage_import(stderr);
 		return 2;
 	}
+	if (pki != NULL) {
+		char ca[BS_PATH_MAX], rev[BS_PATH_MAX];
+
+		if (bs_path_join(ca, sizeof(ca), pki, "ca.pem") != 0 ||
+		    bs_path_join(rev, sizeof(rev), pki, "revoked.txt") != 0 ||
+		    bs_verifier_create(ca, rev, &v) != 0) {
+			fprintf(stderr, "bindscope-collector: %s/ca.pem: cannot load\n", pki);
+			return 2;
+		}
+	}
 	if ((rv = bs_store_open(db, 0, &st)) != 0) {
 		fprintf(stderr, "bindscope-collector: cannot open database %s: %s\n", db,
 		    bs_strerror(rv));
+		bs_verifier_destroy(v);
 		return 2;
 	}
 	for (int i = first; i < argc; i++) {
@@ -244,7 +361,7 @@ cmd_import(int argc, char **argv)
 		char *data;
 		size_t len;
 
-		if (strcmp(argv[i], "--db") == 0) {
+		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--pki") == 0) {
 			i++;
 			continue;
 		}
@@ -254,7 +371,7 @@ cmd_import(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		bs_ingest_file(st, (const uint8_t *)data, len, &res);
+		bs_ingest_file(st, v, (const uint8_t *)data, len, &res);
 		free(data);
 		if (res.status == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
 		    res.status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE) {
@@ -266,6 +383,7 @@ cmd_import(int argc, char **argv)
 		}
 	}
 	bs_store_close(st);
+	bs_verifier_destroy(v);
 	return status;
 }
 
@@ -472,6 +590,8 @@ main(int argc, char **argv)
 		return cmd_report(argc - 2, argv + 2);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "pki") == 0)
+		return cmd_pki(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-collector: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

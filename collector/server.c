@@ -3,11 +3,13 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
+#include <nng/supplemental/tls/tls.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "fsutil.h"
 #include "ingest.h"
 #include "log.h"
 #include "store.h"
@@ -30,6 +32,8 @@ struct srv_ctx {
 struct bs_server_nng {
 	nng_socket sock;
 	int sock_open;
+	nng_tls_config *tls;
+	struct bs_verifier *verifier;
 	struct bs_store *store;
 	struct srv_ctx ctxs[SRV_NCTX];
 	pthread_t worker;
@@ -126,7 +130,8 @@ srv_worker(void *arg)
 			s->tail = NULL;
 		pthread_mutex_unlock(&s->lock);
 
-		bs_ingest_envelope(s->store, nng_msg_body(c->msg), nng_msg_len(c->msg), &res);
+		bs_ingest_envelope(
+		    s->store, s->verifier, nng_msg_body(c->msg), nng_msg_len(c->msg), &res);
 		nng_msg_free(c->msg);
 		c->msg = NULL;
 		pthread_mutex_lock(&s->lock);
@@ -158,10 +163,52 @@ srv_worker(void *arg)
 	return NULL;
 }
 
+/* A TLS server configuration from PEM files: our certificate, and the CA
+ * every agent's certificate must chain to. */
+static int
+srv_tls_config(const struct bs_server_tls *t, nng_tls_config **out)
+{
+	char *cert = NULL, *key = NULL, *ca = NULL;
+	size_t n;
+	int rv = BS_ECRYPTO, nrv;
+
+	*out = NULL;
+	if (bs_fs_read(t->cert_file, 1 << 20, &cert, &n) != 0 ||
+	    bs_fs_read(t->key_file, 1 << 20, &key, &n) != 0 ||
+	    bs_fs_read(t->ca_file, 1 << 20, &ca, &n) != 0) {
+		bs_log(BS_LOG_ERROR, "tls_files",
+		    "cert=\"%s\" key=\"%s\" ca=\"%s\" error=\"cannot "
+		    "read\"",
+		    t->cert_file, t->key_file, t->ca_file);
+		rv = BS_ENOENT;
+		goto out;
+	}
+	if ((nrv = nng_tls_config_alloc(out, NNG_TLS_MODE_SERVER)) != 0 ||
+	    (nrv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0 ||
+	    (nrv = nng_tls_config_ca_chain(*out, ca, NULL)) != 0 ||
+	    (nrv = nng_tls_config_auth_mode(*out, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
+	    (nrv = nng_tls_config_version(*out, NNG_TLS_1_2, NNG_TLS_1_2)) != 0) {
+		bs_log(BS_LOG_ERROR, "tls_config", "error=\"%s\"", nng_strerror(nrv));
+		goto out;
+	}
+	rv = 0;
+out:
+	if (rv != 0 && *out != NULL) {
+		nng_tls_config_free(*out);
+		*out = NULL;
+	}
+	free(cert);
+	free(key);
+	free(ca);
+	return rv;
+}
+
 int
-bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng **out)
+bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
+    struct bs_server_nng **out)
 {
 	struct bs_server_nng *s = calloc(1, sizeof(*s));
+	nng_listener l;
 	int rv, nrv = 0;
 
 	*out = NULL;
@@ -169,6 +216,18 @@ bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng *
 		return BS_ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	if ((strncmp(url, "tls+", 4) == 0) != (tls != NULL)) {
+		bs_log(BS_LOG_ERROR, "listen_config",
+		    "url=%s error=\"tls+tcp:// needs the [tls] "
+		    "files, and they need tls+tcp://\"",
+		    url);
+		rv = BS_EINVAL;
+		goto out;
+	}
+	if (tls != NULL &&
+	    ((rv = srv_tls_config(tls, &s->tls)) != 0 ||
+	        (rv = bs_verifier_create(tls->ca_file, tls->revoked_file, &s->verifier)) != 0))
+		goto out;
 	if ((rv = bs_store_open(db_path, 0, &s->store)) != 0)
 		goto out;
 	rv = BS_ENET;
@@ -189,11 +248,15 @@ bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng *
 		    (nrv = nng_ctx_open(&c->ctx, s->sock)) != 0)
 			goto out;
 	}
-	if ((nrv = nng_listen(s->sock, url, NULL, 0)) != 0)
+	/* The TLS configuration goes on the listener, not the socket. */
+	if ((nrv = nng_listener_create(&l, s->sock, url)) != 0 ||
+	    (s->tls != NULL && (nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||
+	    (nrv = nng_listener_start(l, 0)) != 0)
 		goto out;
 	for (int i = 0; i < SRV_NCTX; i++)
 		srv_recv(&s->ctxs[i]);
-	bs_log(BS_LOG_INFO, "listening", "url=%s", url);
+	bs_log(BS_LOG_INFO, "listening", "url=%s auth=%s", url,
+	    tls != NULL ? "mutual-tls+signed-reports" : "none");
 	*out = s;
 	return 0;
 out:
@@ -231,6 +294,9 @@ bs_server_nng_stop(struct bs_server_nng *s)
 			nng_aio_free(s->ctxs[i].aio);
 	}
 	bs_store_close(s->store);
+	bs_verifier_destroy(s->verifier);
+	if (s->tls != NULL)
+		nng_tls_config_free(s->tls);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

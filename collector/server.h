@@ -14,9 +14,19 @@ struct bs_server_stats {
 	uint64_t stored, duplicate, refused, retry;
 };
 
-/* Opens db_path for writing and listens on url ("tcp://127.0.0.1:7400").
- * Caller owns *out (bs_server_nng_stop). */
-int bs_server_nng_start(const char *url, const char *db_path, struct bs_server_nng **out);
+/* The collector's identity and trust (pki init writes these files). */
+struct bs_server_tls {
+	const char *ca_file; /* agents' CA: TLS client auth and report signatures */
+	const char *cert_file; /* the collector's server certificate */
+	const char *key_file;
+	const char *revoked_file; /* may be NULL */
+};
+
+/* Opens db_path for writing and listens on url: "tls+tcp://..." needs
+ * tls (mutual authentication, signed reports required); "tcp://..." with
+ * tls NULL is the unauthenticated demo mode. Caller owns *out. */
+int bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
+    struct bs_server_nng **out);
 /* Stops receiving, lets the worker finish the commit in flight, closes. */
 void bs_server_nng_stop(struct bs_server_nng *s);
 void bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out);

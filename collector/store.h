@@ -15,6 +15,7 @@ struct bs_store;
 
 /* Provenance of a report, as the store, JSON and dashboard name it. */
 #define BS_PROV_AGENT_UNSIGNED "agent, unsigned"
+#define BS_PROV_AGENT_SIGNED "agent, signed"
 #define BS_PROV_OFFLINE "offline evidence, unsigned"
 
 /* Opens (creating and migrating as needed) the database at path.

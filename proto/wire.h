@@ -32,9 +32,24 @@ int bs_wire_unpack_envelope(
 int bs_wire_unpack_ack(
     struct bs_arena *a, const uint8_t *data, size_t len, Bindscope__V1__Ack **out);
 
-/* Wraps a serialised report into an Envelope (unsigned until enrollment
- * provides a key: the signature seam). */
+/* Wraps a serialised report into an Envelope; sig/cert may be NULL (an
+ * agent that is not enrolled sends unsigned reports). */
 int bs_wire_envelope(const uint8_t *report, size_t len, uint8_t **out, size_t *outlen);
+int bs_wire_envelope_signed(const uint8_t *report, size_t len, const uint8_t *sig, size_t siglen,
+    const uint8_t *cert, size_t certlen, const char *alg, uint8_t **out, size_t *outlen);
+
+/* The on-disk frame of a spooled envelope: "BSSPOOL1", the length (8
+ * bytes, little-endian) and the SHA-256 of the data, then the data. An
+ * auditor can hand a spooled file straight to `import`. */
+#define BS_WIRE_FRAME_MAGIC "BSSPOOL1"
+#define BS_WIRE_FRAME_HDR (8 + 8 + 32)
+/* *out is malloc'd: the frame followed by data. */
+int bs_wire_frame(const uint8_t *data, size_t len, uint8_t **out, size_t *outlen);
+/* 1 when buf starts with the frame magic. */
+int bs_wire_is_framed(const uint8_t *buf, size_t len);
+/* Checks the frame; on success *data points into buf. BS_EPARSE when the
+ * length or digest does not match (torn or altered). */
+int bs_wire_unframe(const uint8_t *buf, size_t len, const uint8_t **data, size_t *dlen);
 
 /* Builds an Ack message. */
 int bs_wire_ack(Bindscope__V1__AckStatus status, const char *reason, uint8_t **out, size_t *outlen);

@@ -68,15 +68,15 @@ test_store_dedupe_and_reopen(void **state)
 	(void)state;
 	snprintf(db, sizeof(db), "%s/bs.db", test_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(bs_store_open(db, 0, &st), 0);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_STORED);
 	assert_string_equal(res.fqdn, "mbx01.corp.example");
 	/* The same (agent, boot, sequence) again: acknowledged, stored once. */
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE);
 	free(env);
 	env = make_env("mbx01.corp.example", "b1", 2, &elen);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_STORED);
 	free(env);
 	bs_store_close(st);
@@ -104,28 +104,28 @@ test_refusals(void **state)
 	snprintf(db, sizeof(db), "%s/bs.db", test_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(bs_store_open(db, 0, &st), 0);
 
-	bs_ingest_envelope(st, garbage, sizeof(garbage), &res);
+	bs_ingest_envelope(st, NULL, garbage, sizeof(garbage), &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED);
 	assert_non_null(strstr(res.reason, "envelope"));
 
 	env = make_env("MBX01.corp.example", "b", 1, &elen);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED);
 	assert_non_null(strstr(res.reason, "host.fqdn"));
 	free(env);
 
 	env = make_env("<script>.example", "b", 1, &elen);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED);
 	free(env);
 
 	env = make_env("", "b", 1, &elen);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED);
 	free(env);
 
 	env = make_env("mbx01.corp.example", "", 1, &elen);
-	bs_ingest_envelope(st, env, elen, &res);
+	bs_ingest_envelope(st, NULL, env, elen, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED);
 	assert_non_null(strstr(res.reason, "boot_id"));
 	free(env);
@@ -170,7 +170,7 @@ test_import_bare_report_is_offline(void **state)
 	(void)state;
 	snprintf(db, sizeof(db), "%s/bs.db", test_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(bs_store_open(db, 0, &st), 0);
-	bs_ingest_file(st, rep, len, &res);
+	bs_ingest_file(st, NULL, rep, len, &res);
 	assert_int_equal(res.status, BINDSCOPE__V1__ACK_STATUS__ACK_STORED);
 	free(rep);
 	bs_store_close(st);
