@@ -29,15 +29,22 @@ rm -rf "$demo"
 mkdir -p "$demo"
 "$top/deploy/gen-example-fleet.sh" "$demo/fleet" >/dev/null
 
+# The secure configuration: a collector CA, mutual TLS, signed reports.
+"$build/collector/bindscope-collector" pki init --dir "$demo/pki" >/dev/null
 cat >"$demo/collector.conf" <<CONF
 [collector]
-listen = tcp://127.0.0.1:$nng_port
+listen = tls+tcp://127.0.0.1:$nng_port
 db = $demo/bindscope.db
 stale_after = 15m
 [http]
 address = 127.0.0.1
 port = $port
 web_root = $top/web-static
+[tls]
+ca_file = $demo/pki/ca.pem
+cert_file = $demo/pki/server.pem
+key_file = $demo/pki/server.key
+revoked_file = $demo/pki/revoked.txt
 CONF
 nohup "$build/collector/bindscope-collector" serve --config "$demo/collector.conf" \
 	>"$demo/collector.log" 2>&1 &
@@ -54,12 +61,19 @@ fi
 
 for root in "$demo"/fleet/mbx*/; do
 	name=$(basename "$root")
+	"$build/collector/bindscope-collector" pki issue --dir "$demo/pki" \
+		--host "$name.corp.example" --out "$demo/agent-$name"
 	cat >"$demo/agent-$name.conf" <<CONF
 [agent]
 root = $root
-collector = tcp://127.0.0.1:$nng_port
-state_dir = $demo/agent-$name
+collector = tls+tcp://127.0.0.1:$nng_port
+state_dir = $demo/agent-$name/state
 send_timeout = 10s
+[tls]
+ca_file = $demo/agent-$name/ca.pem
+cert_file = $demo/agent-$name/agent.pem
+key_file = $demo/agent-$name/agent.key
+server_name = localhost
 CONF
 	"$build/agent/bindscope-agent" run --config "$demo/agent-$name.conf" --once \
 		>>"$demo/agents.log" 2>&1 || { echo "demo: agent $name failed; see $demo/agents.log" >&2; exit 1; }
