@@ -1,6 +1,7 @@
 /* fuzz_report: libFuzzer harness for what an agent sends the collector:
- * Envelope and Report decoding under the byte budget, validation, and
- * every rule and report format run over the decoded report. */
+ * the spool frame, Envelope and Report decoding under the byte budget,
+ * validation, and every rule and report format run over the decoded
+ * report. */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bs_report *r;
 	char why[256];
 
+	{
+		/* A spooled or imported file's frame. */
+		const uint8_t *inner;
+		size_t ilen;
+
+		if (bs_wire_unframe(data, size, &inner, &ilen) == 0 && ilen > size)
+			__builtin_trap();
+	}
 	bs_arena_init(&ea, BS_WIRE_UNPACK_BUDGET);
 	if (bs_wire_unpack_envelope(&ea, data, size, &env) == 0) {
 		/* Exercise the nested decode too. */
