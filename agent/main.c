@@ -26,8 +26,6 @@
 #include "sweep.h"
 #include "wire.h"
 
-static volatile sig_atomic_t agent_stop;
-
 static void
 usage_main(FILE *f)
 {

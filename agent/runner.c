@@ -177,7 +177,7 @@ runner_drain(struct runner *r)
 		uint8_t *env = NULL;
 		size_t len;
 
-		if ((rv = bs_spool_read(&r->spool, names[i], &env, &len)) != 0) {
+		if (bs_spool_read(&r->spool, names[i], &env, &len) != 0) {
 			bs_log(BS_LOG_ERROR, "spool_corrupt",
 			    "file=%s detail=\"set aside in corrupt/\"", names[i]);
 			bs_spool_set_aside(&r->spool, names[i], "corrupt");

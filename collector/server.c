@@ -5,6 +5,7 @@
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/supplemental/tls/tls.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,58 +108,100 @@ srv_answer(struct srv_ctx *c, const struct bs_ingest_result *res)
 	nng_ctx_send(c->ctx, c->aio);
 }
 
+static void
+srv_account(struct bs_server_nng *s, const struct bs_ingest_result *res)
+{
+	char q[300];
+
+	pthread_mutex_lock(&s->lock);
+	switch (res->status) {
+	case BINDSCOPE__V1__ACK_STATUS__ACK_STORED: s->stats.stored++; break;
+	case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE: s->stats.duplicate++; break;
+	case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY: s->stats.retry++; break;
+	default: s->stats.refused++; break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	switch (res->status) {
+	case BINDSCOPE__V1__ACK_STATUS__ACK_STORED:
+		bs_log(BS_LOG_DEBUG, "report_stored", "fqdn=%s", res->fqdn);
+		break;
+	case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE:
+		bs_log(BS_LOG_INFO, "report_duplicate", "fqdn=%s", res->fqdn);
+		break;
+	case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY:
+		bs_log(BS_LOG_WARN, "report_retry", "reason=%s",
+		    bs_log_quote(res->reason, q, sizeof(q)));
+		break;
+	default:
+		bs_log(BS_LOG_WARN, "report_refused", "reason=%s",
+		    bs_log_quote(res->reason, q, sizeof(q)));
+		break;
+	}
+}
+
+/* Takes every queued report (up to SRV_BATCH), stores them in one
+ * transaction (group commit: one fsync for the batch), and only after the
+ * commit answers each. If anything in the batch fails to store, the whole
+ * batch is rolled back and every agent is told to retry. */
+#define SRV_BATCH 64
+
 static void *
 srv_worker(void *arg)
 {
 	struct bs_server_nng *s = arg;
+	struct srv_ctx *batch[SRV_BATCH];
+	struct bs_ingest_result res[SRV_BATCH];
 
 	for (;;) {
-		struct srv_ctx *c;
-		struct bs_ingest_result res;
-		char q[300];
+		size_t n = 0;
+		int store_failed = 0, in_tx;
 
 		pthread_mutex_lock(&s->lock);
 		while (s->head == NULL && !s->stopping)
 			pthread_cond_wait(&s->cv, &s->lock);
-		if (s->head == NULL) {
-			pthread_mutex_unlock(&s->lock);
-			break;
+		while (s->head != NULL && n < SRV_BATCH) {
+			batch[n++] = s->head;
+			s->head = s->head->next;
 		}
-		c = s->head;
-		s->head = c->next;
 		if (s->head == NULL)
 			s->tail = NULL;
 		pthread_mutex_unlock(&s->lock);
+		if (n == 0)
+			break;
 
-		bs_ingest_envelope(
-		    s->store, s->verifier, nng_msg_body(c->msg), nng_msg_len(c->msg), &res);
-		nng_msg_free(c->msg);
-		c->msg = NULL;
-		pthread_mutex_lock(&s->lock);
-		switch (res.status) {
-		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED: s->stats.stored++; break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE: s->stats.duplicate++; break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY: s->stats.retry++; break;
-		default: s->stats.refused++; break;
+		in_tx = bs_store_begin(s->store) == 0;
+		for (size_t i = 0; i < n; i++) {
+			struct srv_ctx *c = batch[i];
+
+			if (in_tx) {
+				bs_ingest_envelope(s->store, s->verifier, nng_msg_body(c->msg),
+				    nng_msg_len(c->msg), &res[i]);
+			} else {
+				memset(&res[i], 0, sizeof(res[i]));
+				res[i].status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+				snprintf(res[i].reason, sizeof(res[i].reason), "store busy");
+			}
+			store_failed |= res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+			nng_msg_free(c->msg);
+			c->msg = NULL;
 		}
-		pthread_mutex_unlock(&s->lock);
-		switch (res.status) {
-		case BINDSCOPE__V1__ACK_STATUS__ACK_STORED:
-			bs_log(BS_LOG_INFO, "report_stored", "fqdn=%s", res.fqdn);
-			break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE:
-			bs_log(BS_LOG_INFO, "report_duplicate", "fqdn=%s", res.fqdn);
-			break;
-		case BINDSCOPE__V1__ACK_STATUS__ACK_RETRY:
-			bs_log(BS_LOG_WARN, "report_retry", "reason=%s",
-			    bs_log_quote(res.reason, q, sizeof(q)));
-			break;
-		default:
-			bs_log(BS_LOG_WARN, "report_refused", "reason=%s",
-			    bs_log_quote(res.reason, q, sizeof(q)));
-			break;
+		if (in_tx) {
+			if (store_failed)
+				bs_store_rollback(s->store);
+			else
+				store_failed = bs_store_commit(s->store) != 0;
 		}
-		srv_answer(c, &res);
+		for (size_t i = 0; i < n; i++) {
+			if (store_failed &&
+			    (res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
+			        res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
+				res[i].status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+				snprintf(res[i].reason, sizeof(res[i].reason),
+				    "store: batch not committed");
+			}
+			srv_account(s, &res[i]);
+			srv_answer(batch[i], &res[i]);
+		}
 	}
 	return NULL;
 }

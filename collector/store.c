@@ -15,6 +15,7 @@ struct bs_store {
 	sqlite3_stmt *ins_report;
 	sqlite3_stmt *upsert_server;
 	sqlite3_stmt *set_latest;
+	int in_tx; /* inside bs_store_begin */
 };
 
 /* Migrations: entry i moves the schema from user_version i to i + 1.
@@ -189,7 +190,7 @@ bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance
 	*duplicate = 0;
 	if (ai == NULL || s->ins_report == NULL)
 		return BS_EINVAL;
-	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (!s->in_tx && store_exec(s, "BEGIN IMMEDIATE") != 0)
 		return BS_EDB;
 	sqlite3_bind_text(s->upsert_server, 1, fqdn, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->upsert_server, 2, received_at_ms);
@@ -217,11 +218,12 @@ bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance
 		if (sqlite3_step(s->set_latest) != SQLITE_DONE)
 			goto out;
 	}
-	rv = store_exec(s, "COMMIT");
+	rv = s->in_tx ? 0 : store_exec(s, "COMMIT");
 out:
 	if (rv != 0) {
 		bs_log(BS_LOG_ERROR, "db_write", "error=\"%s\"", sqlite3_errmsg(s->db));
-		store_exec(s, "ROLLBACK");
+		if (!s->in_tx)
+			store_exec(s, "ROLLBACK"); /* else the batch's owner rolls back */
 	}
 	sqlite3_reset(s->upsert_server);
 	sqlite3_reset(s->ins_report);
@@ -269,4 +271,31 @@ bs_store_count_reports(struct bs_store *s, int64_t *out)
 	}
 	sqlite3_finalize(st);
 	return rv;
+}
+
+int
+bs_store_begin(struct bs_store *s)
+{
+	if (store_exec(s, "BEGIN IMMEDIATE") != 0)
+		return BS_EDB;
+	s->in_tx = 1;
+	return 0;
+}
+
+int
+bs_store_commit(struct bs_store *s)
+{
+	int rv = store_exec(s, "COMMIT");
+
+	if (rv != 0)
+		store_exec(s, "ROLLBACK");
+	s->in_tx = 0;
+	return rv;
+}
+
+void
+bs_store_rollback(struct bs_store *s)
+{
+	store_exec(s, "ROLLBACK");
+	s->in_tx = 0;
 }

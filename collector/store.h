@@ -29,6 +29,13 @@ void bs_store_close(struct bs_store *s);
 int bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
     const uint8_t *raw, size_t len, const bs_report *r, int64_t received_at_ms, int *duplicate);
 
+/* Group commit: bs_store_put_report calls between begin and commit share
+ * one transaction (one fsync), which is how the ingest worker keeps up with
+ * many agents. Nothing is acknowledged before commit returns 0. */
+int bs_store_begin(struct bs_store *s);
+int bs_store_commit(struct bs_store *s);
+void bs_store_rollback(struct bs_store *s);
+
 /* Calls fn for the newest report of every server, in FQDN order. The raw
  * bytes are valid during the call only. A non-zero return from fn stops
  * the walk and is returned. */

@@ -97,7 +97,6 @@ void
 bs_logagg_status(struct bs_logagg *g, uint32_t http, uint32_t backend, const char *err,
     size_t errlen, uint32_t sub, uint32_t win32, uint32_t port)
 {
-	uint32_t k[5] = {http, backend, sub, win32, port};
 	uint64_t h;
 	size_t i;
 
@@ -105,7 +104,9 @@ bs_logagg_status(struct bs_logagg *g, uint32_t http, uint32_t backend, const cha
 		g->last->count++;
 		return;
 	}
-	h = fnv(fnv(14695981039346656037ULL, k, sizeof(k)), err, errlen);
+	h = ((uint64_t)http * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)backend << 17) ^
+	    ((uint64_t)sub << 34) ^ ((uint64_t)win32 << 41) ^ ((uint64_t)port << 3);
+	h = fnv(h, err, errlen);
 	i = (size_t)h & (STATUS_SLOTS - 1);
 	for (;;) {
 		struct st_entry *e = &g->st[i];

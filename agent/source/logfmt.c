@@ -387,6 +387,10 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 	for (int i = 0; i <= f->corecol; i++)
 		if (f->role[i] != R_NONE && f->role[i] != R_PERSONAL)
 			sv[f->role[i]] = &v[i];
+	if (sv[R_STATUS] == NULL || (f->kind == BS_LOGFMT_HTTPPROXY && sv[R_TIME] == NULL)) {
+		bs_logagg_skip(f->agg, "fewer fields than the #Fields header names");
+		return;
+	}
 	if (bs_log_uint(sv[R_STATUS]->p, sv[R_STATUS]->n, &http) != 0) {
 		bs_logagg_skip(f->agg, "status is not a number");
 		return;
