@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "tlsconf.h"
 #include "fsutil.h"
 #include "log.h"
 
@@ -40,44 +41,15 @@ sender_host(const char *url, char *out, size_t n)
 static int
 sender_tls(const char *url, const struct bs_sender_tls *t, nng_tls_config **out)
 {
-	char *cert = NULL, *key = NULL, *ca = NULL, host[256];
-	size_t n;
-	int rv = BS_ECRYPTO, nrv = 0;
+	char host[256];
 
-	*out = NULL;
-	if (bs_fs_read(t->cert_file, 1 << 20, &cert, &n) != 0 ||
-	    bs_fs_read(t->key_file, 1 << 20, &key, &n) != 0 ||
-	    bs_fs_read(t->ca_file, 1 << 20, &ca, &n) != 0) {
-		bs_log(BS_LOG_ERROR, "tls_files",
-		    "cert=\"%s\" key=\"%s\" ca=\"%s\" error=\"cannot "
-		    "read\"",
-		    t->cert_file, t->key_file, t->ca_file);
-		rv = BS_ENOENT;
-		goto out;
-	}
 	if (t->server_name != NULL && t->server_name[0] != '\0')
 		snprintf(host, sizeof(host), "%s", t->server_name);
 	else
 		sender_host(url, host, sizeof(host));
 	/* NNG does not check the server's name unless told which. */
-	if ((nrv = nng_tls_config_alloc(out, NNG_TLS_MODE_CLIENT)) != 0 ||
-	    (nrv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0 ||
-	    (nrv = nng_tls_config_ca_chain(*out, ca, NULL)) != 0 ||
-	    (nrv = nng_tls_config_auth_mode(*out, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
-	    (nrv = nng_tls_config_server_name(*out, host)) != 0) {
-		bs_log(BS_LOG_ERROR, "tls_config", "error=\"%s\"", nng_strerror(nrv));
-		goto out;
-	}
-	rv = 0;
-out:
-	if (rv != 0 && *out != NULL) {
-		nng_tls_config_free(*out);
-		*out = NULL;
-	}
-	free(cert);
-	free(key);
-	free(ca);
-	return rv;
+	return bs_tlsconf_create(
+	    NNG_TLS_MODE_CLIENT, t->ca_file, t->cert_file, t->key_file, host, out);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "tlsconf.h"
 #include "fsutil.h"
 #include "ingest.h"
 #include "log.h"
@@ -206,46 +207,6 @@ srv_worker(void *arg)
 	return NULL;
 }
 
-/* A TLS server configuration from PEM files: our certificate, and the CA
- * every agent's certificate must chain to. */
-static int
-srv_tls_config(const struct bs_server_tls *t, nng_tls_config **out)
-{
-	char *cert = NULL, *key = NULL, *ca = NULL;
-	size_t n;
-	int rv = BS_ECRYPTO, nrv;
-
-	*out = NULL;
-	if (bs_fs_read(t->cert_file, 1 << 20, &cert, &n) != 0 ||
-	    bs_fs_read(t->key_file, 1 << 20, &key, &n) != 0 ||
-	    bs_fs_read(t->ca_file, 1 << 20, &ca, &n) != 0) {
-		bs_log(BS_LOG_ERROR, "tls_files",
-		    "cert=\"%s\" key=\"%s\" ca=\"%s\" error=\"cannot "
-		    "read\"",
-		    t->cert_file, t->key_file, t->ca_file);
-		rv = BS_ENOENT;
-		goto out;
-	}
-	if ((nrv = nng_tls_config_alloc(out, NNG_TLS_MODE_SERVER)) != 0 ||
-	    (nrv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0 ||
-	    (nrv = nng_tls_config_ca_chain(*out, ca, NULL)) != 0 ||
-	    (nrv = nng_tls_config_auth_mode(*out, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
-	    (nrv = nng_tls_config_version(*out, NNG_TLS_1_2, NNG_TLS_1_2)) != 0) {
-		bs_log(BS_LOG_ERROR, "tls_config", "error=\"%s\"", nng_strerror(nrv));
-		goto out;
-	}
-	rv = 0;
-out:
-	if (rv != 0 && *out != NULL) {
-		nng_tls_config_free(*out);
-		*out = NULL;
-	}
-	free(cert);
-	free(key);
-	free(ca);
-	return rv;
-}
-
 int
 bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
     struct bs_server_nng **out)
@@ -268,7 +229,8 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 		goto out;
 	}
 	if (tls != NULL &&
-	    ((rv = srv_tls_config(tls, &s->tls)) != 0 ||
+	    ((rv = bs_tlsconf_create(NNG_TLS_MODE_SERVER, tls->ca_file, tls->cert_file,
+	          tls->key_file, NULL, &s->tls)) != 0 ||
 	        (rv = bs_verifier_create(tls->ca_file, tls->revoked_file, &s->verifier)) != 0))
 		goto out;
 	if ((rv = bs_store_open(db_path, 0, &s->store)) != 0)
