@@ -67,8 +67,8 @@ agent_thread(void *arg)
 		r->agent->sequence = ++seq;
 		if (bs_wire_pack(&r->base, &raw, &rawlen) == 0 &&
 		    bs_sig_sign(b->key, raw, rawlen, &sig, &siglen, &alg) == 0 &&
-		    bs_wire_envelope_signed(raw, rawlen, sig, siglen, b->cert, b->cert_len, alg, &env,
-		        &envlen) == 0 &&
+		    bs_wire_envelope_signed(
+		        raw, rawlen, sig, siglen, b->cert, b->cert_len, alg, &env, &envlen) == 0 &&
 		    bs_sender_send(s, env, envlen, &st, why, sizeof(why)) == 0 &&
 		    st == BINDSCOPE__V1__ACK_STATUS__ACK_STORED)
 			atomic_fetch_add(&b->acked, 1);
@@ -123,7 +123,8 @@ main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	secs = now_s() - t0;
-	printf("%s: %d agents, %.1f s: %lu reports acknowledged (%.0f/s), %lu failed, %zu-byte reports\n",
+	printf(
+	    "%s: %d agents, %.1f s: %lu reports acknowledged (%.0f/s), %lu failed, %zu-byte reports\n",
 	    b.use_tls ? "mutual TLS" : "plain tcp", n, secs, atomic_load(&b.acked),
 	    (double)atomic_load(&b.acked) / secs, atomic_load(&b.failed), b.tmpl_len);
 	free(th);
