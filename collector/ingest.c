@@ -64,7 +64,7 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 }
 
 static void
-ingest_report(struct bs_store *st, const struct bs_verifier *v, const Bindscope__V1__Envelope *env,
+ingest_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__Envelope *env,
     const uint8_t *raw, size_t len, const char *provenance, struct bs_ingest_result *res)
 {
 	struct bs_arena a;
@@ -104,8 +104,8 @@ out:
 }
 
 void
-bs_ingest_envelope(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
-    size_t len, struct bs_ingest_result *res)
+bs_ingest_envelope(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res)
 {
 	struct bs_arena a;
 	Bindscope__V1__Envelope *env;
@@ -127,7 +127,7 @@ out:
 }
 
 void
-bs_ingest_file(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data, size_t len,
+bs_ingest_file(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, size_t len,
     struct bs_ingest_result *res)
 {
 	struct bs_arena a;

@@ -24,14 +24,14 @@ struct bs_ingest_result {
  * signed by an enrolled agent for its own FQDN are stored ("agent,
  * signed"); without one (plain tcp:// demo mode) reports are stored as
  * "agent, unsigned". */
-void bs_ingest_envelope(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
-    size_t len, struct bs_ingest_result *res);
+void bs_ingest_envelope(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res);
 
 /* A report file written by `bindscope-agent collect --out` (a bare Report,
  * stored as offline evidence) or a signed Envelope (verified like one from
  * the network when v is given; without v it counts as unsigned). */
-void bs_ingest_file(struct bs_store *st, const struct bs_verifier *v, const uint8_t *data,
-    size_t len, struct bs_ingest_result *res);
+void bs_ingest_file(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_result *res);
 
 /* Checks that a parsed report names a plausible server (lower-case DNS
  * name, at most 253 characters) and a known schema version; writes the

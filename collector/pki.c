@@ -300,21 +300,3 @@ bs_pki_revoke(const char *dir, const char *cert_path, char *why, size_t whysz)
 	}
 	return 0;
 }
-
-int
-bs_pki_is_revoked(const char *revoked_file, X509 *cert)
-{
-	char serial[128], line[160];
-	FILE *f;
-	int found = 0;
-
-	if (revoked_file == NULL || (f = fopen(revoked_file, "r")) == NULL)
-		return 0;
-	pki_serial_hex(cert, serial, sizeof(serial));
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\r\n \t")] = '\0';
-		found = line[0] != '\0' && strcasecmp(line, serial) == 0;
-	}
-	fclose(f);
-	return found;
-}

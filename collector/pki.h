@@ -19,8 +19,4 @@ int bs_pki_sign_csr(
     const char *dir, const char *csr_path, const char *out_cert, char *why, size_t whysz);
 int bs_pki_revoke(const char *dir, const char *cert_path, char *why, size_t whysz);
 
-/* The revocation list: 1 when cert's serial is listed in dir/revoked.txt
- * (or the file given). */
-int bs_pki_is_revoked(const char *revoked_file, X509 *cert);
-
 #endif

@@ -6,14 +6,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
 
 #include "err.h"
 #include "pki.h"
 #include "sig.h"
 
+/* Agent certificates verified recently, by SHA-256 of their DER: chain
+ * checking costs more than the signature, and an agent sends the same
+ * certificate every time. Entries expire, and revocation is checked on
+ * every report regardless. */
+#define VERIFY_CACHE 4096
+#define VERIFY_CACHE_SECS 300
+
+struct verify_cached {
+	unsigned char digest[32];
+	time_t at;
+};
+
 struct bs_verifier {
 	X509_STORE *ca;
 	char *revoked;
+	struct verify_cached cache[VERIFY_CACHE];
+	/* The revocation list, reread when the file changes. */
+	char (*serials)[72];
+	size_t nserials;
+	struct timespec revoked_mtime;
+	off_t revoked_size;
 };
 
 int
@@ -44,13 +67,66 @@ bs_verifier_destroy(struct bs_verifier *v)
 		return;
 	X509_STORE_free(v->ca);
 	free(v->revoked);
+	free(v->serials);
 	free(v);
 }
 
-int
-bs_verifier_check(const struct bs_verifier *v, const Bindscope__V1__Envelope *env,
-    const bs_report *r, char *why, size_t whysz)
+/* Rereads the revocation list when its file changed. */
+static void
+verify_load_revoked(struct bs_verifier *v)
 {
+	struct stat st;
+	FILE *f;
+	char line[160];
+
+	if (v->revoked == NULL || stat(v->revoked, &st) != 0)
+		return;
+	if (st.st_mtim.tv_sec == v->revoked_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == v->revoked_mtime.tv_nsec && st.st_size == v->revoked_size)
+		return;
+	if ((f = fopen(v->revoked, "r")) == NULL)
+		return;
+	v->nserials = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char(*ns)[72];
+
+		line[strcspn(line, "\r\n \t")] = '\0';
+		if (line[0] == '\0' || strlen(line) >= 72)
+			continue;
+		ns = realloc(v->serials, (v->nserials + 1) * sizeof(*v->serials));
+		if (ns == NULL)
+			break;
+		v->serials = ns;
+		memcpy(v->serials[v->nserials++], line, strlen(line) + 1);
+	}
+	fclose(f);
+	v->revoked_mtime = st.st_mtim;
+	v->revoked_size = st.st_size;
+}
+
+static int
+verify_is_revoked(struct bs_verifier *v, X509 *cert)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+	int found = hex == NULL; /* cannot tell: refuse */
+
+	verify_load_revoked(v);
+	for (size_t i = 0; hex != NULL && !found && i < v->nserials; i++)
+		found = strcasecmp(v->serials[i], hex) == 0;
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return found;
+}
+
+int
+bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const bs_report *r,
+    char *why, size_t whysz)
+{
+	unsigned char digest[32];
+	unsigned int dlen = 0;
+	struct verify_cached *slot;
+	time_t now = time(NULL);
 	const unsigned char *p = env->certificate.data;
 	X509 *cert = NULL;
 	X509_STORE_CTX *ctx = NULL;
@@ -68,6 +144,11 @@ bs_verifier_check(const struct bs_verifier *v, const Bindscope__V1__Envelope *en
 		goto out;
 	}
 	X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+	EVP_Digest(env->certificate.data, env->certificate.len, digest, &dlen, EVP_sha256(), NULL);
+	slot = &v->cache[(digest[0] | digest[1] << 8) % VERIFY_CACHE];
+	if (memcmp(slot->digest, digest, 32) == 0 && now - slot->at < VERIFY_CACHE_SECS &&
+	    now >= slot->at)
+		goto chain_ok;
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, v->ca, cert, NULL) != 1) {
 		snprintf(why, whysz, "out of memory");
@@ -79,7 +160,10 @@ bs_verifier_check(const struct bs_verifier *v, const Bindscope__V1__Envelope *en
 		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 		goto out;
 	}
-	if (bs_pki_is_revoked(v->revoked, cert)) {
+	memcpy(slot->digest, digest, 32);
+	slot->at = now;
+chain_ok:
+	if (verify_is_revoked(v, cert)) {
 		snprintf(why, whysz, "agent certificate '%s' is revoked", cn);
 		goto out;
 	}

@@ -17,9 +17,10 @@ struct bs_verifier;
 int bs_verifier_create(const char *ca_file, const char *revoked_file, struct bs_verifier **out);
 void bs_verifier_destroy(struct bs_verifier *v);
 
-/* 0 when env is signed by a valid, unrevoked agent certificate for r's
+/* Not thread-safe (it caches): one verifier per ingest thread.
+ * 0 when env is signed by a valid, unrevoked agent certificate for r's
  * host; otherwise BS_EREFUSED with the reason in why. */
-int bs_verifier_check(const struct bs_verifier *v, const Bindscope__V1__Envelope *env,
-    const bs_report *r, char *why, size_t whysz);
+int bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const bs_report *r,
+    char *why, size_t whysz);
 
 #endif
