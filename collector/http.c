@@ -148,6 +148,12 @@ bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *
 		return http_text(405, "only GET and HEAD\n", status, ctype, body, len);
 	if (strncmp(url, "/api/", 5) == 0)
 		return http_api(h, url, status, ctype, body, len);
+	if (strcmp(url, "/favicon.ico") == 0) {
+		/* Browsers ask for it on their own; an empty answer, not a 404. */
+		*status = 204;
+		*ctype = "image/x-icon";
+		return 0;
+	}
 	for (size_t i = 0; i < HTTP_NFILES; i++) {
 		if (strcmp(url, http_files[i].url) != 0)
 			continue;

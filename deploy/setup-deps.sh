@@ -9,7 +9,10 @@ pkgs=(build-essential cmake pkg-config openssl
 	libssl-dev libprotobuf-c-dev protobuf-c-compiler libnng-dev libexpat1-dev
 	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev curl)
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps)
+	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps
+		chromium)
+	# The browser tests run on Node.js; use the machine's own when it has one.
+	command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 
 missing=()

@@ -1,0 +1,113 @@
+// Dashboard and auditor's HTML file in Debian's Chromium (playwright-core).
+// BASE_URL: a collector serving the prepared fleet; REPORT_HTML: the file
+// written by `report --format html`. Prepared by tests/browser/run.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL;
+const reportFile = process.env.REPORT_HTML;
+const payload = '<img src=x onerror=alert(2)>';
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+// A page that fails the test on any dialog (an executed payload) or
+// console error.
+async function watchedPage() {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => { window.alert = () => { window.__alerted = true; }; });
+  return { page, problems };
+}
+
+const rows = (page) => page.locator('#servers tbody tr');
+
+test('overview counts, filter and sort', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(base);
+  await page.waitForSelector('body[data-loaded="true"]');
+  assert.equal(await page.textContent('#n-critical'), '2');
+  assert.equal(await page.textContent('#n-clean'), '2');
+  assert.equal(await rows(page).count(), 4);
+
+  await page.fill('#f-text', 'mbx04');
+  assert.equal(await rows(page).count(), 1);
+  await page.fill('#f-text', '');
+  await page.selectOption('#f-status', 'clean');
+  assert.equal(await rows(page).count(), 2);
+  await page.selectOption('#f-status', '');
+  await page.selectOption('#f-rule', 'BACKEND_CERT_NOT_IN_STORE');
+  assert.equal(await rows(page).count(), 1);
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
+  await page.selectOption('#f-rule', '');
+
+  await page.click('th button[data-sort="fqdn"]');
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx01.corp.example');
+  await page.click('th button[data-sort="fqdn"]');
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
+  // Keyboard: the sort buttons are reachable and work with Enter.
+  await page.focus('th button[data-sort="status"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute('th:has(button[data-sort="status"])', 'aria-sort'), 'ascending');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('server page shows the broken binding link and the fix', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(base);
+  await page.waitForSelector('body[data-loaded="true"]');
+  await page.click('a[href="#server=mbx04.corp.example"]');
+  await page.waitForSelector('#detail:not([hidden])');
+  const detail = await page.textContent('#detail');
+  assert.match(detail, /BROKEN: certificate not in store/);
+  assert.match(detail, /BACKEND_CERT_NOT_IN_STORE/);
+  assert.match(detail, /Fix:/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('agent strings are shown as text, never run', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(`${base}#server=mbx03.corp.example`);
+  await page.waitForSelector('#detail:not([hidden])');
+  const detail = await page.textContent('#detail');
+  assert.ok(detail.includes(payload), 'the friendly name is shown literally');
+  // RFC 2253 escapes < and > with a backslash; either way it is text.
+  assert.match(detail, /CN=\\?<script\\?>alert\(1\)\\?<\/script\\?>/, 'the subject is shown literally');
+  assert.equal(await page.locator('#detail img').count(), 0);
+  assert.equal(await page.evaluate(() => window.__alerted === true), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the auditor's file opens from file:// with the network off", async () => {
+  const { page, problems } = await watchedPage();
+  const blocked = [];
+  await page.route('**/*', (route) => {
+    if (route.request().url().startsWith('file:')) return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`file://${reportFile}`);
+  const text = await page.textContent('body');
+  assert.match(text, /mbx03\.corp\.example/);
+  assert.match(text, /BACKEND_CERT_NAME_MISMATCH/);
+  assert.match(text, /SHA-256 of the report data: [0-9a-f]{64}/);
+  assert.ok(text.includes(payload), 'payload rendered as text');
+  assert.equal(await page.locator('img').count(), 0);
+  assert.deepEqual(blocked, [], 'the file asks for nothing from the network');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Browser tests: prepares a fleet with a broken binding (mbx04: its 444
+# certificate deleted) and hostile strings (mbx03: a certificate subject
+# with <script> and a friendly name with an onerror payload), serves it,
+# writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
+#   tests/browser/run.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+agent="$build/agent/bindscope-agent"
+collector="$build/collector/bindscope-collector"
+work=$(mktemp -d /tmp/bs-browser-XXXXXX)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+	(cd "$here" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+"$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
+# mbx04: the 444 certificate is gone (deleted or renewed without rebinding).
+my4="$work/fleet/mbx04/certstore/LocalMachine/My"
+t444=$("$agent" collect --root "$work/fleet/mbx04" --json 2>/dev/null |
+	jq -r '.ssl_bindings[] | select(.endpoint == "0.0.0.0:444") | .cert_hash')
+rm "$my4/$t444.cer" "$my4/$t444.json"
+# mbx03: hostile strings where agents' data is shown.
+my3="$work/fleet/mbx03/certstore/LocalMachine/My"
+t3=$(ls "$my3"/*.cer | head -1)
+printf '{"FriendlyName": "<img src=x onerror=alert(2)>", "HasPrivateKey": true}\n' >"${t3%.cer}.json"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+	-subj '/CN=<script>alert(1)<\/script>' -days 30 -outform DER -out "$work/xss.cer" 2>/dev/null
+xt=$(openssl x509 -inform DER -in "$work/xss.cer" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+cp "$work/xss.cer" "$my3/$xt.cer"
+
+for s in mbx01 mbx02 mbx03 mbx04; do
+	"$agent" collect --root "$work/fleet/$s" --out "$work/$s.pb" 2>/dev/null
+done
+"$collector" import --db "$work/bs.db" "$work"/mbx0*.pb >/dev/null
+"$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
+port=$((30000 + ($$ % 20000)))
+cat >"$work/c.conf" <<CONF
+[collector]
+listen = tcp://127.0.0.1:$((port + 1))
+db = $work/bs.db
+log_level = warn
+[http]
+port = $port
+web_root = $top/web-static
+CONF
+"$collector" serve --config "$work/c.conf" 2>"$work/c.log" &
+pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/summary" >/dev/null && break; sleep 0.1; done
+cd "$here"
+BASE_URL="http://127.0.0.1:$port/" REPORT_HTML="$work/report.html" node --test dashboard.test.mjs
