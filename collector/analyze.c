@@ -74,6 +74,7 @@ bs_analysis_add(struct bs_analysis *a, const char *provenance, int64_t received_
 int
 bs_analysis_evaluate(struct bs_analysis *a)
 {
+	bs_rules_fleet_norms(a);
 	for (size_t i = 0; i < a->n_servers; i++) {
 		struct bs_server *s = a->servers[i];
 

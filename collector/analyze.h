@@ -49,8 +49,21 @@ struct bs_analysis_options {
 	unsigned stale_after; /* seconds; 0 disables AGENT_STALE */
 };
 
+/* What most of the fleet looks like, for the consistency rules. */
+struct bs_fleet_norms {
+	const char *common_443; /* most frequent 443 thumbprint (3rd-party certs) */
+	size_t n_443; /* servers with a third-party 443 certificate */
+	size_t self_signed_444, third_party_444;
+	struct {
+		char line[16]; /* "15.2" */
+		const char *build; /* most frequent build of that line */
+	} builds[8];
+	size_t nbuilds;
+};
+
 struct bs_analysis {
 	struct bs_arena arena; /* servers, reports, strings */
+	struct bs_fleet_norms norms;
 	struct bs_server **servers;
 	size_t n_servers;
 	int64_t generated_at_ms;

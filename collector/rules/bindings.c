@@ -340,3 +340,65 @@ bs_rule_probe_failed(struct bs_rule_ctx *ctx)
 	}
 	return 0;
 }
+
+int
+bs_rule_backend_binding_not_all_unassigned(struct bs_rule_ctx *ctx)
+{
+	const Bindscope__V1__Site *site = bs_rules_backend_site(ctx->server->report);
+
+	for (size_t i = 0; site != NULL && i < site->n_bindings; i++) {
+		const Bindscope__V1__Binding *b = site->bindings[i];
+
+		if (!is_https(b) || b->port == 0 || (strcmp(b->ip, "*") == 0 && b->host[0] == '\0'))
+			continue;
+		return bs_rule_raise(ctx, ctx->rule->severity, binding_json(site, b),
+		    "Set the Exchange Back End https binding to IP address \"All Unassigned\", port "
+		    "444, no host name (*:444:), with the \"Microsoft Exchange\" certificate; "
+		    "with Extended Protection on, any other binding fails with SEC_E_BAD_BINDINGS.",
+		    "Exchange Back End https binding is %s, not *:444:", b->binding_information);
+	}
+	return 0;
+}
+
+/* Two sites on the same protocol and port: the same IP:port:host, or an
+ * IP-specific binding on one and all-unassigned on the other, which IIS
+ * cannot register together (it disables a site). */
+int
+bs_rule_binding_conflict(struct bs_rule_ctx *ctx)
+{
+	const bs_report *r = ctx->server->report;
+
+	for (size_t s1 = 0; s1 < r->n_sites; s1++) {
+		for (size_t s2 = s1 + 1; s2 < r->n_sites; s2++) {
+			const Bindscope__V1__Site *a = r->sites[s1], *b = r->sites[s2];
+
+			for (size_t i = 0; i < a->n_bindings; i++) {
+				for (size_t k = 0; k < b->n_bindings; k++) {
+					const Bindscope__V1__Binding *x = a->bindings[i],
+					                             *y = b->bindings[k];
+					int same, mixed;
+					json_t *ev;
+
+					if (x->port == 0 || x->port != y->port ||
+					    strcasecmp(x->protocol, y->protocol) != 0 ||
+					    strcasecmp(x->host, y->host) != 0)
+						continue;
+					same = strcmp(x->ip, y->ip) == 0;
+					mixed =
+					    (strcmp(x->ip, "*") == 0) != (strcmp(y->ip, "*") == 0);
+					if (!same && !mixed)
+						continue;
+					ev = json_pack("{s:o, s:o}", "first", binding_json(a, x),
+					    "second", binding_json(b, y));
+					return bs_rule_raise(ctx, ctx->rule->severity, ev,
+					    "Give each site its own IP:port:host, or use the same "
+					    "all-unassigned form on both; then start both sites and check "
+					    "the System log for WAS/HTTP errors about URL registration.",
+					    "Sites '%s' and '%s' both bind %s port %u", a->name,
+					    b->name, x->protocol, x->port);
+				}
+			}
+		}
+	}
+	return 0;
+}

@@ -1,5 +1,7 @@
 /* certs: validity of the certificates that bindings actually use. A
  * certificate nobody binds is not an outage, so it raises nothing. */
+#include <string.h>
+
 #include "err.h"
 #include "rules.h"
 
@@ -73,4 +75,67 @@ int
 bs_rule_cert_expiring(struct bs_rule_ctx *ctx)
 {
 	return cert_validity(ctx, 0);
+}
+
+/* The three checks on every certificate a binding uses. */
+enum cert_check { CC_WEAK_KEY, CC_WEAK_SIG, CC_NO_KEY };
+
+static int
+cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
+{
+	const bs_report *r = ctx->server->report;
+	int64_t now = ctx->a->opt.now_ms;
+
+	for (size_t i = 0; i < r->n_certificates; i++) {
+		const Bindscope__V1__Certificate *c = r->certificates[i];
+		const char *name = c->common_name[0] ? c->common_name : c->thumbprint;
+		int rv = 0;
+
+		if (c->n_used_by == 0)
+			continue;
+		if (which == CC_WEAK_KEY && strcmp(c->key_type, "RSA") == 0 && c->key_bits < 2048)
+			rv = bs_rule_raise(ctx, ctx->rule->severity,
+			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    "Replace it with an RSA 2048+ or ECDSA P-256 certificate and rebind.",
+			    "Certificate %s used by %s has a %u-bit RSA key", name, c->used_by[0],
+			    c->key_bits);
+		else if (which == CC_WEAK_SIG &&
+		    (strstr(c->signature_algorithm, "sha1") != NULL ||
+		        strstr(c->signature_algorithm, "md5") != NULL) &&
+		    c->self_signed != BINDSCOPE__V1__TRI__TRI_YES)
+			rv = bs_rule_raise(ctx, ctx->rule->severity,
+			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    "Reissue it with a SHA-256 signature from your CA and rebind.",
+			    "Certificate %s used by %s is signed with %s", name, c->used_by[0],
+			    c->signature_algorithm);
+		else if (which == CC_NO_KEY && c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO)
+			rv = bs_rule_raise(ctx, ctx->rule->severity,
+			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    "Import the certificate with its private key (PFX) into LocalMachine\\My, or "
+			    "complete the pending request (Import-ExchangeCertificate), then rebind: "
+			    "without the key, TLS cannot start on the endpoint.",
+			    "Certificate %s used by %s has no private key in the store", name,
+			    c->used_by[0]);
+		if (rv != 0)
+			return rv;
+	}
+	return 0;
+}
+
+int
+bs_rule_cert_weak_key(struct bs_rule_ctx *ctx)
+{
+	return cert_each_bound(ctx, CC_WEAK_KEY);
+}
+
+int
+bs_rule_cert_weak_signature(struct bs_rule_ctx *ctx)
+{
+	return cert_each_bound(ctx, CC_WEAK_SIG);
+}
+
+int
+bs_rule_cert_no_private_key(struct bs_rule_ctx *ctx)
+{
+	return cert_each_bound(ctx, CC_NO_KEY);
 }

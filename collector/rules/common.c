@@ -111,3 +111,16 @@ bs_rules_probe_failed(const Bindscope__V1__Probe *p)
 	default: return 1;
 	}
 }
+
+const Bindscope__V1__Certificate *
+bs_rules_site_cert(const bs_report *r, const Bindscope__V1__Site *site)
+{
+	for (size_t i = 0; site != NULL && i < site->n_bindings; i++) {
+		const Bindscope__V1__Binding *b = site->bindings[i];
+
+		if (strcasecmp(b->protocol, "https") == 0 &&
+		    b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_OK)
+			return bs_rules_cert(r, b->cert_thumbprint, NULL);
+	}
+	return NULL;
+}

@@ -53,6 +53,20 @@ int bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expired(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expiring(struct bs_rule_ctx *ctx);
 int bs_rule_agent_stale(struct bs_rule_ctx *ctx);
+int bs_rule_backend_binding_not_all_unassigned(struct bs_rule_ctx *ctx);
+int bs_rule_binding_conflict(struct bs_rule_ctx *ctx);
+int bs_rule_cert_weak_key(struct bs_rule_ctx *ctx);
+int bs_rule_cert_weak_signature(struct bs_rule_ctx *ctx);
+int bs_rule_cert_no_private_key(struct bs_rule_ctx *ctx);
+int bs_rule_frontend_cert_inconsistent(struct bs_rule_ctx *ctx);
+int bs_rule_backend_cert_outlier(struct bs_rule_ctx *ctx);
+int bs_rule_version_drift(struct bs_rule_ctx *ctx);
+
+/* Computes a->norms from every server's report (once per analysis). */
+void bs_rules_fleet_norms(struct bs_analysis *a);
+/* The certificate a site's first https binding reaches, or NULL. */
+const Bindscope__V1__Certificate *bs_rules_site_cert(
+    const bs_report *r, const Bindscope__V1__Site *site);
 int bs_rule_probe_failed(struct bs_rule_ctx *ctx);
 
 #endif

@@ -387,6 +387,90 @@ test_probe_failed(void **state)
 	bs_analysis_destroy(a);
 }
 
+static void
+test_binding_rules(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv ip = server(a, "mbx10"), clash = server(a, "mbx11"), ok = server(a, "mbx12");
+	Bindscope__V1__Binding *b;
+
+	(void)state;
+	/* Back End bound to one IP instead of all unassigned. */
+	ip.b444->ip = "10.0.0.5";
+	ip.b444->binding_information = "10.0.0.5:444:";
+	/* A third site on *:443 collides with Default Web Site's *:443. */
+	b = site_https(&a->arena, clash.r, "Extra", 3, 443, "0.0.0.0:443", clash.c443->thumbprint);
+	(void)b;
+	add(a, &ip);
+	add(a, &clash);
+	add(a, &ok);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_int_equal(
+	    find(a, "mbx10.corp.example", "BACKEND_BINDING_NOT_ALL_UNASSIGNED")->severity,
+	    BS_SEV_WARNING);
+	assert_int_equal(
+	    find(a, "mbx11.corp.example", "BINDING_CONFLICT")->severity, BS_SEV_CRITICAL);
+	/* Default Web Site's own *:443 and 127.0.0.1:443 are one site: no conflict. */
+	assert_int_equal(count(a, "mbx12.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_certificate_quality_rules(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv weak = server(a, "mbx13"), sha1 = server(a, "mbx14"), nokey = server(a, "mbx15");
+
+	(void)state;
+	weak.c443->key_type = "RSA";
+	weak.c443->key_bits = 1024;
+	sha1.c443->signature_algorithm = "sha1WithRSAEncryption";
+	/* A self-signed certificate's own signature is not a trust decision. */
+	sha1.c444->signature_algorithm = "sha1WithRSAEncryption";
+	nokey.c444->has_private_key = BINDSCOPE__V1__TRI__TRI_NO;
+	add(a, &weak);
+	add(a, &sha1);
+	add(a, &nokey);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_non_null(find(a, "mbx13.corp.example", "CERT_WEAK_KEY"));
+	assert_int_equal(bs_analysis_find(a, "mbx14.corp.example")->n_findings, 1);
+	assert_non_null(find(a, "mbx14.corp.example", "CERT_WEAK_SIGNATURE"));
+	assert_int_equal(
+	    find(a, "mbx15.corp.example", "CERT_NO_PRIVATE_KEY")->severity, BS_SEV_CRITICAL);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_fleet_consistency(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s[6];
+	static const char *const names[] = {"fe1", "fe2", "fe3", "fe4", "fe5", "fe6"};
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		s[i] = server(a, names[i]);
+	/* fe2 presents another 443 certificate than the other front ends. */
+	s[1].c443->thumbprint = "BBBB000000000000000000000000000000000443";
+	s[1].b443->cert_thumbprint = s[1].c443->thumbprint;
+	/* fe3 has a third-party 444 certificate where the rest are self-signed. */
+	s[2].c444->self_signed = BINDSCOPE__V1__TRI__TRI_NO;
+	/* fe4 is behind on CU; fe5 is on another line (2016): no drift. */
+	s[3].r->host->exchange_build = "15.2.1258.12";
+	s[4].r->host->exchange_build = "15.1.2507.39";
+	for (int i = 0; i < 6; i++)
+		add(a, &s[i]);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_non_null(find(a, "fe2.corp.example", "FRONTEND_CERT_INCONSISTENT"));
+	assert_non_null(find(a, "fe3.corp.example", "BACKEND_CERT_OUTLIER"));
+	assert_non_null(find(a, "fe4.corp.example", "VERSION_DRIFT"));
+	assert_null(find(a, "fe5.corp.example", "VERSION_DRIFT"));
+	/* Self-signed 444 certificates differ per server by design: no finding. */
+	assert_int_equal(count(a, "fe1.corp.example"), 0);
+	assert_int_equal(count(a, "fe6.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
 int
 main(void)
 {
@@ -403,6 +487,9 @@ main(void)
 	    cmocka_unit_test(test_expiry),
 	    cmocka_unit_test(test_stale_agent),
 	    cmocka_unit_test(test_probe_failed),
+	    cmocka_unit_test(test_binding_rules),
+	    cmocka_unit_test(test_certificate_quality_rules),
+	    cmocka_unit_test(test_fleet_consistency),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
