@@ -1,36 +1,9 @@
 /* iis_config_test: applicationHost.config sites, bindings as IIS splits
  * them, log folders, and named errors for bad XML and bad bindings. */
-#include "test_util.h"
+#include "test_sweep.h"
 
 #include "err.h"
 #include "iis_config.h"
-
-struct fx {
-	struct bs_arena arena;
-	struct bs_sweep s;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	bs_arena_init(&f->arena, 0);
-	f->s.arena = &f->arena;
-	f->s.report = BS_NEW(&f->arena, report);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	bs_arena_fini(&f->arena);
-	free(f);
-	return 0;
-}
 
 static int
 parse(struct fx *f, const char *fixture)
@@ -163,10 +136,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_exchange_layout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_binding_variants, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_invalid_xml_keeps_earlier_sites, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_split_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exchange_layout, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(test_binding_variants, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_invalid_xml_keeps_earlier_sites, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(test_split_table, sweep_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

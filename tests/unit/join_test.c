@@ -1,36 +1,20 @@
 /* join_test: IIS bindings resolved to http.sys entries and certificates
  * the way http.sys does it (exact IP:port, then the wildcard; host:port
  * under SNI; CCS left alone), with every broken link recorded. */
-#include "test_util.h"
+#include "test_sweep.h"
 
 #include "err.h"
 #include "sweep.h"
 
-struct fx {
-	struct bs_arena arena;
-	struct bs_sweep s;
-};
-
+/* The exported stores: only My. */
 static int
-setup(void **state)
+join_setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct fx *f;
 
-	bs_arena_init(&f->arena, 0);
-	f->s.arena = &f->arena;
-	f->s.report = BS_NEW(&f->arena, report);
+	sweep_setup(state);
+	f = *state;
 	bs_arena_push(&f->arena, (void ***)&f->s.stores, &f->s.nstores, "My");
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	bs_arena_fini(&f->arena);
-	free(f);
 	return 0;
 }
 
@@ -148,8 +132,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_resolution_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_missing_and_empty_hash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_resolution_order, join_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_store_missing_and_empty_hash, join_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

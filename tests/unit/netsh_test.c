@@ -1,35 +1,8 @@
 /* netsh_test: `netsh http show sslcert` text as the http.sys fallback. */
-#include "test_util.h"
+#include "test_sweep.h"
 
 #include "err.h"
 #include "netsh.h"
-
-struct fx {
-	struct bs_arena arena;
-	struct bs_sweep s;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	bs_arena_init(&f->arena, 0);
-	f->s.arena = &f->arena;
-	f->s.report = BS_NEW(&f->arena, report);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	bs_arena_fini(&f->arena);
-	free(f);
-	return 0;
-}
 
 static void
 parse(struct fx *f, const char *fixture)
@@ -97,10 +70,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_english_utf16, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_english_utf16, sweep_setup, sweep_teardown),
 	    cmocka_unit_test_setup_teardown(
-	        test_other_language_is_named_not_skipped, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_hash, setup, teardown),
+	        test_other_language_is_named_not_skipped, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_hash, sweep_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
