@@ -16,9 +16,10 @@ declare -A seeds=(
 	[netsh]="$fx/netsh"
 	[cert]="$fx/certs"
 	[logs]="$fx/logs"
+	[http]="$fx/http"
 	[report]="$fx/reports"
 )
-for h in reg_file iis_config netsh cert logs report; do
+for h in reg_file iis_config netsh cert logs report http; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"
