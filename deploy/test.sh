@@ -34,3 +34,6 @@ cmake -S "$top" -B "$top/build-fuzz" -DCMAKE_BUILD_TYPE=Debug -DBS_FUZZ=ON -DBS_
 cmake --build "$top/build-fuzz" -j"$jobs" --target fuzzers
 "$top/tests/fuzz/run.sh" "$top/build-fuzz/tests/fuzz" "$fuzz_seconds"
 echo "== all tests passed"
+# Reached only when every stage passed (set -e): the -Werror suite, the
+# lint, the sanitizer suite and the fuzzers.
+echo "stages: 4 passed, 0 failed"
