@@ -225,7 +225,6 @@ runner_setup(struct runner *r)
 	char spooldir[BS_PATH_MAX], err[512];
 	struct bs_sender_tls tls = {cfg->tls_ca, cfg->tls_cert, cfg->tls_key, cfg->tls_server_name};
 	int want_tls = strncmp(cfg->collector, "tls+", 4) == 0, rv;
-	char *tok, *save = NULL;
 
 	if (bs_fs_mkdirs(cfg->state_dir) != 0 || runner_key(cfg->state_dir, r->lo.key) != 0 ||
 	    bs_path_join(r->cursor_file, sizeof(r->cursor_file), cfg->state_dir, "cursors.json") !=
@@ -277,9 +276,16 @@ runner_setup(struct runner *r)
 	r->lo.redact = cfg->redact_personal_data;
 	snprintf(r->targets_buf, sizeof(r->targets_buf), "%s", cfg->probe_targets);
 	r->po.targets = r->targets;
-	for (tok = strtok_r(r->targets_buf, " \t", &save);
-	     tok != NULL && r->po.ntargets < RUN_MAX_PROBES; tok = strtok_r(NULL, " \t", &save))
-		r->targets[r->po.ntargets++] = tok;
+	/* [probe] targets: a space-separated list, split in place. */
+	for (char *p = r->targets_buf; *p != '\0' && r->po.ntargets < RUN_MAX_PROBES;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		r->targets[r->po.ntargets++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+	}
 	r->po.timeout_ms = cfg->probe_timeout * 1000;
 	r->po.ca_file = cfg->probe_ca_file[0] != '\0' ? cfg->probe_ca_file : NULL;
 	bs_random_hex(r->boot, 16);

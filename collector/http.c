@@ -12,6 +12,7 @@
 
 #include "analyze.h"
 #include "err.h"
+#include "fqdn.h"
 #include "fsutil.h"
 #include "log.h"
 #include "report_json.h"
@@ -75,20 +76,6 @@ http_text(
 }
 
 static int
-http_valid_fqdn(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 253)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		        *s == '.'))
-			return 0;
-	return 1;
-}
-
-static int
 http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctype, char **body,
     size_t *len)
 {
@@ -117,7 +104,9 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 		j = bs_report_json(a);
 	} else if (strncmp(url, "/api/servers/", 13) == 0) {
 		const char *fqdn = url + 13;
-		struct bs_server *s = http_valid_fqdn(fqdn) ? bs_analysis_find(a, fqdn) : NULL;
+		size_t bad;
+		struct bs_server *s =
+		    bs_fqdn_check(fqdn, &bad) == 0 ? bs_analysis_find(a, fqdn) : NULL;
 
 		if (s == NULL) {
 			bs_analysis_destroy(a);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "fqdn.h"
 #include "log.h"
 #include "pbjson.h"
 
@@ -22,7 +23,8 @@ int
 bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 {
 	const char *fqdn, *bad = NULL;
-	size_t n;
+	size_t bad_at;
+	int rv;
 
 	if (r->schema_version == BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_UNSPECIFIED ||
 	    r->schema_version > BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_CURRENT) {
@@ -44,21 +46,15 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 		return BS_EPARSE;
 	}
 	fqdn = r->host->fqdn;
-	n = strlen(fqdn);
-	if (n > 253) {
+	rv = bs_fqdn_check(fqdn, &bad_at);
+	if (rv == BS_ETOOBIG) {
 		snprintf(why, whysz, "host.fqdn longer than 253 characters");
 		return BS_EPARSE;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char c = fqdn[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
-			snprintf(why, whysz,
-			    "host.fqdn has a character outside "
-			    "[a-z0-9.-] at offset %zu",
-			    i);
-			return BS_EPARSE;
-		}
+	if (rv != 0) {
+		snprintf(why, whysz, "host.fqdn has a character outside [a-z0-9.-] at offset %zu",
+		    bad_at);
+		return BS_EPARSE;
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fqdn.h"
 #include "fsutil.h"
 #include "sig.h"
 
@@ -161,18 +162,13 @@ out:
 	return rv;
 }
 
+/* A name we certify: an acceptable server name with at least one dot. */
 static int
 pki_valid_fqdn(const char *s)
 {
-	size_t n = strlen(s);
+	size_t bad;
 
-	if (n == 0 || n > 253 || strchr(s, '.') == NULL)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		        *s == '.'))
-			return 0;
-	return 1;
+	return bs_fqdn_check(s, &bad) == 0 && strchr(s, '.') != NULL;
 }
 
 int

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "err.h"
 #include "fsutil.h"
 #include "ids.h"
@@ -91,6 +92,7 @@ main(int argc, char **argv)
 	char *tmpl = NULL;
 	X509 *x = NULL;
 	int n;
+	unsigned long long v;
 	double secs, t0;
 
 	if (argc != 7 && argc != 8) {
@@ -99,8 +101,16 @@ main(int argc, char **argv)
 	}
 	memset(&b, 0, sizeof(b));
 	b.url = argv[1];
-	n = atoi(argv[2]); /* bench argument, trusted */
-	secs = atof(argv[3]);
+	if (bs_parse_uint(argv[2], 10000, &v) != 0 || v == 0) {
+		fprintf(stderr, "ingest_bench: AGENTS: 1 to 10000\n");
+		return 2;
+	}
+	n = (int)v;
+	if (bs_parse_uint(argv[3], 3600, &v) != 0 || v == 0) {
+		fprintf(stderr, "ingest_bench: SECONDS: 1 to 3600\n");
+		return 2;
+	}
+	secs = (double)v;
 	if (bs_fs_read(argv[4], 8u << 20, &tmpl, &b.tmpl_len) != 0 ||
 	    bs_pem_load_key(argv[5], &b.key) != 0 || bs_pem_load_cert(argv[6], &x) != 0 ||
 	    bs_cert_der(x, &b.cert, &b.cert_len) != 0) {
