@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "err.h"
@@ -33,6 +34,24 @@ bs_severity_parse(const char *s, enum bs_severity *out)
 	else
 		return BS_EINVAL;
 	return 0;
+}
+
+void
+bs_rules_config_defaults(struct bs_rules_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->peer_min_requests = 20;
+	c->peer_min_fail_pct = 5;
+	c->expiring_warning_days = 30;
+	c->expiring_critical_days = 7;
+	c->weak_rsa_bits = 2048;
+}
+
+void
+bs_analysis_options_defaults(struct bs_analysis_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	bs_rules_config_defaults(&o->rules);
 }
 
 int
@@ -81,8 +100,15 @@ bs_analysis_evaluate(struct bs_analysis *a)
 		s->stale = a->opt.stale_after > 0 &&
 		    a->opt.now_ms - s->received_at_ms > (int64_t)a->opt.stale_after * 1000;
 		for (size_t k = 0; k < bs_rules_count; k++) {
-			struct bs_rule_ctx ctx = {a, s, &bs_rules[k]};
-			int rv = bs_rules[k].check(&ctx);
+			int setting = a->opt.rules.severity[k];
+			struct bs_rule_ctx ctx = {a, s, &bs_rules[k],
+			    setting == BS_RULE_DEFAULT ? bs_rules[k].severity
+			                               : (enum bs_severity)setting};
+			int rv;
+
+			if (setting == BS_RULE_OFF)
+				continue;
+			rv = bs_rules[k].check(&ctx);
 
 			if (rv != 0)
 				return rv;
@@ -158,7 +184,7 @@ struct bs_server *
 bs_analysis_find(const struct bs_analysis *a, const char *fqdn)
 {
 	for (size_t i = 0; i < a->n_servers; i++)
-		if (strcmp(a->servers[i]->fqdn, fqdn) == 0)
+		if (strcasecmp(a->servers[i]->fqdn, fqdn) == 0) /* DNS names ignore case */
 			return a->servers[i];
 	return NULL;
 }

@@ -28,6 +28,7 @@ struct bs_rule;
 struct bs_finding {
 	const struct bs_rule *rule;
 	enum bs_severity severity;
+	const char *key; /* tells apart one rule's findings on a server; "" if one */
 	const char *title; /* in the analysis arena */
 	const char *remediation; /* in the analysis arena */
 	json_t *evidence; /* owned by the finding: an object */
@@ -44,9 +45,55 @@ struct bs_server {
 	int stale; /* no report within the configured window */
 };
 
+/* Most rules the collector knows; the table in rules/table.c is smaller. */
+#define BS_RULES_MAX 32
+
+/* Per-rule severity as configured: the rule's default, a fixed level, or
+ * off (the rule is not evaluated at all). */
+enum bs_rule_setting {
+	BS_RULE_DEFAULT = 0,
+	BS_RULE_INFO = 1,
+	BS_RULE_WARNING = 2,
+	BS_RULE_CRITICAL = 3,
+	BS_RULE_OFF = 4,
+};
+
+/* Thresholds and severities an admin may tune ([rules] and [severity] in
+ * the collector's configuration). */
+struct bs_rules_config {
+	unsigned peer_min_requests; /* hop failure threshold: requests in the window */
+	unsigned peer_min_fail_pct; /* ... and the share failing, in percent */
+	unsigned expiring_warning_days;
+	unsigned expiring_critical_days;
+	unsigned weak_rsa_bits; /* RSA keys below this are weak */
+	int severity[BS_RULES_MAX]; /* enum bs_rule_setting, by table index */
+};
+
+void bs_rules_config_defaults(struct bs_rules_config *c);
+
 struct bs_analysis_options {
 	int64_t now_ms; /* 0: the current time */
 	unsigned stale_after; /* seconds; 0 disables AGENT_STALE */
+	struct bs_rules_config rules;
+};
+
+/* Defaults for every option (now, no staleness, default rules). */
+void bs_analysis_options_defaults(struct bs_analysis_options *o);
+
+/* One server's HttpProxy view of one back-end target. */
+struct bs_peer_obs {
+	const struct bs_server *peer;
+	const char *protocol; /* HttpProxy folder: Owa, Ews, Mapi, ... */
+	uint64_t requests, failures;
+	const char *web_exception; /* most frequent WebExceptionStatus */
+	struct bs_peer_obs *next;
+};
+
+/* What the other servers' front ends saw of one target. */
+struct bs_peer_target {
+	const char *target; /* as the first peer spelled it */
+	uint64_t requests, failures; /* summed over every other server */
+	struct bs_peer_obs *obs;
 };
 
 /* What most of the fleet looks like, for the consistency rules. */
@@ -59,6 +106,9 @@ struct bs_fleet_norms {
 		const char *build; /* most frequent build of that line */
 	} builds[8];
 	size_t nbuilds;
+	/* Target FQDN (case-insensitive) -> peers' view; open addressing. */
+	struct bs_peer_target **peer_slots;
+	size_t peer_cap; /* power of two, or 0 */
 };
 
 struct bs_analysis {
@@ -85,7 +135,7 @@ int bs_analysis_evaluate(struct bs_analysis *a);
 
 void bs_analysis_destroy(struct bs_analysis *a);
 
-/* The server with this FQDN, or NULL. */
+/* The server with this FQDN (any case), or NULL. */
 struct bs_server *bs_analysis_find(const struct bs_analysis *a, const char *fqdn);
 
 #endif

@@ -1,9 +1,13 @@
 /* collector_config: defaults and key table for bindscope-collector.conf. */
 #include "collector_config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "err.h"
+#include "rules/rules.h"
 
 #define S(name, field)                                                                             \
 	{                                                                                          \
@@ -15,6 +19,14 @@
 	{                                                                                          \
 		"tls", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field),           \
 		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
+	}
+
+#define R(name, field, mx)                                                                         \
+	{                                                                                          \
+		"rules", name, BS_CFG_UINT,                                                        \
+		    offsetof(struct bs_collector_config, rules) +                                  \
+		    offsetof(struct bs_rules_config, field),                                       \
+		    0, mx                                                                          \
 	}
 
 static const struct bs_cfg_key collector_keys[] = {
@@ -32,7 +44,17 @@ static const struct bs_cfg_key collector_keys[] = {
     {"http", "port", BS_CFG_UINT, offsetof(struct bs_collector_config, http_port), 0, 65535},
     {"http", "web_root", BS_CFG_STRING, offsetof(struct bs_collector_config, web_root),
         sizeof(((struct bs_collector_config *)0)->web_root), 0},
+    R("peer_min_requests", peer_min_requests, 1000000000),
+    R("peer_min_fail_pct", peer_min_fail_pct, 100),
+    R("expiring_warning_days", expiring_warning_days, 3650),
+    R("expiring_critical_days", expiring_critical_days, 3650),
+    R("weak_rsa_bits", weak_rsa_bits, 16384),
 };
+
+/* [severity] RULE_ID = default | info | warning | critical | off; the order
+ * is enum bs_rule_setting's. */
+static const char *const severity_choices[] = {
+    "default", "info", "warning", "critical", "off", NULL};
 
 void
 bs_collector_config_defaults(struct bs_collector_config *c)
@@ -45,11 +67,39 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 	strcpy(c->web_root, "/usr/share/bindscope/web-static");
 	strcpy(c->log_level, "info");
 	c->stale_after = 3 * 300;
+	bs_rules_config_defaults(&c->rules);
 }
 
 int
 bs_collector_config_load(struct bs_collector_config *c, const char *path, char *err, size_t errsz)
 {
-	return bs_config_load(path, collector_keys,
-	    sizeof(collector_keys) / sizeof(collector_keys[0]), c, err, errsz);
+	const size_t nfixed = sizeof(collector_keys) / sizeof(collector_keys[0]);
+	struct bs_cfg_key *keys = calloc(nfixed + bs_rules_count, sizeof(*keys));
+	int rv;
+
+	if (keys == NULL)
+		return BS_ENOMEM;
+	/* One [severity] key per rule of the table, so a rule added there is
+	 * configurable without touching this file, and a misspelt ID is an
+	 * unknown key. */
+	memcpy(keys, collector_keys, sizeof(collector_keys));
+	for (size_t i = 0; i < bs_rules_count && i < BS_RULES_MAX; i++) {
+		struct bs_cfg_key *k = &keys[nfixed + i];
+
+		k->section = "severity";
+		k->name = bs_rules[i].id;
+		k->type = BS_CFG_CHOICE;
+		k->offset = offsetof(struct bs_collector_config, rules) +
+		    offsetof(struct bs_rules_config, severity) + i * sizeof(int);
+		k->choices = severity_choices;
+	}
+	rv = bs_config_load(path, keys, nfixed + bs_rules_count, c, err, errsz);
+	if (rv == 0 && c->rules.expiring_critical_days > c->rules.expiring_warning_days) {
+		snprintf(err, errsz,
+		    "%s: [rules] expiring_critical_days (%u) is above expiring_warning_days (%u)",
+		    path, c->rules.expiring_critical_days, c->rules.expiring_warning_days);
+		rv = BS_EINVAL;
+	}
+	free(keys);
+	return rv;
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "analyze.h"
 #include "fsutil.h"
 
 struct bs_collector_config {
@@ -20,9 +21,11 @@ struct bs_collector_config {
 	char tls_cert[BS_PATH_MAX]; /* our certificate (server.pem) */
 	char tls_key[BS_PATH_MAX]; /* server.key */
 	char tls_revoked[BS_PATH_MAX]; /* revoked.txt */
+	struct bs_rules_config rules; /* [rules] thresholds, [severity] per rule */
 };
 
 void bs_collector_config_defaults(struct bs_collector_config *c);
+/* Loads path over c (defaults first). Errors name file:line: [section] key. */
 int bs_collector_config_load(
     struct bs_collector_config *c, const char *path, char *err, size_t errsz);
 

@@ -79,11 +79,12 @@ static int
 http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctype, char **body,
     size_t *len)
 {
-	struct bs_analysis_options ao = {0, h->opt.stale_after};
+	struct bs_analysis_options ao = h->opt.analysis;
 	struct bs_analysis *a = NULL;
 	json_t *j = NULL;
 	int rv;
 
+	ao.now_ms = 0;
 	pthread_mutex_lock(&h->lock);
 	if (h->store == NULL)
 		bs_store_open(h->db_path, 1, &h->store);

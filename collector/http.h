@@ -5,6 +5,7 @@
 #ifndef BS_HTTP_H
 #define BS_HTTP_H
 
+#include "analyze.h"
 #include <stddef.h>
 
 struct bs_http_options {
@@ -12,7 +13,7 @@ struct bs_http_options {
 	unsigned port; /* 0: pick a free port (see bs_http_port) */
 	const char *web_root; /* folder holding index.html, app.js, style.css */
 	const char *db_path;
-	unsigned stale_after; /* seconds, for AGENT_STALE */
+	struct bs_analysis_options analysis; /* now_ms is taken per request */
 };
 
 struct bs_http;

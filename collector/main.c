@@ -81,12 +81,16 @@ usage_report(FILE *f)
 {
 	fputs("usage: bindscope-collector report --db FILE --format json|csv|html\n"
 	      "                                  [--out FILE] [--stale-after DURATION]\n"
+	      "                                  [--config FILE]\n"
 	      "\n"
 	      "  --format json  the full audit (servers, findings, evidence)\n"
 	      "  --format csv   one row per finding, safe to open in a spreadsheet\n"
 	      "  --format html  one self-contained page to file for auditors\n"
 	      "  --out FILE     write there instead of standard output\n"
-	      "  --stale-after  flag servers silent longer than this (default: off)\n",
+	      "  --stale-after  flag servers silent longer than this (default: off,\n"
+	      "                 or [collector] stale_after with --config)\n"
+	      "  --config FILE  take [rules] thresholds and [severity] from the\n"
+	      "                 collector's configuration\n",
 	    f);
 }
 
@@ -95,6 +99,7 @@ usage_check(FILE *f)
 {
 	fputs("usage: bindscope-collector check --db FILE --fail-on warning|critical\n"
 	      "                                 [--server FQDN] [--stale-after DURATION]\n"
+	      "                                 [--config FILE]\n"
 	      "\n"
 	      "Exit status: 0 no finding at or above the level; 1 findings at or\n"
 	      "above it (listed); 2 error (bad arguments, unreadable database,\n"
@@ -207,8 +212,8 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	if (cfg.http_port != 0) {
-		struct bs_http_options ho = {
-		    cfg.http_address, cfg.http_port, cfg.web_root, cfg.db, cfg.stale_after};
+		struct bs_http_options ho = {cfg.http_address, cfg.http_port, cfg.web_root, cfg.db,
+		    {0, cfg.stale_after, cfg.rules}};
 
 		if ((rv = bs_http_start(&ho, &http)) != 0) {
 			fprintf(stderr,
@@ -387,11 +392,41 @@ cmd_import(int argc, char **argv)
 	return status;
 }
 
-/* Shared by report and check: options, then the analysis. */
+/* Shared by report and check: the analysis options from --config (rules,
+ * severities, stale_after) with --stale-after over them. */
 static int
-load_analysis(const char *db, unsigned stale_after, struct bs_analysis **a)
+analysis_options(const char *cfgpath, const char *stale, struct bs_analysis_options *ao)
 {
-	struct bs_analysis_options ao = {0, stale_after};
+	struct bs_collector_config cfg;
+	char err[512];
+
+	bs_analysis_options_defaults(ao);
+	if (cfgpath != NULL) {
+		bs_collector_config_defaults(&cfg);
+		if (bs_collector_config_load(&cfg, cfgpath, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bindscope-collector: %s\n", err);
+			return -1;
+		}
+		ao->rules = cfg.rules;
+		ao->stale_after = cfg.stale_after;
+	}
+	if (stale != NULL) {
+		unsigned long long s;
+
+		if (bs_parse_duration(stale, &s) != 0 || s > 0xffffffffULL) {
+			fprintf(stderr,
+			    "bindscope-collector: --stale-after: expected a "
+			    "duration such as 15m or 1h\n");
+			return -1;
+		}
+		ao->stale_after = (unsigned)s;
+	}
+	return 0;
+}
+
+static int
+load_analysis(const char *db, const struct bs_analysis_options *ao, struct bs_analysis **a)
+{
 	struct bs_store *st = NULL;
 	int rv;
 
@@ -403,7 +438,7 @@ load_analysis(const char *db, unsigned stale_after, struct bs_analysis **a)
 		fprintf(stderr, "bindscope-collector: database %s: %s\n", db, bs_strerror(rv));
 		return rv;
 	}
-	rv = bs_analysis_run(st, &ao, a);
+	rv = bs_analysis_run(st, ao, a);
 	bs_store_close(st);
 	if (rv != 0)
 		fprintf(stderr, "bindscope-collector: analysis failed: %s\n", bs_strerror(rv));
@@ -411,25 +446,10 @@ load_analysis(const char *db, unsigned stale_after, struct bs_analysis **a)
 }
 
 static int
-parse_stale(const char *v, unsigned *out)
-{
-	unsigned long long s;
-
-	if (bs_parse_duration(v, &s) != 0 || s > 0xffffffffULL) {
-		fprintf(stderr,
-		    "bindscope-collector: --stale-after: expected a "
-		    "duration such as 15m or 1h\n");
-		return -1;
-	}
-	*out = (unsigned)s;
-	return 0;
-}
-
-static int
 cmd_report(int argc, char **argv)
 {
-	const char *db = NULL, *format = NULL, *outpath = NULL;
-	unsigned stale = 0;
+	const char *db = NULL, *format = NULL, *outpath = NULL, *stale = NULL, *cfgpath = NULL;
+	struct bs_analysis_options ao;
 	struct bs_analysis *a = NULL;
 	struct bs_buf b;
 	int rv, status = 0;
@@ -445,8 +465,9 @@ cmd_report(int argc, char **argv)
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			outpath = argv[++i];
 		} else if (strcmp(argv[i], "--stale-after") == 0 && i + 1 < argc) {
-			if (parse_stale(argv[++i], &stale) != 0)
-				return 2;
+			stale = argv[++i];
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			cfgpath = argv[++i];
 		} else {
 			fprintf(stderr,
 			    "bindscope-collector report: unknown or incomplete "
@@ -465,7 +486,7 @@ cmd_report(int argc, char **argv)
 		usage_report(stderr);
 		return 2;
 	}
-	if (load_analysis(db, stale, &a) != 0)
+	if (analysis_options(cfgpath, stale, &ao) != 0 || load_analysis(db, &ao, &a) != 0)
 		return 2;
 	bs_buf_init(&b, 0);
 	if (strcmp(format, "json") == 0) {
@@ -502,9 +523,9 @@ cmd_report(int argc, char **argv)
 static int
 cmd_check(int argc, char **argv)
 {
-	const char *db = NULL, *level = NULL, *server = NULL;
+	const char *db = NULL, *level = NULL, *server = NULL, *stale = NULL, *cfgpath = NULL;
+	struct bs_analysis_options ao;
 	enum bs_severity fail_on;
-	unsigned stale = 0;
 	struct bs_analysis *a = NULL;
 	size_t hits = 0, checked = 0;
 
@@ -519,8 +540,9 @@ cmd_check(int argc, char **argv)
 		} else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
 			server = argv[++i];
 		} else if (strcmp(argv[i], "--stale-after") == 0 && i + 1 < argc) {
-			if (parse_stale(argv[++i], &stale) != 0)
-				return 2;
+			stale = argv[++i];
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			cfgpath = argv[++i];
 		} else {
 			fprintf(stderr,
 			    "bindscope-collector check: unknown or incomplete "
@@ -538,7 +560,7 @@ cmd_check(int argc, char **argv)
 		usage_check(stderr);
 		return 2;
 	}
-	if (load_analysis(db, stale, &a) != 0)
+	if (analysis_options(cfgpath, stale, &ao) != 0 || load_analysis(db, &ao, &a) != 0)
 		return 2;
 	if (server != NULL && bs_analysis_find(a, server) == NULL) {
 		fprintf(stderr, "bindscope-collector check: no report from server '%s'\n", server);

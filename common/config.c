@@ -72,6 +72,18 @@ bs_parse_duration(const char *s, unsigned long long *seconds)
 	return 0;
 }
 
+/* "expected one of a, b or c" into why. */
+static void
+config_choices_why(const char *const *choices, char *why, size_t whysz)
+{
+	size_t n = 0, len;
+
+	len = (size_t)snprintf(why, whysz, "expected one of");
+	for (; choices[n] != NULL && len < whysz; n++)
+		len += (size_t)snprintf(why + len, whysz - len, "%s %s",
+		    n == 0 ? "" : (choices[n + 1] == NULL ? " or" : ","), choices[n]);
+}
+
 int
 bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target, const char *section,
     const char *name, const char *value, char *why, size_t whysz)
@@ -109,6 +121,15 @@ bs_config_set(const struct bs_cfg_key *keys, size_t nkeys, void *target, const c
 			}
 			*(unsigned *)(void *)field = (unsigned)v;
 			return 0;
+		case BS_CFG_CHOICE:
+			for (int c = 0; k->choices[c] != NULL; c++) {
+				if (strcasecmp(value, k->choices[c]) == 0) {
+					*(int *)(void *)field = c;
+					return 0;
+				}
+			}
+			config_choices_why(k->choices, why, whysz);
+			return BS_EINVAL;
 		case BS_CFG_BOOL:
 			if (strcasecmp(value, "true") == 0 || strcasecmp(value, "yes") == 0 ||
 			    strcmp(value, "1") == 0) {

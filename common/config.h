@@ -12,6 +12,7 @@ enum bs_cfg_type {
 	BS_CFG_UINT, /* unsigned at offset, 0..max */
 	BS_CFG_BOOL, /* int at offset: true/false/yes/no/1/0 */
 	BS_CFG_DURATION, /* unsigned seconds: "90", "30s", "5m", "2h", "1d" */
+	BS_CFG_CHOICE, /* int at offset: the index of the value in choices */
 };
 
 struct bs_cfg_key {
@@ -21,6 +22,7 @@ struct bs_cfg_key {
 	size_t offset;
 	size_t size; /* BS_CFG_STRING: capacity of the char array */
 	unsigned max; /* BS_CFG_UINT / BS_CFG_DURATION: inclusive upper bound */
+	const char *const *choices; /* BS_CFG_CHOICE: NULL-terminated, case-insensitive */
 };
 
 /* Applies path's keys to target. On error returns BS_EINVAL (or BS_ENOENT

@@ -241,7 +241,7 @@ BEGIN {
 		if (tgt == "mbx03.corp.example") {
 			if (rand() < 0.5) { http = 200; be = 500 }
 			else { http = 503; be = ""; err = "TrustFailure"; gen = "\"WebExceptionStatus=TrustFailure;WebException=System.Net.WebException: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel., inner AuthenticationException\"" }
-		} else if (rand() < 0.03) { http = 500; be = 500 }
+		} else if (rand() < 0.01) { http = 500; be = 500 }
 		else if (rand() < 0.05) { http = 401; be = "" }
 		user = sprintf("CORP\\user%03d", int(rand() * 300))
 		printf "%s,%08x-0000-4000-8000-%012d,15,2,1544,4,,%s,mail.corp.example,/%s/,,Negotiate,True,%s,,SMTP:user@corp.example,Mozilla/5.0,10.1.%d.%d,%s,%d,%s,%s,POST,Proxy,%s,Version 15.2 (Build 1544.4),DatabaseGuid,,,,0,512,2048,0,,0,0,,0,,0,,0,0,,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,5,5,0,12,0,,,,%s,,,4b4f0c5a-0000-0000-0000-000000000001,0,\r\n", ts(t), i, i, proto, tolower(proto), user, int(rand() * 250), int(rand() * 250), host, http, be, err, tgt, gen

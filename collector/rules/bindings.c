@@ -10,10 +10,6 @@
 
 #define BACKEND_APPID "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
 
-/* Peer failure threshold (BACKEND_UNREACHABLE_FROM_PEERS default). */
-#define PEER_MIN_REQUESTS 20
-#define PEER_MIN_FAIL_PERMILLE 50
-
 static int
 is_https(const Bindscope__V1__Binding *b)
 {
@@ -41,7 +37,7 @@ bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx)
 	if (site == NULL) {
 		if (r->host->exchange_build[0] == '\0')
 			return 0; /* not an Exchange server */
-		return bs_rule_raise(ctx, ctx->rule->severity,
+		return bs_rule_raise(ctx, ctx->severity,
 		    json_pack("{s:s}", "sites_found", "no site named Exchange Back End (id 2)"),
 		    "Recreate the Exchange Back End site: rerun Exchange Setup in "
 		    "recovery mode or follow Microsoft's guidance to recreate the "
@@ -60,7 +56,7 @@ bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx)
 	}
 	if (https > 0 && served > 0)
 		return 0;
-	return bs_rule_raise(ctx, ctx->rule->severity,
+	return bs_rule_raise(ctx, ctx->severity,
 	    json_pack("{s:s, s:i, s:i}", "site", site->name, "https_bindings", (int)https,
 	        "served_by_http_sys", (int)served),
 	    "In IIS Manager open Sites > Exchange Back End > Bindings, add (or "
@@ -94,7 +90,7 @@ cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site, cons
 			    json_string(b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_STORE_MISSING
 			            ? "the named certificate store does not exist"
 			            : "no certificate with this thumbprint in the store"));
-		return bs_rule_raise(ctx, ctx->rule->severity, ev,
+		return bs_rule_raise(ctx, ctx->severity, ev,
 		    "The certificate was deleted or renewed without rebinding. In IIS "
 		    "Manager open the site's Bindings, edit the https binding and pick "
 		    "a certificate that exists (Get-ExchangeCertificate lists them); "
@@ -149,7 +145,7 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 	const struct bs_server *me = ctx->server;
 	const bs_report *r = me->report;
 	json_t *list = json_array();
-	uint64_t peer_req = 0, peer_fail = 0;
+	const struct bs_peer_target *pt;
 	int failing = 0;
 
 	if (list == NULL)
@@ -164,32 +160,17 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 		        (int)p->port, "detail", p->detail));
 		failing = 1;
 	}
-	for (size_t s = 0; s < ctx->a->n_servers; s++) {
-		const struct bs_server *peer = ctx->a->servers[s];
-
-		for (size_t l = 0; l < peer->report->n_log_samples; l++) {
-			const Bindscope__V1__LogSample *ls = peer->report->log_samples[l];
-
-			if (ls->kind != BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY)
-				continue;
-			for (size_t t = 0; t < ls->n_targets; t++) {
-				const Bindscope__V1__TargetStat *ts = ls->targets[t];
-
-				if (strcasecmp(ts->target_server, me->fqdn) != 0 ||
-				    ts->backend_failures == 0)
-					continue;
-				peer_req += ts->requests;
-				peer_fail += ts->backend_failures;
-				json_array_append_new(list,
-				    json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "kind",
-				        "peer_httpproxy", "peer", peer->fqdn, "protocol", ls->name,
-				        "requests", (json_int_t)ts->requests, "backend_failures",
-				        (json_int_t)ts->backend_failures, "web_exception",
-				        ts->top_web_exception));
-			}
-		}
+	pt = bs_rules_peer_view(ctx->a, me->fqdn);
+	for (const struct bs_peer_obs *o = pt != NULL ? pt->obs : NULL; o != NULL; o = o->next) {
+		if (o->failures == 0)
+			continue;
+		json_array_append_new(list,
+		    json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "kind", "peer_httpproxy", "peer",
+		        o->peer->fqdn, "protocol", o->protocol, "requests", (json_int_t)o->requests,
+		        "backend_failures", (json_int_t)o->failures, "web_exception",
+		        o->web_exception));
 	}
-	if (peer_req >= PEER_MIN_REQUESTS && peer_fail * 1000 >= peer_req * PEER_MIN_FAIL_PERMILLE)
+	if (pt != NULL && bs_rules_over_threshold(ctx->a, pt->requests, pt->failures))
 		failing = 1;
 	for (size_t l = 0; l < r->n_log_samples; l++) {
 		const Bindscope__V1__LogSample *ls = r->log_samples[l];
@@ -207,7 +188,7 @@ hop_failing(const struct bs_rule_ctx *ctx, json_t *ev)
 		json_array_append_new(list,
 		    json_pack("{s:s, s:s, s:I, s:I}", "kind", "backend_w3c", "log", ls->name,
 		        "requests", (json_int_t)total, "status_5xx", (json_int_t)n5xx));
-		if (total >= PEER_MIN_REQUESTS && n5xx * 1000 >= total * PEER_MIN_FAIL_PERMILLE)
+		if (bs_rules_over_threshold(ctx->a, total, n5xx))
 			failing = 1;
 	}
 	json_object_set_new(ev, "hop_evidence", list);
@@ -222,7 +203,7 @@ bs_rule_backend_cert_name_mismatch(struct bs_rule_ctx *ctx)
 	const Bindscope__V1__Binding *b = NULL;
 	const Bindscope__V1__Certificate *c = backend_cert(r, &site, &b);
 	const Bindscope__V1__OptU32 *untrusted = r->host->allow_internal_untrusted_certs;
-	enum bs_severity sev = ctx->rule->severity;
+	enum bs_severity sev = ctx->severity;
 	json_t *ev;
 	int failing;
 
@@ -273,7 +254,7 @@ bs_rule_backend_cert_not_self_signed(struct bs_rule_ctx *ctx)
 	if (ev == NULL)
 		return BS_ENOMEM;
 	json_object_set_new(ev, "certificate", bs_rules_cert_json(c));
-	return bs_rule_raise(ctx, ctx->rule->severity, ev,
+	return bs_rule_raise(ctx, ctx->severity, ev,
 	    "Supported as long as it covers the FQDN and is renewed before it "
 	    "expires; remember to rebind 444 whenever it is renewed. The default "
 	    "is the self-signed \"Microsoft Exchange\" certificate.",
@@ -294,12 +275,15 @@ bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx)
 			continue;
 		for (size_t i = 0; i < site->n_bindings; i++) {
 			const Bindscope__V1__Binding *b = site->bindings[i];
+			char key[300];
 			int rv;
 
 			if (!is_https(b) ||
 			    b->join != BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING)
 				continue;
-			rv = bs_rule_raise(ctx, ctx->rule->severity, binding_json(site, b),
+
+			snprintf(key, sizeof(key), "%u/%s", site->id, b->binding_information);
+			rv = bs_rule_raise_for(ctx, key, ctx->severity, binding_json(site, b),
 			    "Select a certificate for this binding in IIS Manager (Bindings > "
 			    "Edit > SSL certificate), or for Exchange run "
 			    "Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services IIS; "
@@ -327,7 +311,7 @@ bs_rule_probe_failed(struct bs_rule_ctx *ctx)
 			continue;
 		ev = protobuf_c_enum_descriptor_get_value(
 		    &bindscope__v1__probe_result__descriptor, p->result);
-		return bs_rule_raise(ctx, ctx->rule->severity,
+		return bs_rule_raise(ctx, ctx->severity,
 		    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "host", p->host, "port",
 		        (int)p->port, "name", p->sni, "result", ev != NULL ? ev->name : "?",
 		        "detail", p->detail, "presented_leaf",
@@ -351,7 +335,7 @@ bs_rule_backend_binding_not_all_unassigned(struct bs_rule_ctx *ctx)
 
 		if (!is_https(b) || b->port == 0 || (strcmp(b->ip, "*") == 0 && b->host[0] == '\0'))
 			continue;
-		return bs_rule_raise(ctx, ctx->rule->severity, binding_json(site, b),
+		return bs_rule_raise(ctx, ctx->severity, binding_json(site, b),
 		    "Set the Exchange Back End https binding to IP address \"All Unassigned\", port "
 		    "444, no host name (*:444:), with the \"Microsoft Exchange\" certificate; "
 		    "with Extended Protection on, any other binding fails with SEC_E_BAD_BINDINGS.",
@@ -390,7 +374,7 @@ bs_rule_binding_conflict(struct bs_rule_ctx *ctx)
 						continue;
 					ev = json_pack("{s:o, s:o}", "first", binding_json(a, x),
 					    "second", binding_json(b, y));
-					return bs_rule_raise(ctx, ctx->rule->severity, ev,
+					return bs_rule_raise(ctx, ctx->severity, ev,
 					    "Give each site its own IP:port:host, or use the same "
 					    "all-unassigned form on both; then start both sites and check "
 					    "the System log for WAS/HTTP errors about URL registration.",

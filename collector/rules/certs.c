@@ -6,8 +6,6 @@
 #include "rules.h"
 
 #define DAY_MS (86400LL * 1000)
-#define EXPIRING_WARN_DAYS 30
-#define EXPIRING_CRIT_DAYS 7
 
 static json_t *
 cert_ev(const Bindscope__V1__Certificate *c, int64_t days_left)
@@ -41,7 +39,7 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 		if (c->n_used_by == 0)
 			continue;
 		if (expired_rule && left_ms < 0) {
-			rv = bs_rule_raise(ctx, ctx->rule->severity, cert_ev(c, days),
+			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity, cert_ev(c, days),
 			    "Renew the certificate (New-ExchangeCertificate or your CA), "
 			    "enable it for IIS (Enable-ExchangeCertificate -Services IIS) "
 			    "and rebind every listed endpoint; for 444 use the "
@@ -49,9 +47,12 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 			    "Certificate %s used by %s expired %lld days ago",
 			    c->common_name[0] ? c->common_name : c->thumbprint, c->used_by[0],
 			    (long long)-days);
-		} else if (!expired_rule && left_ms >= 0 && days < EXPIRING_WARN_DAYS) {
-			rv = bs_rule_raise(ctx,
-			    days < EXPIRING_CRIT_DAYS ? BS_SEV_CRITICAL : ctx->rule->severity,
+		} else if (!expired_rule && left_ms >= 0 &&
+		    days < (int64_t)ctx->a->opt.rules.expiring_warning_days) {
+			rv = bs_rule_raise_for(ctx, c->thumbprint,
+			    days < (int64_t)ctx->a->opt.rules.expiring_critical_days
+			        ? BS_SEV_CRITICAL
+			        : ctx->severity,
 			    cert_ev(c, days),
 			    "Renew before it expires and rebind every listed endpoint in "
 			    "the same change window.",
@@ -93,8 +94,9 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 
 		if (c->n_used_by == 0)
 			continue;
-		if (which == CC_WEAK_KEY && strcmp(c->key_type, "RSA") == 0 && c->key_bits < 2048)
-			rv = bs_rule_raise(ctx, ctx->rule->severity,
+		if (which == CC_WEAK_KEY && strcmp(c->key_type, "RSA") == 0 &&
+		    c->key_bits < ctx->a->opt.rules.weak_rsa_bits)
+			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
 			    "Replace it with an RSA 2048+ or ECDSA P-256 certificate and rebind.",
 			    "Certificate %s used by %s has a %u-bit RSA key", name, c->used_by[0],
@@ -103,13 +105,13 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 		    (strstr(c->signature_algorithm, "sha1") != NULL ||
 		        strstr(c->signature_algorithm, "md5") != NULL) &&
 		    c->self_signed != BINDSCOPE__V1__TRI__TRI_YES)
-			rv = bs_rule_raise(ctx, ctx->rule->severity,
+			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
 			    "Reissue it with a SHA-256 signature from your CA and rebind.",
 			    "Certificate %s used by %s is signed with %s", name, c->used_by[0],
 			    c->signature_algorithm);
 		else if (which == CC_NO_KEY && c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO)
-			rv = bs_rule_raise(ctx, ctx->rule->severity,
+			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
 			    "Import the certificate with its private key (PFX) into LocalMachine\\My, or "
 			    "complete the pending request (Import-ExchangeCertificate), then rebind: "

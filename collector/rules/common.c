@@ -7,28 +7,27 @@
 #include "err.h"
 #include "rules.h"
 
-int
-bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
-    const char *remediation, const char *title_fmt, ...)
+static int
+rule_vraise(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const char *title_fmt, va_list ap)
 {
 	struct bs_arena *ar = &ctx->a->arena;
 	struct bs_finding *f = bs_arena_alloc(ar, sizeof(*f));
 	char title[512];
-	va_list ap;
 
 	if (f == NULL) {
 		json_decref(evidence);
 		return BS_ENOMEM;
 	}
-	va_start(ap, title_fmt);
 	vsnprintf(title, sizeof(title), title_fmt, ap);
-	va_end(ap);
+	memset(f, 0, sizeof(*f));
 	f->rule = ctx->rule;
 	f->severity = sev;
+	f->key = bs_arena_strdup(ar, key);
 	f->title = bs_arena_strdup(ar, title);
 	f->remediation = bs_arena_strdup(ar, remediation != NULL ? remediation : "");
 	f->evidence = evidence != NULL ? evidence : json_object();
-	if (f->title == NULL || f->remediation == NULL || f->evidence == NULL ||
+	if (f->key == NULL || f->title == NULL || f->remediation == NULL || f->evidence == NULL ||
 	    bs_arena_push(ar, (void ***)&ctx->server->findings, &ctx->server->n_findings, f) != 0) {
 		json_decref(f->evidence);
 		return BS_ENOMEM;
@@ -36,6 +35,32 @@ bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
 	if (sev > ctx->server->worst)
 		ctx->server->worst = sev;
 	return 0;
+}
+
+int
+bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const char *title_fmt, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, title_fmt);
+	rv = rule_vraise(ctx, "", sev, evidence, remediation, title_fmt, ap);
+	va_end(ap);
+	return rv;
+}
+
+int
+bs_rule_raise_for(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const char *title_fmt, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, title_fmt);
+	rv = rule_vraise(ctx, key, sev, evidence, remediation, title_fmt, ap);
+	va_end(ap);
+	return rv;
 }
 
 static const Bindscope__V1__Site *

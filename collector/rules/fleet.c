@@ -1,5 +1,6 @@
 /* fleet: rules about the fleet as a whole and the agents' reporting. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -11,7 +12,7 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 
 	if (!s->stale)
 		return 0;
-	return bs_rule_raise(ctx, ctx->rule->severity,
+	return bs_rule_raise(ctx, ctx->severity,
 	    json_pack("{s:I, s:I}", "last_report_at_ms", (json_int_t)s->received_at_ms,
 	        "stale_after_s", (json_int_t)ctx->a->opt.stale_after),
 	    "Check that the bindscope agent service runs on the server and can "
@@ -20,22 +21,31 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 	    (long long)((ctx->a->opt.now_ms - s->received_at_ms) / 60000));
 }
 
-/* Majority of a list of strings (most frequent; ties: the smallest). */
+static int
+fleet_strcmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Majority of a list of strings (most frequent; ties: the smallest).
+ * Sorts v: O(n log n), so a fleet of 100,000 costs milliseconds. */
 static const char *
 fleet_majority(const char **v, size_t n)
 {
 	const char *best = NULL;
 	size_t bestn = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
+	qsort(v, n, sizeof(*v), fleet_strcmp);
+	for (size_t i = 0; i < n;) {
+		size_t k = i + 1;
 
-		for (size_t k = 0; k < n; k++)
-			c += strcmp(v[i], v[k]) == 0;
-		if (c > bestn || (c == bestn && best != NULL && strcmp(v[i], best) < 0)) {
+		while (k < n && strcmp(v[k], v[i]) == 0)
+			k++;
+		if (k - i > bestn) { /* strictly more: the first (smallest) wins ties */
 			best = v[i];
-			bestn = c;
+			bestn = k - i;
 		}
+		i = k;
 	}
 	return best;
 }
@@ -105,6 +115,7 @@ bs_rules_fleet_norms(struct bs_analysis *a)
 		snprintf(fn->builds[fn->nbuilds].line, sizeof(fn->builds[0].line), "%s", line);
 		fn->builds[fn->nbuilds++].build = fleet_majority(builds, nb);
 	}
+	bs_rules_peer_index(a);
 }
 
 int
@@ -117,7 +128,7 @@ bs_rule_frontend_cert_inconsistent(struct bs_rule_ctx *ctx)
 	if (c == NULL || c->self_signed != BINDSCOPE__V1__TRI__TRI_NO || fn->common_443 == NULL ||
 	    fn->n_443 < 3 || strcmp(c->thumbprint, fn->common_443) == 0)
 		return 0;
-	return bs_rule_raise(ctx, ctx->rule->severity,
+	return bs_rule_raise(ctx, ctx->severity,
 	    json_pack("{s:s, s:s, s:I}", "thumbprint", c->thumbprint, "fleet_thumbprint",
 	        fn->common_443, "front_ends", (json_int_t)fn->n_443),
 	    "Bind the same certificate as the other front ends (Enable-ExchangeCertificate "
@@ -142,7 +153,7 @@ bs_rule_backend_cert_outlier(struct bs_rule_ctx *ctx)
 	if (c == NULL || c->self_signed == BINDSCOPE__V1__TRI__TRI_UNKNOWN || mine + other < 5 ||
 	    mine * 4 > mine + other)
 		return 0;
-	return bs_rule_raise(ctx, ctx->rule->severity,
+	return bs_rule_raise(ctx, ctx->severity,
 	    json_pack("{s:s, s:I, s:I}", "kind", self ? "self-signed" : "third-party", "same_kind",
 	        (json_int_t)mine, "other_kind", (json_int_t)other),
 	    "Check why this server's Exchange Back End certificate differs in kind from the rest "
@@ -165,7 +176,7 @@ bs_rule_version_drift(struct bs_rule_ctx *ctx)
 		if (strcmp(fn->builds[k].line, line) != 0 || fn->builds[k].build == NULL ||
 		    strcmp(fn->builds[k].build, b) == 0)
 			continue;
-		return bs_rule_raise(ctx, ctx->rule->severity,
+		return bs_rule_raise(ctx, ctx->severity,
 		    json_pack("{s:s, s:s}", "build", b, "fleet_build", fn->builds[k].build),
 		    "Bring the server to the same cumulative and security update as the rest of "
 		    "the fleet before upgrading.",

@@ -12,6 +12,7 @@ struct bs_rule_ctx {
 	struct bs_analysis *a;
 	struct bs_server *server;
 	const struct bs_rule *rule;
+	enum bs_severity severity; /* the rule's as configured; evidence may raise it */
 };
 
 struct bs_rule {
@@ -28,6 +29,13 @@ extern const size_t bs_rules_count;
  * for none). Returns 0 or BS_ENOMEM. */
 int bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
     const char *remediation, const char *title_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The same for a rule that can raise several findings on one server: key
+ * tells them apart across reports (a thumbprint, a binding), so first and
+ * last seen follow each one. */
+int bs_rule_raise_for(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev,
+    json_t *evidence, const char *remediation, const char *title_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Lookups over one report that several rules share. */
 const Bindscope__V1__Site *bs_rules_backend_site(const bs_report *r);
@@ -68,5 +76,14 @@ void bs_rules_fleet_norms(struct bs_analysis *a);
 const Bindscope__V1__Certificate *bs_rules_site_cert(
     const bs_report *r, const Bindscope__V1__Site *site);
 int bs_rule_probe_failed(struct bs_rule_ctx *ctx);
+int bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx);
+int bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx);
+
+/* Builds a->norms.peer_slots from every server's HttpProxy samples. */
+void bs_rules_peer_index(struct bs_analysis *a);
+/* What other servers saw of target fqdn, or NULL if none named it. */
+const struct bs_peer_target *bs_rules_peer_view(const struct bs_analysis *a, const char *fqdn);
+/* 1 when failures out of requests reach the configured hop threshold. */
+int bs_rules_over_threshold(const struct bs_analysis *a, uint64_t requests, uint64_t failures);
 
 #endif

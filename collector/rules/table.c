@@ -25,11 +25,17 @@ const struct bs_rule bs_rules[] = {
     {"CERT_WEAK_SIGNATURE", BS_SEV_WARNING, "cert_weak_signature", bs_rule_cert_weak_signature},
     {"CERT_NO_PRIVATE_KEY", BS_SEV_CRITICAL, "cert_no_private_key", bs_rule_cert_no_private_key},
     {"PROBE_FAILED", BS_SEV_CRITICAL, "probe_failed", bs_rule_probe_failed},
+    {"BACKEND_UNREACHABLE_FROM_PEERS", BS_SEV_CRITICAL, "backend_unreachable_from_peers",
+        bs_rule_backend_unreachable_from_peers},
+    {"PROXY_BACKEND_ERRORS", BS_SEV_WARNING, "proxy_backend_errors", bs_rule_proxy_backend_errors},
     {"FRONTEND_CERT_INCONSISTENT", BS_SEV_WARNING, "frontend_cert_inconsistent",
         bs_rule_frontend_cert_inconsistent},
     {"BACKEND_CERT_OUTLIER", BS_SEV_WARNING, "backend_cert_outlier", bs_rule_backend_cert_outlier},
     {"VERSION_DRIFT", BS_SEV_WARNING, "version_drift", bs_rule_version_drift},
     {"AGENT_STALE", BS_SEV_WARNING, "agent_stale", bs_rule_agent_stale},
 };
+
+_Static_assert(sizeof(bs_rules) / sizeof(bs_rules[0]) <= BS_RULES_MAX,
+    "raise BS_RULES_MAX: [severity] settings are kept per table index");
 
 const size_t bs_rules_count = sizeof(bs_rules) / sizeof(bs_rules[0]);

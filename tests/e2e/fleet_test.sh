@@ -69,8 +69,10 @@ r="$work/report.json"
 expect "report lists four servers" jqtrue "$r" '.servers | length == 4'
 expect "mbx03 flagged BACKEND_CERT_NAME_MISMATCH, critical on the peers' proxy evidence" jqtrue "$r" \
 	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .severity] == ["critical"]'
+expect "mbx03 has exactly the mismatch and the peers' failures, both critical" jqtrue "$r" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | .rule + ":" + .severity] == ["BACKEND_CERT_NAME_MISMATCH:critical","BACKEND_UNREACHABLE_FROM_PEERS:critical"]'
 expect "mbx03 evidence names the front ends that failed to reach it" jqtrue "$r" \
-	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.hop_evidence[] | select(.kind == "peer_httpproxy") | .peer] | unique == ["mbx01.corp.example","mbx02.corp.example","mbx03.corp.example","mbx04.corp.example"]'
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.hop_evidence[] | select(.kind == "peer_httpproxy") | .peer] | unique == ["mbx01.corp.example","mbx02.corp.example","mbx04.corp.example"]'
 expect "mbx03 evidence: TrustFailure from the proxy logs" jqtrue "$r" \
 	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[0].evidence.hop_evidence[] | select(.kind == "peer_httpproxy") | .web_exception] | all(. == "TrustFailure")'
 expect "mbx03 finding names the namespace certificate as evidence" jqtrue "$r" \
@@ -101,7 +103,7 @@ expect "check on an unknown server exits 2" [ "$rc4" = 2 ]
 expect "check on a missing database exits 2" [ "$rc5" = 2 ]
 
 "$collector" report --db "$work/bs.db" --format csv --out "$work/report.csv"
-expect "CSV has a header and one row per finding" [ "$(grep -c $'\r$' "$work/report.csv")" = 3 ]
+expect "CSV has a header and one row per finding" [ "$(grep -c $'\r$' "$work/report.csv")" = 4 ]
 "$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
 expect "HTML file is self-contained (no external references)" \
 	bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$work/report.html'"

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bs_analysis_options o = {1800000000000LL, 900};
+	struct bs_analysis_options o;
 	struct bs_analysis *an = NULL;
 	Bindscope__V1__Envelope *env;
 	struct bs_arena ea;
@@ -41,6 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	bs_arena_fini(&ea);
 
+	bs_analysis_options_defaults(&o);
+	o.now_ms = 1800000000000LL;
+	o.stale_after = 900;
 	if (bs_analysis_create(&o, &an) != 0)
 		return 0;
 	an->arena.limit = BS_WIRE_UNPACK_BUDGET;

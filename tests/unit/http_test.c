@@ -9,9 +9,10 @@ static struct bs_http *h;
 static int
 start(void **state)
 {
-	struct bs_http_options o = {"127.0.0.1", 0, BS_WEB_ROOT, "/nonexistent/bs.db", 0};
+	struct bs_http_options o = {"127.0.0.1", 0, BS_WEB_ROOT, "/nonexistent/bs.db"};
 
 	(void)state;
+	bs_analysis_options_defaults(&o.analysis);
 	return bs_http_start(&o, &h);
 }
 

@@ -92,9 +92,12 @@ server(struct bs_analysis *an, const char *host)
 static struct bs_analysis *
 fleet(void)
 {
-	struct bs_analysis_options o = {NOW_MS, 900};
+	struct bs_analysis_options o;
 	struct bs_analysis *a = NULL;
 
+	bs_analysis_options_defaults(&o);
+	o.now_ms = NOW_MS;
+	o.stale_after = 900;
 	assert_int_equal(bs_analysis_create(&o, &a), 0);
 	return a;
 }
@@ -204,6 +207,7 @@ test_name_mismatch_with_peer_failures_is_critical(void **state)
 	assert_int_equal(json_array_size(hop), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(hop, 0), "peer")),
 	    "mbx01.corp.example");
+	assert_non_null(find(a, "mbx03.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS"));
 	/* The front end that saw it is not blamed. */
 	assert_int_equal(count(a, "mbx01.corp.example"), 0);
 	bs_analysis_destroy(a);
@@ -471,6 +475,130 @@ test_fleet_consistency(void **state)
 	bs_analysis_destroy(a);
 }
 
+static void
+test_backend_unreachable_from_peers(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv be = server(a, "mbx03"), fe1 = server(a, "mbx01"), fe2 = server(a, "mbx02");
+	const struct bs_finding *f;
+	json_t *peers;
+
+	(void)state;
+	/* Neither peer alone reaches 20 requests; together 30, 6 failing (20 %). */
+	peer_sample(a, &fe1, "mbx03.corp.example", 15, 4);
+	peer_sample(a, &fe2, "mbx03.corp.example", 15, 2);
+	add(a, &be);
+	add(a, &fe1);
+	add(a, &fe2);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx03.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_CRITICAL);
+	assert_int_equal(json_integer_value(json_object_get(f->evidence, "requests")), 30);
+	assert_int_equal(json_integer_value(json_object_get(f->evidence, "backend_failures")), 6);
+	peers = json_object_get(f->evidence, "peers");
+	assert_int_equal(json_array_size(peers), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(peers, 0), "web_exception")),
+	    "TrustFailure");
+	assert_non_null(strstr(f->title, "6 of 30"));
+	/* The fault is attributed to the target, not to each front end. */
+	assert_int_equal(count(a, "mbx01.corp.example"), 0);
+	assert_int_equal(count(a, "mbx02.corp.example"), 0);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_peers_below_threshold_or_self_raise_nothing(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv be = server(a, "mbx03"), fe = server(a, "mbx01"), quiet = server(a, "mbx04");
+
+	(void)state;
+	peer_sample(a, &fe, "mbx03.corp.example", 1000, 3); /* busy window, 0.3 % */
+	peer_sample(a, &fe, "mbx04.corp.example", 10, 10); /* all failing, but 10 requests */
+	peer_sample(a, &be, "mbx03.corp.example", 500, 500); /* itself: not peer evidence */
+	add(a, &be);
+	add(a, &fe);
+	add(a, &quiet);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_null(find(a, "mbx03.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS"));
+	assert_null(find(a, "mbx04.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS"));
+	assert_null(find(a, "mbx01.corp.example", "PROXY_BACKEND_ERRORS"));
+	assert_int_equal(count(a, "mbx04.corp.example"), 0);
+	/* Its own front end failing to reach itself is PROXY_BACKEND_ERRORS. */
+	assert_non_null(find(a, "mbx03.corp.example", "PROXY_BACKEND_ERRORS"));
+	bs_analysis_destroy(a);
+}
+
+static void
+test_proxy_backend_errors_names_targets(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv fe = server(a, "mbx01");
+	const struct bs_finding *f;
+	json_t *t;
+
+	(void)state;
+	/* mbx09 runs no agent: the front end's own view is all there is. */
+	peer_sample(a, &fe, "mbx09.corp.example", 50, 20);
+	peer_sample(a, &fe, "mbx08.corp.example", 500, 1);
+	add(a, &fe);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx01.corp.example", "PROXY_BACKEND_ERRORS");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_WARNING);
+	t = json_object_get(f->evidence, "targets");
+	assert_int_equal(json_array_size(t), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(t, 0), "target")),
+	    "mbx09.corp.example");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(t, 0), "backend_failures")), 20);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_configured_thresholds_and_severities(void **state)
+{
+	struct bs_analysis_options o;
+	struct bs_analysis *a = NULL;
+	struct srv be, fe, old;
+	size_t k_drift = 0, k_weak = 0;
+
+	(void)state;
+	for (size_t k = 0; k < bs_rules_count; k++) {
+		if (strcmp(bs_rules[k].id, "VERSION_DRIFT") == 0)
+			k_drift = k;
+		if (strcmp(bs_rules[k].id, "CERT_WEAK_KEY") == 0)
+			k_weak = k;
+	}
+	bs_analysis_options_defaults(&o);
+	o.now_ms = NOW_MS;
+	o.rules.peer_min_requests = 5;
+	o.rules.peer_min_fail_pct = 50;
+	o.rules.expiring_warning_days = 60;
+	o.rules.severity[k_drift] = BS_RULE_OFF;
+	o.rules.severity[k_weak] = BS_RULE_CRITICAL;
+	assert_int_equal(bs_analysis_create(&o, &a), 0);
+	be = server(a, "mbx03");
+	fe = server(a, "mbx01");
+	old = server(a, "mbx02");
+	peer_sample(a, &fe, "mbx03.corp.example", 10, 5);
+	old.r->host->exchange_build = "15.2.1118.7";
+	be.c444->key_type = "RSA";
+	be.c444->key_bits = 1024;
+	fe.c443->not_after = NOW_MS / 1000 + 45 * DAY;
+	add(a, &be);
+	add(a, &fe);
+	add(a, &old);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_non_null(find(a, "mbx03.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS"));
+	assert_null(find(a, "mbx02.corp.example", "VERSION_DRIFT"));
+	assert_int_equal(find(a, "mbx03.corp.example", "CERT_WEAK_KEY")->severity, BS_SEV_CRITICAL);
+	assert_int_equal(find(a, "mbx01.corp.example", "CERT_EXPIRING")->severity, BS_SEV_WARNING);
+	bs_analysis_destroy(a);
+}
+
 int
 main(void)
 {
@@ -490,6 +618,10 @@ main(void)
 	    cmocka_unit_test(test_binding_rules),
 	    cmocka_unit_test(test_certificate_quality_rules),
 	    cmocka_unit_test(test_fleet_consistency),
+	    cmocka_unit_test(test_backend_unreachable_from_peers),
+	    cmocka_unit_test(test_peers_below_threshold_or_self_raise_nothing),
+	    cmocka_unit_test(test_proxy_backend_errors_names_targets),
+	    cmocka_unit_test(test_configured_thresholds_and_severities),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
