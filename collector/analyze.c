@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "history.h"
 #include "rules/rules.h"
 
 const char *
@@ -45,6 +46,7 @@ bs_rules_config_defaults(struct bs_rules_config *c)
 	c->expiring_warning_days = 30;
 	c->expiring_critical_days = 7;
 	c->weak_rsa_bits = 2048;
+	c->changes_window = 86400;
 }
 
 void
@@ -90,31 +92,101 @@ bs_analysis_add(struct bs_analysis *a, const char *provenance, int64_t received_
 	return bs_arena_push(&a->arena, (void ***)&a->servers, &a->n_servers, s);
 }
 
+static int
+analysis_cmp_name(const void *x, const void *y)
+{
+	return strcasecmp(
+	    (*(struct bs_server *const *)x)->fqdn, (*(struct bs_server *const *)y)->fqdn);
+}
+
+/* Sorts a copy of the server list by name, for bs_analysis_find. */
+static int
+analysis_index(struct bs_analysis *a)
+{
+	if (a->by_name != NULL)
+		return 0;
+	a->by_name = bs_arena_alloc(&a->arena, (a->n_servers + 1) * sizeof(*a->by_name));
+	if (a->by_name == NULL)
+		return BS_ENOMEM;
+	memcpy(a->by_name, a->servers, a->n_servers * sizeof(*a->by_name));
+	qsort(a->by_name, a->n_servers, sizeof(*a->by_name), analysis_cmp_name);
+	return 0;
+}
+
+int
+bs_analysis_evaluate_one(struct bs_analysis *a, struct bs_server *s)
+{
+	s->stale = a->opt.stale_after > 0 &&
+	    a->opt.now_ms - s->received_at_ms > (int64_t)a->opt.stale_after * 1000;
+	for (size_t k = 0; k < bs_rules_count; k++) {
+		int setting = a->opt.rules.severity[k];
+		struct bs_rule_ctx ctx = {a, s, &bs_rules[k],
+		    setting == BS_RULE_DEFAULT ? bs_rules[k].severity : (enum bs_severity)setting};
+		int rv;
+
+		if (setting == BS_RULE_OFF)
+			continue;
+		if ((rv = bs_rules[k].check(&ctx)) != 0)
+			return rv;
+	}
+	return 0;
+}
+
+int
+bs_analysis_prepare(struct bs_analysis *a)
+{
+	int rv;
+
+	if ((rv = analysis_index(a)) != 0)
+		return rv;
+	bs_rules_fleet_norms(a);
+	return 0;
+}
+
 int
 bs_analysis_evaluate(struct bs_analysis *a)
 {
-	bs_rules_fleet_norms(a);
-	for (size_t i = 0; i < a->n_servers; i++) {
-		struct bs_server *s = a->servers[i];
+	int rv;
 
-		s->stale = a->opt.stale_after > 0 &&
-		    a->opt.now_ms - s->received_at_ms > (int64_t)a->opt.stale_after * 1000;
-		for (size_t k = 0; k < bs_rules_count; k++) {
-			int setting = a->opt.rules.severity[k];
-			struct bs_rule_ctx ctx = {a, s, &bs_rules[k],
-			    setting == BS_RULE_DEFAULT ? bs_rules[k].severity
-			                               : (enum bs_severity)setting};
-			int rv;
-
-			if (setting == BS_RULE_OFF)
-				continue;
-			rv = bs_rules[k].check(&ctx);
-
-			if (rv != 0)
-				return rv;
-		}
-	}
+	if ((rv = bs_analysis_prepare(a)) != 0)
+		return rv;
+	for (size_t i = 0; i < a->n_servers; i++)
+		if ((rv = bs_analysis_evaluate_one(a, a->servers[i])) != 0)
+			return rv;
 	return 0;
+}
+
+int
+bs_analysis_add_change(struct bs_analysis *a, struct bs_server *s, const char *kind,
+    const char *object, const char *before, const char *after, int64_t at_ms, int64_t prev_at_ms)
+{
+	struct bs_change *c = bs_arena_alloc(&a->arena, sizeof(*c));
+
+	if (c == NULL || (c->kind = bs_arena_strdup(&a->arena, kind)) == NULL ||
+	    (c->object = bs_arena_strdup(&a->arena, object)) == NULL ||
+	    (c->before = bs_arena_strdup(&a->arena, before)) == NULL ||
+	    (c->after = bs_arena_strdup(&a->arena, after)) == NULL)
+		return BS_ENOMEM;
+	c->at_ms = at_ms;
+	c->prev_at_ms = prev_at_ms;
+	return bs_arena_push(&a->arena, (void ***)&s->changes, &s->n_changes, c);
+}
+
+int
+bs_analysis_add_mute(struct bs_analysis *a, int64_t id, const char *server, const char *rule,
+    const char *reason, const char *by, int64_t created_ms, int64_t expires_ms)
+{
+	struct bs_mute *m = bs_arena_alloc(&a->arena, sizeof(*m));
+
+	if (m == NULL || (m->server = bs_arena_strdup(&a->arena, server)) == NULL ||
+	    (m->rule = bs_arena_strdup(&a->arena, rule)) == NULL ||
+	    (m->reason = bs_arena_strdup(&a->arena, reason)) == NULL ||
+	    (m->by = bs_arena_strdup(&a->arena, by)) == NULL)
+		return BS_ENOMEM;
+	m->id = id;
+	m->created_ms = created_ms;
+	m->expires_ms = expires_ms;
+	return bs_arena_push(&a->arena, (void ***)&a->mutes, &a->n_mutes, m);
 }
 
 struct load_ctx {
@@ -160,7 +232,8 @@ bs_analysis_run(
 		return rv;
 	lc.a = a;
 	if ((rv = bs_store_each_latest(st, analysis_load_one, &lc)) != 0 ||
-	    (rv = bs_analysis_evaluate(a)) != 0) {
+	    (rv = analysis_index(a)) != 0 || (rv = bs_history_load_inputs(st, a)) != 0 ||
+	    (rv = bs_analysis_evaluate(a)) != 0 || (rv = bs_history_load_seen(st, a)) != 0) {
 		bs_analysis_destroy(a);
 		return rv;
 	}
@@ -180,11 +253,23 @@ bs_analysis_destroy(struct bs_analysis *a)
 	free(a);
 }
 
+static int
+analysis_cmp_key(const void *key, const void *elem)
+{
+	return strcasecmp((const char *)key, (*(struct bs_server *const *)elem)->fqdn);
+}
+
 struct bs_server *
 bs_analysis_find(const struct bs_analysis *a, const char *fqdn)
 {
-	for (size_t i = 0; i < a->n_servers; i++)
-		if (strcasecmp(a->servers[i]->fqdn, fqdn) == 0) /* DNS names ignore case */
-			return a->servers[i];
-	return NULL;
+	struct bs_server **hit;
+
+	if (a->by_name == NULL) { /* before evaluation */
+		for (size_t i = 0; i < a->n_servers; i++)
+			if (strcasecmp(a->servers[i]->fqdn, fqdn) == 0) /* DNS ignores case */
+				return a->servers[i];
+		return NULL;
+	}
+	hit = bsearch(fqdn, a->by_name, a->n_servers, sizeof(*a->by_name), analysis_cmp_key);
+	return hit != NULL ? *hit : NULL;
 }

@@ -25,6 +25,20 @@ int bs_severity_parse(const char *s, enum bs_severity *out);
 
 struct bs_rule;
 
+/* One entry of the change log (collector/changes.h for the kinds). */
+struct bs_change {
+	const char *kind, *object, *before, *after;
+	int64_t at_ms; /* collected_at of the report that first showed it */
+	int64_t prev_at_ms; /* ... and of the one before: it happened between */
+};
+
+/* A rule muted on one server ("*": every server) until expires_ms. */
+struct bs_mute {
+	int64_t id;
+	const char *server, *rule, *reason, *by;
+	int64_t created_ms, expires_ms;
+};
+
 struct bs_finding {
 	const struct bs_rule *rule;
 	enum bs_severity severity;
@@ -32,6 +46,9 @@ struct bs_finding {
 	const char *title; /* in the analysis arena */
 	const char *remediation; /* in the analysis arena */
 	json_t *evidence; /* owned by the finding: an object */
+	int64_t first_seen_ms; /* from the store's finding history; else this report */
+	int64_t last_seen_ms;
+	const struct bs_mute *mute; /* muted: shown, but not counted in status or gates */
 };
 
 struct bs_server {
@@ -41,8 +58,11 @@ struct bs_server {
 	bs_report *report;
 	struct bs_finding **findings;
 	size_t n_findings;
-	enum bs_severity worst;
+	enum bs_severity worst; /* of the findings that are not muted */
+	size_t n_muted;
 	int stale; /* no report within the configured window */
+	struct bs_change **changes; /* within changes_window, oldest first */
+	size_t n_changes;
 };
 
 /* Most rules the collector knows; the table in rules/table.c is smaller. */
@@ -66,6 +86,7 @@ struct bs_rules_config {
 	unsigned expiring_warning_days;
 	unsigned expiring_critical_days;
 	unsigned weak_rsa_bits; /* RSA keys below this are weak */
+	unsigned changes_window; /* seconds: CONFIG_CHANGED for changes this recent */
 	int severity[BS_RULES_MAX]; /* enum bs_rule_setting, by table index */
 };
 
@@ -118,6 +139,9 @@ struct bs_analysis {
 	size_t n_servers;
 	int64_t generated_at_ms;
 	struct bs_analysis_options opt;
+	struct bs_mute **mutes; /* active ones, loaded before the rules run */
+	size_t n_mutes;
+	struct bs_server **by_name; /* servers sorted by FQDN (case-insensitive) */
 };
 
 /* Loads the newest report of every server from st and runs every rule.
@@ -132,6 +156,17 @@ int bs_analysis_create(const struct bs_analysis_options *opt, struct bs_analysis
 int bs_analysis_add(
     struct bs_analysis *a, const char *provenance, int64_t received_at_ms, bs_report *r);
 int bs_analysis_evaluate(struct bs_analysis *a);
+/* The fleet-wide part of evaluate (name index, norms, peer index) alone. */
+int bs_analysis_prepare(struct bs_analysis *a);
+/* Runs the rules for one server against the fleet of a (norms and peers
+ * as evaluated), for a report that is not the server's newest: the
+ * history pass uses it. s need not be in a->servers. */
+int bs_analysis_evaluate_one(struct bs_analysis *a, struct bs_server *s);
+/* For tests and the history loader: adds a change / an active mute. */
+int bs_analysis_add_change(struct bs_analysis *a, struct bs_server *s, const char *kind,
+    const char *object, const char *before, const char *after, int64_t at_ms, int64_t prev_at_ms);
+int bs_analysis_add_mute(struct bs_analysis *a, int64_t id, const char *server, const char *rule,
+    const char *reason, const char *by, int64_t created_ms, int64_t expires_ms);
 
 void bs_analysis_destroy(struct bs_analysis *a);
 

@@ -49,6 +49,18 @@ static const struct bs_cfg_key collector_keys[] = {
     R("expiring_warning_days", expiring_warning_days, 3650),
     R("expiring_critical_days", expiring_critical_days, 3650),
     R("weak_rsa_bits", weak_rsa_bits, 16384),
+    {"rules", "changes_window", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, rules) +
+            offsetof(struct bs_rules_config, changes_window),
+        0, 366 * 86400},
+    {"retention", "keep_all_days", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, retention) +
+            offsetof(struct bs_retention, keep_all_days),
+        0, 36500},
+    {"retention", "keep_daily_days", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, retention) +
+            offsetof(struct bs_retention, keep_daily_days),
+        0, 36500},
 };
 
 /* [severity] RULE_ID = default | info | warning | critical | off; the order
@@ -68,6 +80,8 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 	strcpy(c->log_level, "info");
 	c->stale_after = 3 * 300;
 	bs_rules_config_defaults(&c->rules);
+	c->retention.keep_all_days = 90;
+	c->retention.keep_daily_days = 0;
 }
 
 int

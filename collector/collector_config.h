@@ -8,6 +8,7 @@
 
 #include "analyze.h"
 #include "fsutil.h"
+#include "retention.h"
 
 struct bs_collector_config {
 	char listen[512]; /* NNG URL agents send to */
@@ -22,6 +23,7 @@ struct bs_collector_config {
 	char tls_key[BS_PATH_MAX]; /* server.key */
 	char tls_revoked[BS_PATH_MAX]; /* revoked.txt */
 	struct bs_rules_config rules; /* [rules] thresholds, [severity] per rule */
+	struct bs_retention retention; /* [retention] */
 };
 
 void bs_collector_config_defaults(struct bs_collector_config *c);

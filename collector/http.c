@@ -14,11 +14,14 @@
 #include "err.h"
 #include "fqdn.h"
 #include "fsutil.h"
+#include "history.h"
 #include "log.h"
 #include "report_json.h"
 #include "store.h"
 
 #define HTTP_STATIC_MAX (4u * 1024u * 1024u)
+/* Change log entries per response: the newest. */
+#define HTTP_CHANGES_MAX 500
 
 static const struct {
 	const char *url;
@@ -75,26 +78,62 @@ http_text(
 	return *body != NULL ? 0 : BS_ENOMEM;
 }
 
+/* The change log from the store: one server's or the fleet's. */
+static json_t *
+http_changes(struct bs_http *h, const char *fqdn, size_t limit)
+{
+	json_t *j = NULL;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->store == NULL)
+		bs_store_open(h->db_path, 1, &h->store);
+	if (h->store == NULL || bs_history_changes_json(h->store, fqdn, limit, &j) != 0)
+		j = NULL;
+	pthread_mutex_unlock(&h->lock);
+	return j;
+}
+
 static int
 http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctype, char **body,
     size_t *len)
 {
 	struct bs_analysis_options ao = h->opt.analysis;
-	struct bs_analysis *a = NULL;
+	struct bs_upkeep_snap *snap = NULL;
+	struct bs_analysis *own = NULL;
+	const struct bs_analysis *a = NULL;
 	json_t *j = NULL;
-	int rv;
+	int rv = 0;
 
-	ao.now_ms = 0;
-	pthread_mutex_lock(&h->lock);
-	if (h->store == NULL)
-		bs_store_open(h->db_path, 1, &h->store);
-	rv = h->store != NULL ? bs_analysis_run(h->store, &ao, &a) : BS_EDB;
-	pthread_mutex_unlock(&h->lock);
-	if (rv != 0)
+	if (strcmp(url, "/api/changes") == 0) {
+		j = http_changes(h, NULL, HTTP_CHANGES_MAX);
+		if (j == NULL)
+			return http_text(503, "the report store is not readable yet\n", status,
+			    ctype, body, len);
+		return http_json(j, status, ctype, body, len);
+	}
+	/* The upkeep thread's snapshot when serving; a fresh analysis per
+	 * request otherwise (tests, and before the first snapshot). */
+	if (h->opt.upkeep != NULL)
+		snap = bs_upkeep_acquire(h->opt.upkeep, &a);
+	if (a == NULL) {
+		ao.now_ms = 0;
+		pthread_mutex_lock(&h->lock);
+		if (h->store == NULL)
+			bs_store_open(h->db_path, 1, &h->store);
+		rv = h->store != NULL ? bs_analysis_run(h->store, &ao, &own) : BS_EDB;
+		pthread_mutex_unlock(&h->lock);
+		a = own;
+	}
+	if (rv != 0 || a == NULL)
 		return http_text(
 		    503, "the report store is not readable yet\n", status, ctype, body, len);
 	if (strcmp(url, "/api/summary") == 0) {
+		char when[32];
+
 		j = bs_report_json_summary(a);
+		bs_report_time(a->generated_at_ms, when, sizeof(when));
+		if (j != NULL)
+			json_object_set_new(j, "generated_at", json_string(when));
 	} else if (strcmp(url, "/api/servers") == 0) {
 		j = json_array();
 		for (size_t i = 0; j != NULL && i < a->n_servers; i++)
@@ -109,22 +148,23 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 		struct bs_server *s =
 		    bs_fqdn_check(fqdn, &bad) == 0 ? bs_analysis_find(a, fqdn) : NULL;
 
-		if (s == NULL) {
-			bs_analysis_destroy(a);
-			return http_text(404, "no such server\n", status, ctype, body, len);
+		if (s != NULL) {
+			j = bs_report_json_server(s, 1);
+			if (j != NULL)
+				json_object_set_new(
+				    j, "changes", http_changes(h, s->fqdn, HTTP_CHANGES_MAX));
+		} else {
+			rv = 404;
 		}
-		j = bs_report_json_server(s, 1);
 	} else {
-		bs_analysis_destroy(a);
-		return http_text(404, "not found\n", status, ctype, body, len);
+		rv = 404;
 	}
-	if (j != NULL && strcmp(url, "/api/summary") == 0) {
-		char when[32];
-
-		bs_report_time(a->generated_at_ms, when, sizeof(when));
-		json_object_set_new(j, "generated_at", json_string(when));
-	}
-	bs_analysis_destroy(a);
+	bs_upkeep_release(h->opt.upkeep, snap);
+	bs_analysis_destroy(own);
+	if (rv == 404)
+		return http_text(404,
+		    strncmp(url, "/api/servers/", 13) == 0 ? "no such server\n" : "not found\n",
+		    status, ctype, body, len);
 	return http_json(j, status, ctype, body, len);
 }
 

@@ -6,6 +6,7 @@
 #define BS_HTTP_H
 
 #include "analyze.h"
+#include "upkeep.h"
 #include <stddef.h>
 
 struct bs_http_options {
@@ -14,6 +15,7 @@ struct bs_http_options {
 	const char *web_root; /* folder holding index.html, app.js, style.css */
 	const char *db_path;
 	struct bs_analysis_options analysis; /* now_ms is taken per request */
+	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
 };
 
 struct bs_http;

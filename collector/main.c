@@ -14,7 +14,10 @@
 #include "config.h"
 #include "err.h"
 #include "fsutil.h"
+#include "cli_mutes.h"
+#include "history.h"
 #include "http.h"
+#include "upkeep.h"
 #include "ingest.h"
 #include "log.h"
 #include "pki.h"
@@ -42,6 +45,8 @@ usage_main(FILE *f)
 	      "  report   write the audit as JSON, CSV or a self-contained HTML file\n"
 	      "  check    readiness gate: exit 1 when findings reach a severity\n"
 	      "  pki      the collector's CA: init, issue, sign (CSR), revoke\n"
+	      "  mute     accept a rule's finding on a server until a date (audited);\n"
+	      "           also unmute, mutes (list) and audit (the operator log)\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -128,6 +133,7 @@ cmd_serve(int argc, char **argv)
 	struct bs_server_nng *srv = NULL;
 	struct bs_server_tls tls;
 	struct bs_http *http = NULL;
+	struct bs_upkeep *upkeep = NULL;
 	enum bs_log_level lvl;
 	char err[512];
 	int rv;
@@ -211,15 +217,27 @@ cmd_serve(int argc, char **argv)
 		    cfg.listen, cfg.db, bs_strerror(rv));
 		return 2;
 	}
+	{
+		struct bs_upkeep_options uo = {
+		    cfg.db, {0, cfg.stale_after, cfg.rules}, cfg.retention, 0, 0};
+
+		if ((rv = bs_upkeep_start(&uo, &upkeep)) != 0) {
+			fprintf(stderr, "bindscope-collector: cannot start the upkeep thread: %s\n",
+			    bs_strerror(rv));
+			bs_server_nng_stop(srv);
+			return 2;
+		}
+	}
 	if (cfg.http_port != 0) {
 		struct bs_http_options ho = {cfg.http_address, cfg.http_port, cfg.web_root, cfg.db,
-		    {0, cfg.stale_after, cfg.rules}};
+		    {0, cfg.stale_after, cfg.rules}, upkeep};
 
 		if ((rv = bs_http_start(&ho, &http)) != 0) {
 			fprintf(stderr,
 			    "bindscope-collector: cannot serve the dashboard on "
 			    "%s:%u: %s\n",
 			    cfg.http_address, cfg.http_port, bs_strerror(rv));
+			bs_upkeep_stop(upkeep);
 			bs_server_nng_stop(srv);
 			return 2;
 		}
@@ -231,6 +249,7 @@ cmd_serve(int argc, char **argv)
 	bs_log(BS_LOG_INFO, "stopping", "signal=1");
 	bs_http_stop(http);
 	bs_server_nng_stop(srv);
+	bs_upkeep_stop(upkeep);
 	bs_log(BS_LOG_INFO, "stopped", "clean=1");
 	return 0;
 }
@@ -387,6 +406,19 @@ cmd_import(int argc, char **argv)
 			status = 1;
 		}
 	}
+	{
+		struct bs_analysis_options ao;
+		size_t done = 0;
+
+		/* Findings history and change log for what was just stored, so
+		 * report and check see first-seen times and changes at once. */
+		bs_analysis_options_defaults(&ao);
+		if ((rv = bs_history_update(st, &ao, (size_t)-1, &done)) != 0) {
+			fprintf(stderr, "bindscope-collector: findings history not updated: %s\n",
+			    bs_strerror(rv));
+			status = status != 0 ? status : 1;
+		}
+	}
 	bs_store_close(st);
 	bs_verifier_destroy(v);
 	return status;
@@ -527,7 +559,7 @@ cmd_check(int argc, char **argv)
 	struct bs_analysis_options ao;
 	enum bs_severity fail_on;
 	struct bs_analysis *a = NULL;
-	size_t hits = 0, checked = 0;
+	size_t hits = 0, checked = 0, muted = 0;
 
 	for (int i = 0; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -578,13 +610,20 @@ cmd_check(int argc, char **argv)
 
 			if (f->severity < fail_on)
 				continue;
+			if (f->mute != NULL) {
+				muted++;
+				continue;
+			}
 			hits++;
 			printf("%-8s %-28s %s: %s\n", bs_severity_name(f->severity), f->rule->id,
 			    s->fqdn, f->title);
 		}
 	}
-	printf("%s: %zu server(s) checked, %zu finding(s) at or above %s\n",
+	printf("%s: %zu server(s) checked, %zu finding(s) at or above %s",
 	    hits > 0 ? "FAIL" : "PASS", checked, hits, bs_severity_name(fail_on));
+	if (muted > 0)
+		printf(" (%zu more muted: bindscope-collector mutes)", muted);
+	putchar('\n');
 	bs_analysis_destroy(a);
 	return hits > 0 ? 1 : 0;
 }
@@ -614,6 +653,14 @@ main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "pki") == 0)
 		return cmd_pki(argc - 2, argv + 2);
+	if (strcmp(argv[1], "mute") == 0)
+		return bs_cli_mute(argc - 2, argv + 2);
+	if (strcmp(argv[1], "unmute") == 0)
+		return bs_cli_unmute(argc - 2, argv + 2);
+	if (strcmp(argv[1], "mutes") == 0)
+		return bs_cli_mutes(argc - 2, argv + 2);
+	if (strcmp(argv[1], "audit") == 0)
+		return bs_cli_audit(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-collector: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

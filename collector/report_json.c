@@ -41,11 +41,40 @@ bs_report_status(const struct bs_server *s)
 }
 
 static json_t *
+mute_json(const struct bs_mute *m)
+{
+	if (m == NULL)
+		return json_null();
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)m->id, "server",
+	    m->server, "rule", m->rule, "reason", m->reason, "by", m->by, "since",
+	    time_json(m->created_ms), "until", time_json(m->expires_ms));
+}
+
+static json_t *
 finding_json(const struct bs_server *s, const struct bs_finding *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:s}", "rule", f->rule->id, "severity",
-	    bs_severity_name(f->severity), "server", s->fqdn, "title", f->title, "evidence",
-	    f->evidence, "remediation", f->remediation, "doc", f->rule->anchor);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:o, s:o, s:o}", "rule",
+	    f->rule->id, "severity", bs_severity_name(f->severity), "server", s->fqdn, "key",
+	    f->key, "title", f->title, "evidence", f->evidence, "remediation", f->remediation,
+	    "doc", f->rule->anchor, "first_seen", time_json(f->first_seen_ms), "last_seen",
+	    time_json(f->last_seen_ms), "muted", mute_json(f->mute));
+}
+
+static json_t *
+changes_json(const struct bs_server *s)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < s->n_changes; i++) {
+		const struct bs_change *c = s->changes[i];
+
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "server", s->fqdn, "kind",
+		        c->kind, "object", c->object, "before", c->before, "after", c->after,
+		        "seen_at", time_json(c->at_ms), "previous_report_at",
+		        time_json(c->prev_at_ms)));
+	}
+	return arr != NULL ? arr : json_array();
 }
 
 /* The certificate behind the first https binding of a site, summarised
@@ -92,6 +121,10 @@ bs_report_json_server(const struct bs_server *s, int detail)
 	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, bs_rules_frontend_site(r)),
 	    "cert_444", site_cert_json(r, bs_rules_backend_site(r)), "findings",
 	    findings != NULL ? findings : json_array(), "collection_errors", (int)r->n_errors);
+	if (o != NULL) {
+		json_object_set_new(o, "muted_findings", json_integer((json_int_t)s->n_muted));
+		json_object_set_new(o, "recent_changes", changes_json(s));
+	}
 	if (o != NULL && detail)
 		json_object_set_new(o, "report", bs_pbjson_from_message(&r->base, 0));
 	return o;
@@ -101,7 +134,7 @@ json_t *
 bs_report_json_summary(const struct bs_analysis *a)
 {
 	json_t *rules = json_object();
-	json_int_t crit = 0, warn = 0, stale = 0, clean = 0;
+	json_int_t crit = 0, warn = 0, stale = 0, clean = 0, muted = 0;
 	int64_t newest = 0;
 
 	if (rules == NULL)
@@ -125,12 +158,17 @@ bs_report_json_summary(const struct bs_analysis *a)
 		for (size_t k = 0; k < s->n_findings; k++) {
 			json_t *n = json_object_get(rules, s->findings[k]->rule->id);
 
+			if (s->findings[k]->mute != NULL) {
+				muted++;
+				continue;
+			}
 			json_integer_set(n, json_integer_value(n) + 1);
 		}
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "servers", (json_int_t)a->n_servers,
-	    "critical", crit, "warning", warn, "stale", stale, "clean", clean, "newest_report_at",
-	    time_json(newest), "findings_per_rule", rules);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "servers",
+	    (json_int_t)a->n_servers, "critical", crit, "warning", warn, "stale", stale, "clean",
+	    clean, "muted_findings", muted, "newest_report_at", time_json(newest),
+	    "findings_per_rule", rules);
 }
 
 json_t *
@@ -152,7 +190,12 @@ bs_report_json(const struct bs_analysis *a)
 
 	for (size_t i = 0; servers != NULL && i < a->n_servers; i++)
 		json_array_append_new(servers, bs_report_json_server(a->servers[i], 0));
-	return json_pack("{s:o, s:s, s:o, s:o}", "generated_at", time_json(a->generated_at_ms),
-	    "collector_version", BS_VERSION, "summary", bs_report_json_summary(a), "servers",
+	json_t *mutes = json_array();
+
+	for (size_t i = 0; mutes != NULL && i < a->n_mutes; i++)
+		json_array_append_new(mutes, mute_json(a->mutes[i]));
+	return json_pack("{s:o, s:s, s:o, s:o, s:o}", "generated_at", time_json(a->generated_at_ms),
+	    "collector_version", BS_VERSION, "summary", bs_report_json_summary(a), "active_mutes",
+	    mutes != NULL ? mutes : json_array(), "servers",
 	    servers != NULL ? servers : json_array());
 }

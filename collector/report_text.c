@@ -43,12 +43,25 @@ bs_html_escape(struct bs_buf *out, const char *s)
 	return rv;
 }
 
+/* "until T by WHO: reason" for a muted finding, "" otherwise. */
+static void
+report_muted_text(const struct bs_finding *f, char *out, size_t n)
+{
+	char until[32];
+
+	out[0] = '\0';
+	if (f->mute == NULL)
+		return;
+	bs_report_time(f->mute->expires_ms, until, sizeof(until));
+	snprintf(out, n, "until %s by %s: %s", until, f->mute->by, f->mute->reason);
+}
+
 int
 bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 {
 	int rv = bs_buf_puts(out,
 	    "server,exchange_build,status,rule,severity,title,"
-	    "evidence,remediation\r\n");
+	    "evidence,remediation,first_seen,last_seen,muted\r\n");
 
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
@@ -56,9 +69,14 @@ bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 		for (size_t k = 0; rv == 0 && k < s->n_findings; k++) {
 			const struct bs_finding *f = s->findings[k];
 			char *ev = json_dumps(f->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+			char first[32], last[32], muted[600];
 			const char *cells[] = {s->fqdn, s->report->host->exchange_build,
 			    bs_report_status(s), f->rule->id, bs_severity_name(f->severity),
-			    f->title, ev != NULL ? ev : "{}", f->remediation};
+			    f->title, ev != NULL ? ev : "{}", f->remediation, first, last, muted};
+
+			bs_report_time(f->first_seen_ms, first, sizeof(first));
+			bs_report_time(f->last_seen_ms, last, sizeof(last));
+			report_muted_text(f, muted, sizeof(muted));
 
 			for (size_t c = 0; rv == 0 && c < sizeof(cells) / sizeof(cells[0]); c++) {
 				if (c > 0)
@@ -93,6 +111,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 	unsigned int mdlen = 0;
 	json_t *doc = bs_report_json(a);
 	char *data = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char first[32];
 	int rv = 0;
 
 	json_decref(doc);
@@ -137,7 +156,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 	    "<th scope=\"col\">Server</th><th scope=\"col\">Severity</th>"
 	    "<th scope=\"col\">Rule</th><th scope=\"col\">Finding</th>"
 	    "<th scope=\"col\">Evidence</th><th scope=\"col\">Remediation</th>"
-	    "</tr></thead><tbody>\n");
+	    "<th scope=\"col\">First seen</th></tr></thead><tbody>\n");
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
 
@@ -151,12 +170,45 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 			    bs_severity_name(f->severity), bs_severity_name(f->severity),
 			    f->rule->id);
 			rv |= bs_html_escape(out, f->title);
+			if (f->mute != NULL) {
+				char muted[600];
+
+				report_muted_text(f, muted, sizeof(muted));
+				rv |= bs_buf_puts(out, "<br><em>Muted ");
+				rv |= bs_html_escape(out, muted);
+				rv |= bs_buf_puts(out, "</em>");
+			}
 			rv |= bs_buf_puts(out, "</td><td><pre>");
 			rv |= bs_html_escape(out, ev != NULL ? ev : "{}");
 			rv |= bs_buf_puts(out, "</pre></td><td>");
 			rv |= bs_html_escape(out, f->remediation);
-			rv |= bs_buf_puts(out, "</td></tr>\n");
+			bs_report_time(f->first_seen_ms, first, sizeof(first));
+			rv |= bs_buf_printf(out, "</td><td>%s</td></tr>\n", first);
 			free(ev);
+		}
+	}
+	rv |= bs_buf_puts(out,
+	    "</tbody></table>\n<table><caption>Recent changes</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Seen</th>"
+	    "<th scope=\"col\">Change</th><th scope=\"col\">Object</th>"
+	    "<th scope=\"col\">Before</th><th scope=\"col\">After</th>"
+	    "</tr></thead><tbody>\n");
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+
+		for (size_t k = 0; rv == 0 && k < s->n_changes; k++) {
+			const struct bs_change *c = s->changes[k];
+
+			bs_report_time(c->at_ms, first, sizeof(first));
+			rv |= bs_buf_puts(out, "<tr><td>");
+			rv |= bs_html_escape(out, s->fqdn);
+			rv |= bs_buf_printf(out, "</td><td>%s</td><td>%s</td><td>", first, c->kind);
+			rv |= bs_html_escape(out, c->object);
+			rv |= bs_buf_puts(out, "</td><td>");
+			rv |= bs_html_escape(out, c->before);
+			rv |= bs_buf_puts(out, "</td><td>");
+			rv |= bs_html_escape(out, c->after);
+			rv |= bs_buf_puts(out, "</td></tr>\n");
 		}
 	}
 	rv |= bs_buf_printf(out,

@@ -16,6 +16,7 @@ struct bs_store {
 	sqlite3_stmt *upsert_server;
 	sqlite3_stmt *set_latest;
 	int in_tx; /* inside bs_store_begin */
+	int version; /* schema version (user_version) as opened */
 };
 
 /* Migrations: entry i moves the schema from user_version i to i + 1.
@@ -42,6 +43,60 @@ static const char *const store_migrations[] = {
     "  UNIQUE (agent_id, boot_id, sequence)"
     ");"
     "CREATE INDEX reports_server ON reports(server_id, received_ms);",
+    /* 1 -> 2: findings per report, their first/last seen, the change log,
+     * mutes and the audit log of operator actions. */
+    "ALTER TABLE reports ADD COLUMN analyzed INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX reports_unanalyzed ON reports(id) WHERE analyzed = 0;"
+    "CREATE TABLE report_findings ("
+    "  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,"
+    "  rule_id TEXT NOT NULL,"
+    "  fkey TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  PRIMARY KEY (report_id, rule_id, fkey)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE finding_state ("
+    "  server_id INTEGER NOT NULL REFERENCES servers(id),"
+    "  rule_id TEXT NOT NULL,"
+    "  fkey TEXT NOT NULL,"
+    "  first_seen_ms INTEGER NOT NULL,"
+    "  last_seen_ms INTEGER NOT NULL,"
+    "  resolved_ms INTEGER,"
+    "  last_report_id INTEGER NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  PRIMARY KEY (server_id, rule_id, fkey)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE changes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  server_id INTEGER NOT NULL REFERENCES servers(id),"
+    "  report_id INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  prev_at_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  object TEXT NOT NULL,"
+    "  before TEXT NOT NULL,"
+    "  after TEXT NOT NULL"
+    ");"
+    "CREATE INDEX changes_at ON changes(at_ms);"
+    "CREATE INDEX changes_server ON changes(server_id, at_ms);"
+    "CREATE TABLE mutes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  server TEXT NOT NULL,"
+    "  rule_id TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL,"
+    "  expires_ms INTEGER NOT NULL,"
+    "  removed_by TEXT,"
+    "  removed_ms INTEGER"
+    ");"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_ms INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  detail TEXT NOT NULL"
+    ");",
 };
 
 static int
@@ -141,7 +196,8 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 			bs_log(BS_LOG_ERROR, "db_prepare", "error=\"%s\"", sqlite3_errmsg(s->db));
 			goto out;
 		}
-	} else {
+	}
+	{
 		sqlite3_stmt *st;
 		int version = 0;
 
@@ -150,6 +206,7 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 				version = sqlite3_column_int(st, 0);
 			sqlite3_finalize(st);
 		}
+		s->version = version;
 		if (version < 1) {
 			bs_log(BS_LOG_ERROR, "db_open",
 			    "path=\"%s\" error=\"not a "
@@ -271,6 +328,24 @@ bs_store_count_reports(struct bs_store *s, int64_t *out)
 	}
 	sqlite3_finalize(st);
 	return rv;
+}
+
+int
+bs_store_version(const struct bs_store *s)
+{
+	return s->version;
+}
+
+sqlite3 *
+bs_store_db(struct bs_store *s)
+{
+	return s->db;
+}
+
+int
+bs_store_exec(struct bs_store *s, const char *sql)
+{
+	return store_exec(s, sql);
 }
 
 int

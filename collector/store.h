@@ -43,6 +43,16 @@ typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn, const char *prove
     int64_t received_at_ms, const uint8_t *raw, size_t len);
 int bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg);
 
+/* The connection, for the modules that own their queries over this
+ * schema (history, mutes, retention). Owned by the store. */
+struct sqlite3;
+struct sqlite3 *bs_store_db(struct bs_store *s);
+/* The schema version: a read-only open of an older database sees the
+ * tables of that version only. */
+int bs_store_version(const struct bs_store *s);
+/* Runs SQL without results; errors are logged. */
+int bs_store_exec(struct bs_store *s, const char *sql);
+
 /* Number of reports stored (all servers). */
 int bs_store_count_reports(struct bs_store *s, int64_t *out);
 

@@ -32,6 +32,18 @@ rule_vraise(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json
 		json_decref(f->evidence);
 		return BS_ENOMEM;
 	}
+	f->first_seen_ms = f->last_seen_ms = ctx->server->received_at_ms;
+	for (size_t i = 0; i < ctx->a->n_mutes; i++) {
+		const struct bs_mute *m = ctx->a->mutes[i];
+
+		if (strcmp(m->rule, ctx->rule->id) == 0 &&
+		    (strcmp(m->server, "*") == 0 ||
+		        strcasecmp(m->server, ctx->server->fqdn) == 0)) {
+			f->mute = m;
+			ctx->server->n_muted++;
+			return 0;
+		}
+	}
 	if (sev > ctx->server->worst)
 		ctx->server->worst = sev;
 	return 0;

@@ -78,6 +78,7 @@ const Bindscope__V1__Certificate *bs_rules_site_cert(
 int bs_rule_probe_failed(struct bs_rule_ctx *ctx);
 int bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx);
 int bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx);
+int bs_rule_config_changed(struct bs_rule_ctx *ctx);
 
 /* Builds a->norms.peer_slots from every server's HttpProxy samples. */
 void bs_rules_peer_index(struct bs_analysis *a);

@@ -33,6 +33,7 @@ const struct bs_rule bs_rules[] = {
     {"BACKEND_CERT_OUTLIER", BS_SEV_WARNING, "backend_cert_outlier", bs_rule_backend_cert_outlier},
     {"VERSION_DRIFT", BS_SEV_WARNING, "version_drift", bs_rule_version_drift},
     {"AGENT_STALE", BS_SEV_WARNING, "agent_stale", bs_rule_agent_stale},
+    {"CONFIG_CHANGED", BS_SEV_INFO, "config_changed", bs_rule_config_changed},
 };
 
 _Static_assert(sizeof(bs_rules) / sizeof(bs_rules[0]) <= BS_RULES_MAX,

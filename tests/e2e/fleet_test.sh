@@ -30,6 +30,15 @@ expect() { # DESCRIPTION COMMAND...
 jqtrue() { # FILE FILTER
 	[ "$(jq -r "$2" "$1")" = "true" ]
 }
+# The dashboard API serves the collector's analysis snapshot, refreshed
+# about every second: fetch until the snapshot shows the expected report.
+api_until() { # FILE URL FILTER
+	for _ in $(seq 1 50); do
+		curl -sS "$2" -o "$1" && jqtrue "$1" "$3" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 0
+}
 
 # Ports from the PID so parallel runs do not collide.
 nng_port=$((20000 + ($$ % 20000)))
@@ -115,10 +124,10 @@ curl -sS -D "$work/h" -o "$work/index.html" "$base/"
 expect "dashboard index served" grep -q "<title>bindscope" "$work/index.html"
 expect "CSP header present" grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$work/h"
 expect "nosniff header present" grep -qi "^x-content-type-options: nosniff" "$work/h"
-curl -sS "$base/api/servers/mbx03.corp.example" -o "$work/mbx03.json"
+api_until "$work/mbx03.json" "$base/api/servers/mbx03.corp.example" '.findings | length > 0'
 expect "API server page has the finding and the joined report" jqtrue "$work/mbx03.json" \
 	'(.findings[0].rule == "BACKEND_CERT_NAME_MISMATCH") and ([.report.sites[] | select(.name == "Exchange Back End") | .bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK"])'
-curl -sS "$base/api/summary" -o "$work/summary.json"
+api_until "$work/summary.json" "$base/api/summary" '.servers == 4'
 expect "API summary counts" jqtrue "$work/summary.json" '.servers == 4 and .critical == 1 and .warning == 0 and .clean == 3'
 expect "unknown path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/../../etc/passwd")" = 404 ]
 expect "encoded traversal is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$base/%2e%2e/%2e%2e/etc/passwd")" = 404 ]
@@ -138,21 +147,21 @@ printf 'this is not nng' | timeout 2 bash -c "cat > /dev/tcp/127.0.0.1/$nng_port
 expect "agent sweep after garbage still acknowledged" "$agent" run --config "$work/agent-mbx01.conf" --once
 
 # The second sweep read only what was new (nothing); a new line is read once.
-curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-2.json"
+api_until "$work/mbx01-2.json" "$base/api/servers/mbx01.corp.example" ".report.agent.boot_id != $(jq .report.agent.boot_id "$work/mbx01.json")"
 expect "second sweep reads no old log lines" jqtrue "$work/mbx01-2.json" \
 	'([.report.log_samples[].lines_read // 0] | add) == 0 and .report.agent.sequence == 1'
 owa=$(ls "$work/fleet/mbx01/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa/"*.LOG)
 printf '%s,ffff,15,2,1544,4,,Owa,mail.corp.example,/owa/,,Negotiate,True,CORP\\late,,,Mozilla/5.0,10.9.9.9,MBX01,503,,ConnectFailure,POST,Proxy,mbx04.corp.example,,,,,,0,0,0,0,,0,0,,0,,0,,0,0,,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,5,5,0,12,0,,,,,,,,0,\r\n' \
 	"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >>"$owa"
 "$agent" run --config "$work/agent-mbx01.conf" --once 2>/dev/null
-curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-3.json"
+api_until "$work/mbx01-3.json" "$base/api/servers/mbx01.corp.example" ".report.agent.boot_id != $(jq .report.agent.boot_id "$work/mbx01-2.json")"
 expect "third sweep reads exactly the appended line" jqtrue "$work/mbx01-3.json" \
 	'([.report.log_samples[].lines_read // 0] | add) == 1 and ([.report.log_samples[] | select(.name == "Owa") | .statuses[0] | [.http_status, .error_code, .count]] == [[503, "ConnectFailure", 1]])'
 
 # A log file that shrank (rewritten) is read again from its start.
 { sed -n '1,6p' "$owa"; sed -n '7,8p' "$owa"; } >"$work/owa.new" && cat "$work/owa.new" >"$owa" # in place: same inode, smaller
 "$agent" run --config "$work/agent-mbx01.conf" --once 2>/dev/null
-curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01-4.json"
+api_until "$work/mbx01-4.json" "$base/api/servers/mbx01.corp.example" ".report.agent.boot_id != $(jq .report.agent.boot_id "$work/mbx01-3.json")"
 expect "a truncated log is read from its start" jqtrue "$work/mbx01-4.json" \
 	'[.report.log_samples[] | select(.name == "Owa") | .lines_read] == [2]'
 
