@@ -1,0 +1,423 @@
+/* history_test: the collector's memory between reports, over a real
+ * SQLite store: a certificate swap on 444 enters the change log with its
+ * time, the finding it causes gets a first seen that later reports keep,
+ * it resolves when the swap is undone; mutes hide a finding from status
+ * until they expire; retention keeps a report a day and the newest. */
+#include "test_util.h"
+
+#include <sqlite3.h>
+
+#include "analyze.h"
+#include "changes.h"
+#include "err.h"
+#include "history.h"
+#include "mutes.h"
+#include "retention.h"
+#include "rules/rules.h"
+#include "store.h"
+#include "wire.h"
+
+#define T0 (1800000000LL * 1000)
+#define MIN (60LL * 1000)
+#define DAY (86400LL * 1000)
+#define SELF "7B20885217EC20797B3640F7F00908ED2D383534"
+#define NAMESPACE "CF5AF5D0B4CB663E9A8722803AD60C7280F3CFA1"
+#define FQDN "mbx01.corp.example"
+
+static Bindscope__V1__Certificate *
+cert(struct bs_arena *a, bs_report *r, const char *thumb, const char *cn, int self, int covers)
+{
+	Bindscope__V1__Certificate *c = BS_NEW(a, certificate);
+
+	c->thumbprint = (char *)thumb;
+	c->store = "My";
+	c->common_name = (char *)cn;
+	c->subject = bs_arena_printf(a, "CN=%s", cn);
+	c->issuer = self ? c->subject : "CN=Corp CA";
+	c->self_signed = self ? BINDSCOPE__V1__TRI__TRI_YES : BINDSCOPE__V1__TRI__TRI_NO;
+	c->covers_fqdn = covers ? BINDSCOPE__V1__TRI__TRI_YES : BINDSCOPE__V1__TRI__TRI_NO;
+	c->not_after = T0 / 1000 + 400 * 86400;
+	bs_arena_push(a, (void ***)&r->certificates, &r->n_certificates, c);
+	return c;
+}
+
+/* Server mbx01 with the Back End's 444 binding serving thumb444. */
+static uint8_t *
+report(const char *boot, uint64_t seq, const char *thumb444, size_t *len)
+{
+	struct bs_arena a;
+	bs_report *r;
+	Bindscope__V1__Site *site;
+	Bindscope__V1__Binding *b;
+	Bindscope__V1__SslBinding *sb;
+	Bindscope__V1__Certificate *c;
+	uint8_t *out;
+
+	bs_arena_init(&a, 0);
+	r = BS_NEW(&a, report);
+	r->schema_version = BINDSCOPE__V1__SCHEMA_VERSION__SCHEMA_VERSION_CURRENT;
+	r->agent = BS_NEW(&a, agent_info);
+	r->agent->agent_id = FQDN;
+	r->agent->boot_id = (char *)boot;
+	r->agent->sequence = seq;
+	r->agent->collected_at_ms = T0 + (int64_t)seq * 5 * MIN;
+	r->host = BS_NEW(&a, host);
+	r->host->fqdn = FQDN;
+	r->host->hostname = "mbx01";
+	r->host->exchange_build = "15.2.1544.4";
+	cert(&a, r, SELF, "MBX01", 1, 1);
+	c = cert(&a, r, NAMESPACE, "mail.corp.example", 0, 0);
+	site = BS_NEW(&a, site);
+	site->name = "Exchange Back End";
+	site->id = 2;
+	b = BS_NEW(&a, binding);
+	b->protocol = "https";
+	b->binding_information = "*:444:";
+	b->ip = "*";
+	b->port = 444;
+	b->ssl_endpoint = "0.0.0.0:444";
+	b->cert_thumbprint = (char *)thumb444;
+	b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_OK;
+	bs_arena_push(&a, (void ***)&site->bindings, &site->n_bindings, b);
+	bs_arena_push(&a, (void ***)&r->sites, &r->n_sites, site);
+	sb = BS_NEW(&a, ssl_binding);
+	sb->kind = BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_IP;
+	sb->endpoint = "0.0.0.0:444";
+	sb->cert_hash = (char *)thumb444;
+	sb->store_name = "MY";
+	bs_arena_push(&a, (void ***)&r->ssl_bindings, &r->n_ssl_bindings, sb);
+	(void)c;
+	assert_int_equal(bs_wire_pack(&r->base, &out, len), 0);
+	bs_arena_fini(&a);
+	return out;
+}
+
+static void
+put(struct bs_store *st, const char *boot, uint64_t seq, const char *thumb, int64_t at)
+{
+	struct bs_arena a;
+	size_t len;
+	uint8_t *raw = report(boot, seq, thumb, &len);
+	bs_report *r;
+	int dup;
+
+	bs_arena_init(&a, 0);
+	assert_int_equal(bs_wire_unpack_report(&a, raw, len, &r), 0);
+	assert_int_equal(
+	    bs_store_put_report(st, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, at, &dup), 0);
+	assert_int_equal(dup, 0);
+	bs_arena_fini(&a);
+	free(raw);
+}
+
+static size_t
+pass(struct bs_store *st, int64_t now)
+{
+	struct bs_analysis_options o;
+	size_t done = 0;
+
+	bs_analysis_options_defaults(&o);
+	o.now_ms = now;
+	assert_int_equal(bs_history_update(st, &o, 1000, &done), 0);
+	return done;
+}
+
+static struct bs_analysis *
+analyse(struct bs_store *st, int64_t now)
+{
+	struct bs_analysis_options o;
+	struct bs_analysis *a = NULL;
+
+	bs_analysis_options_defaults(&o);
+	o.now_ms = now;
+	assert_int_equal(bs_analysis_run(st, &o, &a), 0);
+	return a;
+}
+
+static const struct bs_finding *
+finding(const struct bs_analysis *a, const char *rule)
+{
+	const struct bs_server *s = bs_analysis_find(a, FQDN);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < s->n_findings; i++)
+		if (strcmp(s->findings[i]->rule->id, rule) == 0)
+			return s->findings[i];
+	return NULL;
+}
+
+static struct bs_store *
+open_store(void)
+{
+	char dir[64], path[128];
+	struct bs_store *st = NULL;
+
+	snprintf(path, sizeof(path), "%s/bs.db", test_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(bs_store_open(path, 0, &st), 0);
+	return st;
+}
+
+static int64_t
+count(struct bs_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(bs_store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void
+test_certificate_swap_first_seen_and_resolution(void **state)
+{
+	struct bs_store *st = open_store();
+	struct bs_analysis *a;
+	const struct bs_finding *f;
+	json_t *log = NULL, *c;
+
+	(void)state;
+	put(st, "b1", 1, SELF, T0);
+	assert_int_equal(pass(st, T0), 1);
+	a = analyse(st, T0 + MIN);
+	assert_int_equal(bs_analysis_find(a, FQDN)->n_findings, 0);
+	bs_analysis_destroy(a);
+
+	/* The swap: the namespace certificate on 444. */
+	put(st, "b1", 2, NAMESPACE, T0 + 5 * MIN);
+	put(st, "b1", 3, NAMESPACE, T0 + 10 * MIN);
+	assert_int_equal(pass(st, T0 + 10 * MIN), 2);
+	assert_int_equal(pass(st, T0 + 10 * MIN), 0); /* nothing left */
+	a = analyse(st, T0 + 11 * MIN);
+	f = finding(a, "BACKEND_CERT_NAME_MISMATCH");
+	assert_non_null(f);
+	assert_int_equal(f->first_seen_ms, T0 + 5 * MIN);
+	assert_int_equal(f->last_seen_ms, T0 + 10 * MIN);
+	f = finding(a, "CONFIG_CHANGED");
+	assert_non_null(f);
+	assert_non_null(strstr(f->title, "certificate on 0.0.0.0:444 changed from " SELF
+	                                 " (CN=MBX01) to " NAMESPACE " (CN=mail.corp.example)"));
+	bs_analysis_destroy(a);
+
+	/* Stored per report: the second and third raised the mismatch. */
+	assert_int_equal(count(st, "SELECT count(*) FROM report_findings WHERE rule_id ="
+	                           " 'BACKEND_CERT_NAME_MISMATCH'"),
+	    2);
+
+	/* Undone: resolved as of the fourth report, and a second change. */
+	put(st, "b1", 4, SELF, T0 + 15 * MIN);
+	assert_int_equal(pass(st, T0 + 15 * MIN), 1);
+	a = analyse(st, T0 + 16 * MIN);
+	assert_null(finding(a, "BACKEND_CERT_NAME_MISMATCH"));
+	assert_int_equal(json_array_size(json_object_get(
+	                     finding(a, "CONFIG_CHANGED")->evidence, "changes")),
+	    2);
+	bs_analysis_destroy(a);
+	assert_int_equal(count(st, "SELECT resolved_ms FROM finding_state WHERE rule_id ="
+	                           " 'BACKEND_CERT_NAME_MISMATCH'"),
+	    T0 + 15 * MIN);
+
+	/* The change log, newest first, with the collection times. */
+	assert_int_equal(bs_history_changes_json(st, FQDN, 10, &log), 0);
+	assert_int_equal(json_array_size(log), 2);
+	c = json_array_get(log, 1);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")), BS_CHANGE_CERT_CHANGED);
+	assert_string_equal(json_string_value(json_object_get(c, "object")), "0.0.0.0:444");
+	assert_string_equal(json_string_value(json_object_get(c, "seen_at")), "2027-01-15T08:10:00Z");
+	assert_string_equal(
+	    json_string_value(json_object_get(c, "previous_report_at")), "2027-01-15T08:05:00Z");
+	json_decref(log);
+
+	/* Outside the window CONFIG_CHANGED is quiet; the log keeps it. */
+	a = analyse(st, T0 + 2 * DAY);
+	assert_null(finding(a, "CONFIG_CHANGED"));
+	bs_analysis_destroy(a);
+	bs_store_close(st);
+}
+
+static void
+test_mutes_hide_from_status_until_expiry(void **state)
+{
+	struct bs_store *st = open_store();
+	struct bs_analysis *a;
+	const struct bs_finding *f;
+	int64_t id = 0;
+	json_t *audit = NULL;
+
+	(void)state;
+	put(st, "b1", 1, NAMESPACE, T0);
+	pass(st, T0);
+	assert_int_equal(bs_mutes_add(st, FQDN, "BACKEND_CERT_NAME_MISMATCH", "CHG0042 tonight",
+	                     "alice", T0, T0 + DAY, &id),
+	    0);
+	assert_int_equal(bs_mutes_add(st, FQDN, "NO_SUCH_RULE", "x", "alice", T0, T0 + DAY, &id),
+	    BS_EINVAL);
+	assert_int_equal(bs_mutes_add(st, FQDN, "PROBE_FAILED", "", "alice", T0, T0 + DAY, &id),
+	    BS_EINVAL);
+	assert_int_equal(bs_mutes_add(st, FQDN, "PROBE_FAILED", "forever", "alice", T0,
+	                     T0 + 400 * DAY, &id),
+	    BS_EINVAL);
+
+	a = analyse(st, T0 + MIN);
+	f = finding(a, "BACKEND_CERT_NAME_MISMATCH");
+	assert_non_null(f);
+	assert_non_null(f->mute);
+	assert_string_equal(f->mute->reason, "CHG0042 tonight");
+	assert_int_equal(bs_analysis_find(a, FQDN)->worst, BS_SEV_NONE);
+	bs_analysis_destroy(a);
+
+	/* Expired: the finding counts again. */
+	a = analyse(st, T0 + DAY + MIN);
+	f = finding(a, "BACKEND_CERT_NAME_MISMATCH");
+	assert_null(f->mute);
+	assert_int_equal(bs_analysis_find(a, FQDN)->worst, BS_SEV_WARNING);
+	bs_analysis_destroy(a);
+
+	assert_int_equal(bs_mutes_remove(st, 1, "bob", T0 + 2 * MIN), 0);
+	assert_int_equal(bs_mutes_remove(st, 1, "bob", T0 + 3 * MIN), BS_ENOENT);
+	assert_int_equal(bs_audit_json(st, &audit), 0);
+	assert_int_equal(json_array_size(audit), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(audit, 1), "actor")), "bob");
+	json_decref(audit);
+	bs_store_close(st);
+}
+
+static void
+test_retention_keeps_daily_and_newest(void **state)
+{
+	struct bs_store *st = open_store();
+	struct bs_retention keep = {90, 0};
+	size_t n = 0;
+
+	(void)state;
+	/* Day D-100 (three reports, 01:00 02:00 03:00 UTC) and today. */
+	put(st, "b1", 1, SELF, T0 - 100 * DAY - T0 % DAY + 1 * 3600000);
+	put(st, "b1", 2, SELF, T0 - 100 * DAY - T0 % DAY + 2 * 3600000);
+	put(st, "b1", 3, SELF, T0 - 100 * DAY - T0 % DAY + 3 * 3600000);
+	put(st, "b1", 4, SELF, T0);
+	pass(st, T0);
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 2); /* the last of that day stays */
+	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 0);
+	keep.keep_daily_days = 5; /* daily ones only 5 days past the 90 */
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(count(st, "SELECT sequence FROM reports"), 4); /* the newest stays */
+	assert_int_equal(count(st, "SELECT count(*) FROM report_findings r LEFT JOIN reports p"
+	                           " ON p.id = r.report_id WHERE p.id IS NULL"),
+	    0);
+	bs_store_close(st);
+}
+
+static void
+test_unanalysed_reports_are_not_pruned(void **state)
+{
+	struct bs_store *st = open_store();
+	struct bs_retention keep = {0, 1};
+	size_t n = 9;
+
+	(void)state;
+	put(st, "b1", 1, SELF, T0 - 2 * DAY);
+	put(st, "b1", 2, SELF, T0);
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 0);
+	pass(st, T0);
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 1);
+	bs_store_close(st);
+}
+
+struct collected {
+	char lines[8][600];
+	size_t n;
+};
+
+static int
+collect_change(void *arg, const char *kind, const char *object, const char *before,
+    const char *after)
+{
+	struct collected *c = arg;
+
+	assert_true(c->n < 8);
+	bs_change_describe(kind, object, before, after, c->lines[c->n], sizeof(c->lines[0]));
+	c->n++;
+	return 0;
+}
+
+static bs_report *
+unpacked(struct bs_arena *a, const char *thumb)
+{
+	size_t len;
+	uint8_t *raw = report("b", 1, thumb, &len);
+	uint8_t *copy = bs_arena_alloc(a, len);
+	bs_report *r;
+
+	memcpy(copy, raw, len);
+	free(raw);
+	assert_int_equal(bs_wire_unpack_report(a, copy, len, &r), 0);
+	return r;
+}
+
+static void
+test_changes_diff(void **state)
+{
+	struct bs_arena a;
+	bs_report *prev, *cur;
+	struct collected c = {0};
+	Bindscope__V1__Site *site;
+	Bindscope__V1__CollectionError *e;
+
+	(void)state;
+	bs_arena_init(&a, 0);
+	prev = unpacked(&a, SELF);
+	cur = unpacked(&a, SELF);
+	assert_int_equal(bs_changes_diff(prev, cur, collect_change, &c), 0);
+	assert_int_equal(c.n, 0); /* identical: nothing */
+
+	cur = unpacked(&a, NAMESPACE);
+	cur->sites[0]->bindings[0]->binding_information = "10.0.0.5:444:";
+	site = BS_NEW(&a, site);
+	site->name = "Default Web Site";
+	site->id = 1;
+	bs_arena_push(&a, (void ***)&cur->sites, &cur->n_sites, site);
+	assert_int_equal(bs_changes_diff(prev, cur, collect_change, &c), 0);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.lines[0], "binding Exchange Back End: https 10.0.0.5:444: added");
+	assert_string_equal(c.lines[1], "binding Exchange Back End: https *:444: removed");
+	assert_string_equal(c.lines[2], "site 'Default Web Site' added");
+	assert_string_equal(c.lines[3], "certificate on 0.0.0.0:444 changed from " SELF
+	                                " (CN=MBX01) to " NAMESPACE " (CN=mail.corp.example)");
+
+	/* applicationHost.config unreadable this time: its sites are not
+	 * "removed"; the http.sys side is still compared. */
+	c.n = 0;
+	cur = unpacked(&a, SELF);
+	cur->n_sites = 0;
+	e = BS_NEW(&a, collection_error);
+	e->source = "iis_config";
+	e->reason = "cannot read";
+	bs_arena_push(&a, (void ***)&cur->errors, &cur->n_errors, e);
+	cur->n_ssl_bindings = 0;
+	assert_int_equal(bs_changes_diff(prev, cur, collect_change, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.lines[0], "http.sys binding 0.0.0.0:444 (" SELF " (CN=MBX01)) removed");
+	bs_arena_fini(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_certificate_swap_first_seen_and_resolution),
+	    cmocka_unit_test(test_mutes_hide_from_status_until_expiry),
+	    cmocka_unit_test(test_retention_keeps_daily_and_newest),
+	    cmocka_unit_test(test_unanalysed_reports_are_not_pruned),
+	    cmocka_unit_test(test_changes_diff),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
