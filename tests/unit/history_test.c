@@ -197,13 +197,15 @@ test_certificate_swap_first_seen_and_resolution(void **state)
 	assert_int_equal(f->last_seen_ms, T0 + 10 * MIN);
 	f = finding(a, "CONFIG_CHANGED");
 	assert_non_null(f);
-	assert_non_null(strstr(f->title, "certificate on 0.0.0.0:444 changed from " SELF
-	                                 " (CN=MBX01) to " NAMESPACE " (CN=mail.corp.example)"));
+	assert_non_null(strstr(f->title,
+	    "certificate on 0.0.0.0:444 changed from " SELF " (CN=MBX01) to " NAMESPACE
+	    " (CN=mail.corp.example)"));
 	bs_analysis_destroy(a);
 
 	/* Stored per report: the second and third raised the mismatch. */
-	assert_int_equal(count(st, "SELECT count(*) FROM report_findings WHERE rule_id ="
-	                           " 'BACKEND_CERT_NAME_MISMATCH'"),
+	assert_int_equal(count(st,
+	                     "SELECT count(*) FROM report_findings WHERE rule_id ="
+	                     " 'BACKEND_CERT_NAME_MISMATCH'"),
 	    2);
 
 	/* Undone: resolved as of the fourth report, and a second change. */
@@ -211,12 +213,12 @@ test_certificate_swap_first_seen_and_resolution(void **state)
 	assert_int_equal(pass(st, T0 + 15 * MIN), 1);
 	a = analyse(st, T0 + 16 * MIN);
 	assert_null(finding(a, "BACKEND_CERT_NAME_MISMATCH"));
-	assert_int_equal(json_array_size(json_object_get(
-	                     finding(a, "CONFIG_CHANGED")->evidence, "changes")),
-	    2);
+	assert_int_equal(
+	    json_array_size(json_object_get(finding(a, "CONFIG_CHANGED")->evidence, "changes")), 2);
 	bs_analysis_destroy(a);
-	assert_int_equal(count(st, "SELECT resolved_ms FROM finding_state WHERE rule_id ="
-	                           " 'BACKEND_CERT_NAME_MISMATCH'"),
+	assert_int_equal(count(st,
+	                     "SELECT resolved_ms FROM finding_state WHERE rule_id ="
+	                     " 'BACKEND_CERT_NAME_MISMATCH'"),
 	    T0 + 15 * MIN);
 
 	/* The change log, newest first, with the collection times. */
@@ -225,7 +227,8 @@ test_certificate_swap_first_seen_and_resolution(void **state)
 	c = json_array_get(log, 1);
 	assert_string_equal(json_string_value(json_object_get(c, "kind")), BS_CHANGE_CERT_CHANGED);
 	assert_string_equal(json_string_value(json_object_get(c, "object")), "0.0.0.0:444");
-	assert_string_equal(json_string_value(json_object_get(c, "seen_at")), "2027-01-15T08:10:00Z");
+	assert_string_equal(
+	    json_string_value(json_object_get(c, "seen_at")), "2027-01-15T08:10:00Z");
 	assert_string_equal(
 	    json_string_value(json_object_get(c, "previous_report_at")), "2027-01-15T08:05:00Z");
 	json_decref(log);
@@ -252,12 +255,12 @@ test_mutes_hide_from_status_until_expiry(void **state)
 	assert_int_equal(bs_mutes_add(st, FQDN, "BACKEND_CERT_NAME_MISMATCH", "CHG0042 tonight",
 	                     "alice", T0, T0 + DAY, &id),
 	    0);
-	assert_int_equal(bs_mutes_add(st, FQDN, "NO_SUCH_RULE", "x", "alice", T0, T0 + DAY, &id),
-	    BS_EINVAL);
-	assert_int_equal(bs_mutes_add(st, FQDN, "PROBE_FAILED", "", "alice", T0, T0 + DAY, &id),
-	    BS_EINVAL);
-	assert_int_equal(bs_mutes_add(st, FQDN, "PROBE_FAILED", "forever", "alice", T0,
-	                     T0 + 400 * DAY, &id),
+	assert_int_equal(
+	    bs_mutes_add(st, FQDN, "NO_SUCH_RULE", "x", "alice", T0, T0 + DAY, &id), BS_EINVAL);
+	assert_int_equal(
+	    bs_mutes_add(st, FQDN, "PROBE_FAILED", "", "alice", T0, T0 + DAY, &id), BS_EINVAL);
+	assert_int_equal(
+	    bs_mutes_add(st, FQDN, "PROBE_FAILED", "forever", "alice", T0, T0 + 400 * DAY, &id),
 	    BS_EINVAL);
 
 	a = analyse(st, T0 + MIN);
@@ -308,8 +311,9 @@ test_retention_keeps_daily_and_newest(void **state)
 	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(count(st, "SELECT sequence FROM reports"), 4); /* the newest stays */
-	assert_int_equal(count(st, "SELECT count(*) FROM report_findings r LEFT JOIN reports p"
-	                           " ON p.id = r.report_id WHERE p.id IS NULL"),
+	assert_int_equal(count(st,
+	                     "SELECT count(*) FROM report_findings r LEFT JOIN reports p"
+	                     " ON p.id = r.report_id WHERE p.id IS NULL"),
 	    0);
 	bs_store_close(st);
 }
@@ -338,8 +342,8 @@ struct collected {
 };
 
 static int
-collect_change(void *arg, const char *kind, const char *object, const char *before,
-    const char *after)
+collect_change(
+    void *arg, const char *kind, const char *object, const char *before, const char *after)
 {
 	struct collected *c = arg;
 
@@ -390,8 +394,9 @@ test_changes_diff(void **state)
 	assert_string_equal(c.lines[0], "binding Exchange Back End: https 10.0.0.5:444: added");
 	assert_string_equal(c.lines[1], "binding Exchange Back End: https *:444: removed");
 	assert_string_equal(c.lines[2], "site 'Default Web Site' added");
-	assert_string_equal(c.lines[3], "certificate on 0.0.0.0:444 changed from " SELF
-	                                " (CN=MBX01) to " NAMESPACE " (CN=mail.corp.example)");
+	assert_string_equal(c.lines[3],
+	    "certificate on 0.0.0.0:444 changed from " SELF " (CN=MBX01) to " NAMESPACE
+	    " (CN=mail.corp.example)");
 
 	/* applicationHost.config unreadable this time: its sites are not
 	 * "removed"; the http.sys side is still compared. */
@@ -405,7 +410,8 @@ test_changes_diff(void **state)
 	cur->n_ssl_bindings = 0;
 	assert_int_equal(bs_changes_diff(prev, cur, collect_change, &c), 0);
 	assert_int_equal(c.n, 1);
-	assert_string_equal(c.lines[0], "http.sys binding 0.0.0.0:444 (" SELF " (CN=MBX01)) removed");
+	assert_string_equal(
+	    c.lines[0], "http.sys binding 0.0.0.0:444 (" SELF " (CN=MBX01)) removed");
 	bs_arena_fini(&a);
 }
 
