@@ -5,7 +5,7 @@
 # with their store-property .json). Certificates are made fresh, so their
 # validity is relative to today.
 #
-#   deploy/gen-example-fleet.sh OUTDIR
+#   deploy/gen-example-fleet.sh OUTDIR [--faults]
 #
 # The fleet (domain corp.example, namespace mail.corp.example):
 #   mbx01  Exchange 2019 CU14, healthy: self-signed "Microsoft Exchange" on
@@ -19,9 +19,19 @@
 #          list only the FQDN (the short name is not needed).
 # Every server also gets 40 minutes of HttpProxy (Owa, Ews, Mapi) and IIS
 # logs in which the front ends fail to reach mbx03 on 444.
+#
+# --faults adds six more Exchange 2019 servers, one seeded fault each (the
+# end-to-end test asserts exactly these findings):
+#   mbx05  the 444 certificate was deleted from the store (binding dangles)
+#   mbx06  its self-signed 444 certificate expires in 5 days
+#   mbx07  Back End https bound to 10.0.0.7:444 instead of *:444:
+#   mbx08  an older CU (15.2.1258.12) than the rest of the fleet
+#   mbx09  a 1024-bit RSA self-signed certificate on 444
+#   mbx10  no http.sys certificate binding for 0.0.0.0:444
 set -euo pipefail
 
-out=${1:?usage: gen-example-fleet.sh OUTDIR}
+out=${1:?usage: gen-example-fleet.sh OUTDIR [--faults]}
+faults=${2:-}
 domain=corp.example
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -107,9 +117,10 @@ sslkey() { # ENDPOINT THUMBPRINT
 	printf '"SslCertStoreName"="MY"\r\n\r\n'
 }
 
-# server NAME BUILD(a.b.c.d) CERT443 CERT444
+# server NAME BUILD(a.b.c.d) CERT443 CERT444 [BACKEND_BINDING [ENDPOINT_444]]
+# ENDPOINT_444 "none" leaves 444 without an http.sys binding.
 server() {
-	local name=$1 build=$2 c443=$3 c444=$4
+	local name=$1 build=$2 c443=$3 c444=$4 be=${5:-*:444:} ep=${6:-0.0.0.0:444}
 	local root="$out/$name" upper t443 t444
 	upper=$(echo "$name" | tr a-z A-Z)
 	IFS=. read -r pmaj pmin bmaj bmin <<<"$build"
@@ -141,7 +152,7 @@ server() {
 		printf 'Windows Registry Editor Version 5.00\r\n\r\n'
 		printf '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo]\r\n\r\n'
 		sslkey "0.0.0.0:443" "$t443"
-		sslkey "0.0.0.0:444" "$t444"
+		[ "$ep" = none ] || sslkey "$ep" "$t444"
 		sslkey "127.0.0.1:443" "$t443"
 	} | utf16 "$root/registry/http-sslbindinginfo.reg"
 	{
@@ -199,7 +210,7 @@ server() {
                 </application>
                 <bindings>
                     <binding protocol="http" bindingInformation="*:81:" />
-                    <binding protocol="https" bindingInformation="*:444:" sslFlags="0" />
+                    <binding protocol="https" bindingInformation="$be" sslFlags="0" />
                 </bindings>
             </site>
             <siteDefaults>
@@ -287,7 +298,26 @@ server mbx01 15.2.1544.4 namespace self-mbx01
 server mbx02 15.2.1544.4 namespace wildcard
 server mbx03 15.2.1544.4 namespace namespace
 server mbx04 15.1.2507.39 namespace self-mbx04
-for n in mbx01 mbx02 mbx03 mbx04; do logs "$out/$n" "$(echo "$n" | tr a-z A-Z)"; done
+fleet="mbx01 mbx02 mbx03 mbx04"
+if [ "$faults" = --faults ]; then
+	for n in mbx05 mbx07 mbx08 mbx10; do
+		selfsigned "self-$n" "/CN=${n^^}" "DNS:${n^^},DNS:$n.$domain" 1825
+	done
+	selfsigned self-mbx06 "/CN=MBX06" "DNS:MBX06,DNS:mbx06.$domain" 5
+	key self-mbx09 1024
+	openssl req -x509 -new -key "$tmp/self-mbx09.key" -subj "/CN=MBX09" -days 1825 -sha256 \
+		-addext "subjectAltName=DNS:MBX09,DNS:mbx09.$domain" -outform DER \
+		-out "$tmp/self-mbx09.cer" 2>/dev/null
+	server mbx05 15.2.1544.4 namespace self-mbx05
+	rm -f "$out/mbx05/certstore/LocalMachine/My/$(thumb "$tmp/self-mbx05.cer")".*
+	server mbx06 15.2.1544.4 namespace self-mbx06
+	server mbx07 15.2.1544.4 namespace self-mbx07 "10.0.0.7:444:" "10.0.0.7:444"
+	server mbx08 15.2.1258.12 namespace self-mbx08
+	server mbx09 15.2.1544.4 namespace self-mbx09
+	server mbx10 15.2.1544.4 namespace self-mbx10 "*:444:" none
+	fleet="$fleet mbx05 mbx06 mbx07 mbx08 mbx09 mbx10"
+fi
+for n in $fleet; do logs "$out/$n" "$(echo "$n" | tr a-z A-Z)"; done
 # Test material beside (never inside) the evidence roots: the keys, so a
 # test can serve the very certificates the evidence binds and probe them.
 mkdir -p "$out/_keys"
@@ -296,4 +326,4 @@ for c in namespace wildcard self-mbx01 self-mbx02 self-mbx03 self-mbx04; do
 	cp "$tmp/$c.key" "$out/_keys/$c.key"
 done
 cp "$tmp/issuingca.pem" "$tmp/rootca.pem" "$out/_keys/"
-echo "example fleet written to $out: mbx01 mbx02 mbx03 mbx04 (keys for tests in _keys/)"
+echo "example fleet written to $out: $fleet (keys for tests in _keys/)"
