@@ -86,7 +86,16 @@ ingest_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__E
 		goto out;
 	}
 	snprintf(res->fqdn, sizeof(res->fqdn), "%s", r->host->fqdn);
-	rv = bs_store_put_report(st, r->host->fqdn, provenance, raw, len, r, now_ms(), &dup);
+	if (v != NULL && env != NULL && env->signature.len > 0) {
+		struct bs_store_sig sig = {env->signature.data, env->signature.len,
+		    env->signature_alg, env->certificate.data, env->certificate.len};
+
+		rv = bs_store_put_report(
+		    st, r->host->fqdn, provenance, raw, len, r, &sig, now_ms(), &dup);
+	} else {
+		rv = bs_store_put_report(
+		    st, r->host->fqdn, provenance, raw, len, r, NULL, now_ms(), &dup);
+	}
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
 		snprintf(res->reason, sizeof(res->reason), "store: %s", bs_strerror(rv));

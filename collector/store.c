@@ -97,6 +97,11 @@ static const char *const store_migrations[] = {
     "  action TEXT NOT NULL,"
     "  detail TEXT NOT NULL"
     ");",
+    /* 2 -> 3: the signature and signer certificate beside the report
+     * bytes, so an auditor can verify any stored report again. */
+    "ALTER TABLE reports ADD COLUMN signature BLOB;"
+    "ALTER TABLE reports ADD COLUMN signature_alg TEXT;"
+    "ALTER TABLE reports ADD COLUMN signer_cert BLOB;",
 };
 
 static int
@@ -180,8 +185,8 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 		rv = BS_EDB;
 		if (sqlite3_prepare_v2(s->db,
 		        "INSERT INTO reports (server_id, agent_id, boot_id, sequence,"
-		        " collected_ms, received_ms, provenance, raw)"
-		        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		        " collected_ms, received_ms, provenance, raw, signature, signature_alg,"
+		        " signer_cert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		        " ON CONFLICT (agent_id, boot_id, sequence) DO NOTHING",
 		        -1, &s->ins_report, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v2(s->db,
@@ -238,7 +243,8 @@ bs_store_close(struct bs_store *s)
 
 int
 bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
-    const uint8_t *raw, size_t len, const bs_report *r, int64_t received_at_ms, int *duplicate)
+    const uint8_t *raw, size_t len, const bs_report *r, const struct bs_store_sig *sig,
+    int64_t received_at_ms, int *duplicate)
 {
 	const Bindscope__V1__AgentInfo *ai = r->agent;
 	sqlite3_int64 server_id, report_id;
@@ -263,6 +269,12 @@ bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance
 	sqlite3_bind_int64(s->ins_report, 6, received_at_ms);
 	sqlite3_bind_text(s->ins_report, 7, provenance, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s->ins_report, 8, raw, (int)len, SQLITE_STATIC);
+	if (sig != NULL) {
+		sqlite3_bind_blob(
+		    s->ins_report, 9, sig->signature, (int)sig->signature_len, SQLITE_STATIC);
+		sqlite3_bind_text(s->ins_report, 10, sig->alg, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s->ins_report, 11, sig->cert, (int)sig->cert_len, SQLITE_STATIC);
+	}
 	if (sqlite3_step(s->ins_report) != SQLITE_DONE)
 		goto out;
 	if (sqlite3_changes(s->db) == 0) {

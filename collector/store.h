@@ -23,11 +23,22 @@ struct bs_store;
 int bs_store_open(const char *path, int readonly, struct bs_store **out);
 void bs_store_close(struct bs_store *s);
 
-/* Stores one report (raw: its serialized bytes; r: the parsed form) for
- * server fqdn. *duplicate is set when (agent_id, boot_id, sequence) was
- * stored before; nothing is written then. Returns 0 only after commit. */
+/* The verified signature of a report, kept beside it for audit. */
+struct bs_store_sig {
+	const uint8_t *signature;
+	size_t signature_len;
+	const char *alg;
+	const uint8_t *cert; /* the signer's certificate, DER */
+	size_t cert_len;
+};
+
+/* Stores one report (raw: its serialized bytes; r: the parsed form; sig:
+ * its verified signature, or NULL) for server fqdn. *duplicate is set when
+ * (agent_id, boot_id, sequence) was stored before; nothing is written
+ * then. Returns 0 only after commit. */
 int bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
-    const uint8_t *raw, size_t len, const bs_report *r, int64_t received_at_ms, int *duplicate);
+    const uint8_t *raw, size_t len, const bs_report *r, const struct bs_store_sig *sig,
+    int64_t received_at_ms, int *duplicate);
 
 /* Group commit: bs_store_put_report calls between begin and commit share
  * one transaction (one fsync), which is how the ingest worker keeps up with

@@ -93,8 +93,8 @@ start_collector
 for s in mbx01 mbx02 mbx03 mbx04; do
 	expect "$s: spool delivered after the collector came back" "$agent" run --config "$work/agent-$s.conf" --once 2>>"$work/agents.log"
 done
-expect "every report arrived exactly once, all signed" \
-	bash -c "[ \$(sqlite3 '$work/bs.db' 'select count(*) from reports') = 8 ] && [ \$(sqlite3 '$work/bs.db' \"select count(*) from reports where provenance = 'agent, signed'\") = 8 ]"
+expect "every report arrived exactly once, all signed, signature and certificate kept" \
+	bash -c "[ \$(sqlite3 '$work/bs.db' 'select count(*) from reports') = 8 ] && [ \$(sqlite3 '$work/bs.db' \"select count(*) from reports where provenance = 'agent, signed'\") = 8 ] && [ \$(sqlite3 '$work/bs.db' \"select count(*) from reports where length(signature) > 0 and length(signer_cert) > 0 and signature_alg <> ''\") = 8 ]"
 expect "spools are empty" bash -c "[ $(spooled mbx01) = 0 ] && [ $(spooled mbx04) = 0 ]"
 
 # 3. SIGKILL in the middle of a burst: nothing acknowledged is lost, nothing stored twice.

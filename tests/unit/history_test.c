@@ -104,7 +104,7 @@ put(struct bs_store *st, const char *boot, uint64_t seq, const char *thumb, int6
 	bs_arena_init(&a, 0);
 	assert_int_equal(bs_wire_unpack_report(&a, raw, len, &r), 0);
 	assert_int_equal(
-	    bs_store_put_report(st, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, at, &dup), 0);
+	    bs_store_put_report(st, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, NULL, at, &dup), 0);
 	assert_int_equal(dup, 0);
 	bs_arena_fini(&a);
 	free(raw);
@@ -415,6 +415,65 @@ test_changes_diff(void **state)
 	bs_arena_fini(&a);
 }
 
+/* A database written by the first release (schema 1) opens read-only for
+ * report/check without history, and read-write migrates to the current
+ * schema, after which the pass analyses the old reports. */
+static void
+test_older_database_opens_and_migrates(void **state)
+{
+	char dir[64], path[128];
+	sqlite3 *db;
+	struct bs_store *st = NULL;
+	struct bs_analysis *a;
+	size_t len;
+	uint8_t *raw = report("b0", 1, NAMESPACE, &len);
+	sqlite3_stmt *ins;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/v1.db", test_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	        "CREATE TABLE servers (id INTEGER PRIMARY KEY, fqdn TEXT NOT NULL UNIQUE,"
+	        " first_seen_ms INTEGER NOT NULL, latest_report_id INTEGER,"
+	        " latest_received_ms INTEGER);"
+	        "CREATE TABLE reports (id INTEGER PRIMARY KEY, server_id INTEGER NOT NULL"
+	        " REFERENCES servers(id), agent_id TEXT NOT NULL, boot_id TEXT NOT NULL,"
+	        " sequence INTEGER NOT NULL, collected_ms INTEGER NOT NULL,"
+	        " received_ms INTEGER NOT NULL, provenance TEXT NOT NULL,"
+	        " raw BLOB NOT NULL, UNIQUE (agent_id, boot_id, sequence));"
+	        "CREATE INDEX reports_server ON reports(server_id, received_ms);"
+	        "INSERT INTO servers VALUES (1, '" FQDN "', 1, 1, 1);"
+	        "PRAGMA user_version = 1;",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	        "INSERT INTO reports VALUES (1, 1, 'a', 'b0', 1, 1, 1, 'agent, signed', ?)", -1,
+	        &ins, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_blob(ins, 1, raw, (int)len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	free(raw);
+
+	assert_int_equal(bs_store_open(path, 1, &st), 0);
+	assert_int_equal(bs_store_version(st), 1);
+	a = analyse(st, T0);
+	assert_non_null(finding(a, "BACKEND_CERT_NAME_MISMATCH"));
+	bs_analysis_destroy(a);
+	bs_store_close(st);
+
+	assert_int_equal(bs_store_open(path, 0, &st), 0);
+	assert_true(bs_store_version(st) >= 3);
+	assert_int_equal(pass(st, T0), 1);
+	a = analyse(st, T0);
+	assert_int_equal(finding(a, "BACKEND_CERT_NAME_MISMATCH")->first_seen_ms, 1);
+	bs_analysis_destroy(a);
+	bs_store_close(st);
+}
+
 int
 main(void)
 {
@@ -424,6 +483,7 @@ main(void)
 	    cmocka_unit_test(test_retention_keeps_daily_and_newest),
 	    cmocka_unit_test(test_unanalysed_reports_are_not_pruned),
 	    cmocka_unit_test(test_changes_diff),
+	    cmocka_unit_test(test_older_database_opens_and_migrates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
