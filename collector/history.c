@@ -181,6 +181,8 @@ out:
 		json_decref(srv.findings[i]->evidence);
 	bs_arena_fini(&a->arena);
 	a->arena = saved;
+	p->row = NULL;
+	p->srv = NULL;
 	return rv;
 }
 
@@ -316,7 +318,7 @@ bs_history_load_inputs(struct bs_store *st, struct bs_analysis *a)
 {
 	sqlite3 *db = bs_store_db(st);
 	sqlite3_stmt *s = NULL;
-	int rc, rv;
+	int rv;
 
 	if (bs_store_version(st) < 2)
 		return 0; /* an older database, opened read-only: no history yet */
@@ -326,7 +328,7 @@ bs_history_load_inputs(struct bs_store *st, struct bs_analysis *a)
 	         &s)) != 0)
 		return rv;
 	sqlite3_bind_int64(s, 1, a->opt.now_ms);
-	while (rv == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW)
+	while (rv == 0 && sqlite3_step(s) == SQLITE_ROW)
 		rv = bs_analysis_add_mute(a, sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
 		    (const char *)sqlite3_column_text(s, 2),
@@ -343,7 +345,7 @@ bs_history_load_inputs(struct bs_store *st, struct bs_analysis *a)
 	         &s)) != 0)
 		return rv;
 	sqlite3_bind_int64(s, 1, a->opt.now_ms - (int64_t)a->opt.rules.changes_window * 1000);
-	while (rv == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rv == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		struct bs_server *srv =
 		    bs_analysis_find(a, (const char *)sqlite3_column_text(s, 0));
 

@@ -3,7 +3,9 @@
 // attribute value through the DOM API, never parsed as HTML.
 'use strict';
 
-const state = { servers: [], sortKey: 'status', sortDir: 1, rules: [] };
+const state = { servers: [], sortKey: 'status', sortDir: 1, rules: [], limit: 500 };
+const PAGE = 500; // rows rendered at a time: a 10,000-server fleet stays responsive
+const SVG_NS = 'http://www.w3.org/2000/svg';
 const STATUS_ORDER = { critical: 0, warning: 1, stale: 2, clean: 3 };
 
 function el(tag, attrs, ...children) {
@@ -38,7 +40,7 @@ function cert444Cell(c) {
 function worst(s) {
   let w = null;
   const rank = { critical: 3, warning: 2, info: 1 };
-  for (const f of s.findings) if (!w || rank[f.severity] > rank[w.severity]) w = f;
+  for (const f of s.findings) if (!f.muted && (!w || rank[f.severity] > rank[w.severity])) w = f;
   return w;
 }
 
@@ -72,7 +74,7 @@ function renderTable() {
     return (x < y ? -1 : x > y ? 1 : a.fqdn < b.fqdn ? -1 : 1) * state.sortDir;
   });
   const frag = document.createDocumentFragment();
-  for (const s of rows) {
+  for (const s of rows.slice(0, state.limit)) {
     const w = worst(s);
     const d = daysLeft(s.cert_444 && s.cert_444.not_after);
     const link = el('a', { href: '#server=' + encodeURIComponent(s.fqdn) }, s.fqdn);
@@ -87,7 +89,12 @@ function renderTable() {
       el('td', { class: w ? 'sev-' + w.severity : '' }, w ? `${w.rule}: ${w.title}` : 'none')));
   }
   tbody.replaceChildren(frag);
-  document.getElementById('count').textContent = `${rows.length} of ${state.servers.length} servers shown`;
+  const shown = Math.min(rows.length, state.limit);
+  document.getElementById('count').textContent =
+    `${shown} of ${rows.length} matching servers shown (${state.servers.length} in the fleet)`;
+  const more = document.getElementById('more');
+  more.hidden = rows.length <= state.limit;
+  more.textContent = `Show ${Math.min(PAGE, rows.length - shown)} more`;
   for (const th of document.querySelectorAll('#servers th')) {
     const b = th.querySelector('button');
     if (b && b.dataset.sort === state.sortKey) th.setAttribute('aria-sort', state.sortDir > 0 ? 'ascending' : 'descending');
@@ -106,6 +113,112 @@ function renderSummary(doc) {
   for (const [rule, n] of Object.entries(s.findings_per_rule)) opts.push(el('option', { value: rule }, `${rule} (${n})`));
   sel.replaceChildren(...opts);
   sel.value = current;
+}
+
+// Groups servers by a key: the odd one out is the small group.
+function groupBy(servers, keyOf) {
+  const m = new Map();
+  for (const s of servers) {
+    const k = keyOf(s);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k).push(s);
+  }
+  return [...m.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+}
+
+function groupTable(caption, header, groups, filterOf) {
+  const t = el('table', { class: 'groups' }, el('caption', null, caption),
+    el('thead', null, el('tr', null, el('th', { scope: 'col' }, header),
+      el('th', { scope: 'col' }, 'Servers'), el('th', { scope: 'col' }, 'Examples'))));
+  const tb = el('tbody');
+  const top = groups.length ? groups[0][1].length : 0;
+  for (const [key, list] of groups) {
+    const b = el('button', { type: 'button', class: 'linklike', 'data-filter': filterOf(key) }, key);
+    b.addEventListener('click', () => {
+      document.getElementById('f-text').value = b.dataset.filter;
+      state.limit = PAGE;
+      renderTable();
+      document.getElementById('servers-h').scrollIntoView();
+    });
+    const names = list.slice(0, 3).map((s) => s.fqdn).join(', ') + (list.length > 3 ? ', …' : '');
+    tb.append(el('tr', { class: list.length < top ? 'odd-one' : '' }, el('td', null, b),
+      el('td', null, String(list.length)), el('td', null, names)));
+  }
+  t.append(tb);
+  return t;
+}
+
+function renderConsistency() {
+  const c443 = (s) => (s.cert_443 && s.cert_443.thumbprint ? `${s.cert_443.common_name || '?'} [${s.cert_443.thumbprint}]` : 'missing');
+  const k444 = (s) => (s.cert_444 ? s.cert_444.kind : 'missing');
+  const build = (s) => s.exchange_build || 'unknown';
+  document.getElementById('consistency-body').replaceChildren(
+    groupTable('Servers by 443 certificate', '443 certificate', groupBy(state.servers, c443),
+      (k) => (k.match(/\[([0-9A-F]+)\]$/) || [null, k])[1]),
+    groupTable('Servers by 444 certificate kind', '444 certificate', groupBy(state.servers, k444), (k) => k),
+    groupTable('Servers by Exchange build', 'Build', groupBy(state.servers, build), (k) => k));
+}
+
+// One horizontal bar per log sample: the share of each status class, with
+// the numbers in the table beside it (the chart is decoration for sighted
+// readers; the table carries the data).
+function statusBar(statuses) {
+  const classes = [['2xx/3xx', (c) => c.http_status < 400, 'ok'], ['4xx', (c) => c.http_status >= 400 && c.http_status < 500, 'warn'],
+    ['5xx', (c) => c.http_status >= 500, 'crit']];
+  const total = statuses.reduce((n, c) => n + Number(c.count || 0), 0) || 1;
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 300 14');
+  svg.setAttribute('class', 'bar');
+  svg.setAttribute('aria-hidden', 'true');
+  let x = 0;
+  for (const [, pred, cls] of classes) {
+    const n = statuses.filter(pred).reduce((a, c) => a + Number(c.count || 0), 0);
+    const w = (n / total) * 300;
+    if (w <= 0) continue;
+    const r = document.createElementNS(SVG_NS, 'rect');
+    r.setAttribute('x', String(x)); r.setAttribute('y', '0');
+    r.setAttribute('width', String(w)); r.setAttribute('height', '14');
+    r.setAttribute('class', 'seg-' + cls);
+    svg.append(r);
+    x += w;
+  }
+  return svg;
+}
+
+function renderTraffic(r) {
+  const parts = [];
+  const samples = (r.log_samples || []).filter((l) => (l.statuses || []).length || (l.targets || []).length);
+  if (!samples.length) return [el('p', null, 'No log sample in this report.')];
+  const t = el('table', { class: 'traffic' }, el('thead', null, el('tr', null,
+    ...['Log', 'Window', 'Statuses (count)', 'Share', 'Back-end failures by target'].map((h) => el('th', { scope: 'col' }, h)))));
+  const tb = el('tbody');
+  for (const l of samples) {
+    const statuses = (l.statuses || []).slice().sort((a, b) => Number(b.count) - Number(a.count));
+    const pairs = statuses.slice(0, 6).map((c) => `${c.http_status}${c.backend_status !== undefined ? '/' + c.backend_status : ''}${c.error_code ? ' ' + c.error_code : ''}: ${c.count}`).join('; ');
+    const failing = (l.targets || []).filter((x) => Number(x.backend_failures) > 0)
+      .map((x) => `${x.target_server}: ${x.backend_failures} of ${x.requests}${x.top_web_exception ? ' (' + x.top_web_exception + ')' : ''}`);
+    const win = l.window_start_ms ? `${new Date(Number(l.window_start_ms)).toISOString().slice(11, 16)}–${new Date(Number(l.window_end_ms)).toISOString().slice(11, 16)} UTC` : '–';
+    tb.append(el('tr', null, el('td', null, `${l.kind === 'LOG_W3C' ? 'IIS' : 'HttpProxy'} ${l.name}`), el('td', null, win),
+      el('td', null, pairs || '–'), el('td', null, statusBar(statuses)),
+      el('td', { class: failing.length ? 'broken' : '' }, failing.length ? failing.join('; ') : 'none')));
+  }
+  t.append(tb);
+  parts.push(t);
+  return parts;
+}
+
+function renderChanges(changes) {
+  if (!changes || !changes.length) return [el('p', null, 'No change recorded.')];
+  const t = el('table', null, el('thead', null, el('tr', null,
+    ...['Seen', 'Change', 'Object', 'Before', 'After'].map((h) => el('th', { scope: 'col' }, h)))));
+  const tb = el('tbody');
+  for (const c of changes) {
+    tb.append(el('tr', null, el('td', null, `${c.seen_at} (previous report ${c.previous_report_at})`),
+      el('td', null, c.kind.replace(/_/g, ' ')), el('td', null, c.object), el('td', null, c.before || '–'),
+      el('td', null, c.after || '–')));
+  }
+  t.append(tb);
+  return [t];
 }
 
 function kv(rows) {
@@ -131,8 +244,10 @@ function renderDetail(s) {
   parts.push(el('h3', null, 'Findings'));
   if (!s.findings.length) parts.push(el('p', null, 'No findings.'));
   for (const f of s.findings) {
-    parts.push(el('div', { class: 'finding sev-' + f.severity },
+    parts.push(el('div', { class: 'finding sev-' + f.severity + (f.muted ? ' muted' : '') },
       el('p', null, el('strong', { class: 'sev-' + f.severity }, `${f.severity.toUpperCase()} ${f.rule}`), ' — ', f.title),
+      el('p', { class: 'seen' }, `First seen ${f.first_seen || '–'}, last seen ${f.last_seen || '–'}`),
+      f.muted ? el('p', { class: 'mute-note' }, `Muted until ${f.muted.until} by ${f.muted.by}: ${f.muted.reason}`) : null,
       el('p', null, el('strong', null, 'Fix: '), f.remediation),
       el('details', null, el('summary', null, 'Evidence'), el('pre', null, JSON.stringify(f.evidence, null, 2)))));
   }
@@ -166,6 +281,17 @@ function renderDetail(s) {
   }
   ct.append(cb);
   parts.push(ct);
+  parts.push(el('h3', null, 'Traffic in the sampled logs'));
+  parts.push(...renderTraffic(r));
+  if ((r.probes || []).length) {
+    parts.push(el('h3', null, 'Live probes'));
+    const ul = el('ul');
+    for (const p of r.probes) ul.append(el('li', { class: /OK|SELF_SIGNED|UNTRUSTED|CHAIN/.test(p.result || '') ? '' : 'broken' },
+      `${p.host}:${p.port} (${p.sni}): ${(p.result || '').replace('PROBE_', '')}${p.detail ? ' — ' + p.detail : ''}`));
+    parts.push(ul);
+  }
+  parts.push(el('h3', null, 'Change history'));
+  parts.push(...renderChanges(s.changes));
   if ((r.errors || []).length) {
     parts.push(el('h3', null, 'Collection errors'));
     const ul = el('ul');
@@ -207,6 +333,7 @@ async function refresh() {
     state.servers = doc.servers;
     renderSummary(doc);
     renderTable();
+    renderConsistency();
     document.getElementById('error').hidden = true;
     document.body.dataset.loaded = 'true';
   } catch (e) {
@@ -222,7 +349,10 @@ document.addEventListener('DOMContentLoaded', () => {
       renderTable();
     });
   }
-  for (const id of ['f-text', 'f-status', 'f-rule']) document.getElementById(id).addEventListener('input', renderTable);
+  for (const id of ['f-text', 'f-status', 'f-rule']) {
+    document.getElementById(id).addEventListener('input', () => { state.limit = PAGE; renderTable(); });
+  }
+  document.getElementById('more').addEventListener('click', () => { state.limit += PAGE; renderTable(); });
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('close-detail').addEventListener('click', () => { location.hash = ''; });
   window.addEventListener('hashchange', showFromHash);

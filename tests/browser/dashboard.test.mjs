@@ -78,6 +78,38 @@ test('server page shows the broken binding link and the fix', async () => {
   await page.close();
 });
 
+test('consistency view groups servers and filters the table', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(base);
+  await page.waitForSelector('body[data-loaded="true"]');
+  const groups = await page.textContent('#consistency-body');
+  assert.match(groups, /15\.2\.1544\.4\s*3/);
+  assert.match(groups, /missing\s*1\s*mbx04\.corp\.example/);
+  await page.click('#consistency-body button[data-filter="15.1.2507.39"]');
+  assert.equal(await rows(page).count(), 1);
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('server page: traffic by target, change history, muted finding', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(`${base}#server=mbx01.corp.example`);
+  await page.waitForSelector('#detail:not([hidden])');
+  const traffic = await page.textContent('#detail table.traffic');
+  assert.match(traffic, /HttpProxy Owa/);
+  assert.match(traffic, /mbx03\.corp\.example: \d+ of \d+ \(TrustFailure\)/);
+  assert.ok(await page.locator('#detail svg.bar rect').count() > 0, 'status bars drawn');
+  const detail = await page.textContent('#detail');
+  assert.match(detail, /binding added.*Default Web Site: http \*:8080:/s);
+  assert.match(detail, /Muted until .* by tester: CHG-7 test binding/);
+  // Muted: the server stays clean and its worst finding is none.
+  await page.fill('#f-text', 'mbx01');
+  assert.match(await rows(page).first().textContent(), /clean.*none$/s);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('agent strings are shown as text, never run', async () => {
   const { page, problems } = await watchedPage();
   await page.goto(`${base}#server=mbx03.corp.example`);

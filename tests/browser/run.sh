@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests: prepares a fleet with a broken binding (mbx04: its 444
-# certificate deleted) and hostile strings (mbx03: a certificate subject
-# with <script> and a friendly name with an onerror payload), serves it,
+# certificate deleted), hostile strings (mbx03: a certificate subject
+# with <script> and a friendly name with an onerror payload), a change and
+# a mute (mbx01), serves it,
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
 #   tests/browser/run.sh BUILD_DIR
 set -euo pipefail
@@ -37,6 +38,15 @@ for s in mbx01 mbx02 mbx03 mbx04; do
 	"$agent" collect --root "$work/fleet/$s" --out "$work/$s.pb" 2>/dev/null
 done
 "$collector" import --db "$work/bs.db" "$work"/mbx0*.pb >/dev/null
+# mbx01: a second report with one more binding (the change history), and
+# CONFIG_CHANGED muted with a reason (the mute note).
+sed -i 's|<binding protocol="http" bindingInformation="\*:80:" />|&\r\n                    <binding protocol="http" bindingInformation="*:8080:" />|' \
+	"$work/fleet/mbx01/Windows/System32/inetsrv/config/applicationHost.config"
+sleep 1
+"$agent" collect --root "$work/fleet/mbx01" --out "$work/mbx01-2.pb" 2>/dev/null
+"$collector" import --db "$work/bs.db" "$work/mbx01-2.pb" >/dev/null
+"$collector" mute --db "$work/bs.db" --server mbx01.corp.example --rule CONFIG_CHANGED \
+	--reason "CHG-7 test binding" --for 1d --by tester >/dev/null
 "$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
 port=$((30000 + ($$ % 20000)))
 cat >"$work/c.conf" <<CONF
