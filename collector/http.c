@@ -141,6 +141,21 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 	} else if (strcmp(url, "/api/findings") == 0) {
 		j = bs_report_json_findings(a);
 	} else if (strcmp(url, "/api/report") == 0) {
+		const char *pre = NULL;
+		size_t plen = 0;
+
+		if (snap != NULL && (pre = bs_upkeep_snap_report(snap, &plen)) != NULL) {
+			*body = malloc(plen > 0 ? plen : 1);
+			if (*body != NULL)
+				memcpy(*body, pre, plen);
+			bs_upkeep_release(h->opt.upkeep, snap);
+			if (*body == NULL)
+				return BS_ENOMEM;
+			*len = plen;
+			*status = 200;
+			*ctype = "application/json";
+			return 0;
+		}
 		j = bs_report_json(a);
 	} else if (strncmp(url, "/api/servers/", 13) == 0) {
 		const char *fqdn = url + 13;

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "history.h"
 #include "log.h"
+#include "report_json.h"
 #include "store.h"
 
 #define UPKEEP_PRUNE_EVERY_S 3600
@@ -20,6 +21,8 @@
 /* A snapshot and the requests holding it. */
 struct bs_upkeep_snap {
 	struct bs_analysis *a;
+	char *report; /* /api/report, rendered once per snapshot off the request path */
+	size_t report_len;
 	unsigned refs; /* the upkeep's own reference counts as one while current */
 };
 
@@ -50,6 +53,7 @@ upkeep_unref(struct bs_upkeep_snap *s)
 	if (--s->refs > 0)
 		return;
 	bs_analysis_destroy(s->a);
+	free(s->report);
 	free(s);
 }
 
@@ -64,6 +68,13 @@ upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
 	}
 	s->a = a;
 	s->refs = 1;
+	{
+		json_t *doc = bs_report_json(a);
+
+		s->report = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+		s->report_len = s->report != NULL ? strlen(s->report) : 0;
+		json_decref(doc);
+	}
 	pthread_mutex_lock(&u->lock);
 	old = u->current;
 	u->current = s;
@@ -233,4 +244,11 @@ bs_upkeep_kick(struct bs_upkeep *u)
 	u->kicked = 1;
 	pthread_cond_signal(&u->cv);
 	pthread_mutex_unlock(&u->lock);
+}
+
+const char *
+bs_upkeep_snap_report(const struct bs_upkeep_snap *s, size_t *len)
+{
+	*len = s->report_len;
+	return s->report;
 }

@@ -6,6 +6,8 @@
 #ifndef BS_UPKEEP_H
 #define BS_UPKEEP_H
 
+#include <stddef.h>
+
 #include "analyze.h"
 #include "retention.h"
 
@@ -31,6 +33,10 @@ struct bs_upkeep_snap;
 struct bs_upkeep_snap *bs_upkeep_acquire(struct bs_upkeep *u, const struct bs_analysis **a);
 /* Accepts NULL. */
 void bs_upkeep_release(struct bs_upkeep *u, struct bs_upkeep_snap *s);
+
+/* The whole report as compact JSON (what /api/report serves), rendered
+ * with the snapshot; NULL if that failed. Valid while s is held. */
+const char *bs_upkeep_snap_report(const struct bs_upkeep_snap *s, size_t *len);
 
 /* Wakes the thread now (after an ingest commit, or in tests). */
 void bs_upkeep_kick(struct bs_upkeep *u);

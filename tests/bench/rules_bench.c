@@ -5,7 +5,8 @@
  * probe; about one server in twenty with a seeded fault), stores them in a
  * fresh SQLite database, runs the history pass, then times what
  * `report --format json` does: load the newest reports, run every rule,
- * write the JSON.   rules_bench DIR [N...]   (default 1000 10000) */
+ * write the JSON.   rules_bench DIR [N...]   (default 1000 10000)
+ * BS_BENCH_KEEP=1 leaves DIR/fleet-N.db behind. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +240,8 @@ run(const char *dir, size_t n)
 	json_decref(doc);
 	bs_analysis_destroy(an);
 	bs_store_close(st);
-	remove(path);
+	if (getenv("BS_BENCH_KEEP") == NULL) /* the dashboard benchmark serves it */
+		remove(path);
 	return 0;
 }
 
