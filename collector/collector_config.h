@@ -16,6 +16,9 @@ struct bs_collector_config {
 	char http_address[64]; /* dashboard bind address */
 	unsigned http_port; /* 0 disables the dashboard */
 	char web_root[BS_PATH_MAX];
+	char http_tls_cert[BS_PATH_MAX]; /* dashboard HTTPS (PEM); off when empty */
+	char http_tls_key[BS_PATH_MAX];
+	char http_users[BS_PATH_MAX]; /* basic-auth users file; off when empty */
 	char log_level[16];
 	unsigned stale_after; /* seconds without a report -> AGENT_STALE */
 	char tls_ca[BS_PATH_MAX]; /* agents' CA (pki init: ca.pem) */

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "fqdn.h"
 #include "fsutil.h"
 #include "history.h"
+#include "http_auth.h"
 #include "log.h"
 #include "report_json.h"
 #include "store.h"
@@ -44,6 +46,8 @@ struct bs_http {
 	struct bs_store *store;
 	char db_path[BS_PATH_MAX];
 	unsigned port;
+	struct bs_http_users *users; /* NULL: no authentication */
+	char *tls_cert, *tls_key; /* PEM in memory for libmicrohttpd */
 };
 
 static const char http_csp[] =
@@ -240,6 +244,29 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 		*upload_data_size = 0; /* discard */
 		return MHD_YES;
 	}
+	if (h->users != NULL) {
+		char *pass = NULL;
+		char *user = MHD_basic_auth_get_username_password(conn, &pass);
+		int ok = bs_http_users_check(h->users, user, pass);
+
+		if (pass != NULL)
+			OPENSSL_cleanse(pass, strlen(pass));
+		MHD_free(user);
+		MHD_free(pass);
+		if (!ok) {
+			static const char deny[] = "authentication required\n";
+
+			resp = MHD_create_response_from_buffer(
+			    sizeof(deny) - 1, (void *)deny, MHD_RESPMEM_PERSISTENT);
+			if (resp == NULL)
+				return MHD_NO;
+			MHD_add_response_header(resp, "Content-Type", "text/plain");
+			MHD_add_response_header(resp, "Cache-Control", "no-store");
+			ret = MHD_queue_basic_auth_fail_response(conn, "bindscope", resp);
+			MHD_destroy_response(resp);
+			return ret;
+		}
+	}
 	if (bs_http_route(h, method, url, &status, &ctype, &body, &len) != 0 && body == NULL) {
 		status = 500;
 		body = strdup("internal error\n");
@@ -314,12 +341,52 @@ bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 		bs_http_stop(h);
 		return BS_EINVAL;
 	}
-	h->d =
-	    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)opt->port,
-	        NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	        (unsigned int)64, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+	if (opt->users_file != NULL && opt->users_file[0] != '\0') {
+		char err[512];
+		int rv = bs_http_users_load(opt->users_file, &h->users, err, sizeof(err));
+
+		if (rv != 0) {
+			bs_log(BS_LOG_ERROR, "http_users", "error=\"%s\"", err);
+			bs_http_stop(h);
+			return rv;
+		}
+	}
+	if (opt->tls_cert_file != NULL && opt->tls_cert_file[0] != '\0') {
+		size_t n;
+
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS) ||
+		    bs_fs_read(opt->tls_cert_file, HTTP_STATIC_MAX, &h->tls_cert, &n) != 0 ||
+		    opt->tls_key_file == NULL ||
+		    bs_fs_read(opt->tls_key_file, HTTP_STATIC_MAX, &h->tls_key, &n) != 0) {
+			bs_log(BS_LOG_ERROR, "http_tls",
+			    "cert=\"%s\" key=\"%s\" error=\"cannot read, or no TLS in libmicrohttpd\"",
+			    opt->tls_cert_file, opt->tls_key_file != NULL ? opt->tls_key_file : "");
+			bs_http_stop(h);
+			return BS_ECRYPTO;
+		}
+	}
+	if (sa.sin_addr.s_addr != htonl(INADDR_LOOPBACK) &&
+	    (h->tls_cert == NULL || h->users == NULL))
+		bs_log(BS_LOG_WARN, "dashboard_exposed",
+		    "address=%s detail=\"reachable beyond this host without %s\"", opt->address,
+		    h->tls_cert == NULL ? "HTTPS" : "authentication");
+	if (h->tls_cert != NULL)
+		h->d =
+		    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS,
+		        (uint16_t)opt->port, NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR,
+		        (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+		        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
+		        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
+		        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		        MHD_OPTION_HTTPS_MEM_CERT, h->tls_cert, MHD_OPTION_HTTPS_MEM_KEY,
+		        h->tls_key, MHD_OPTION_END);
+	else
+		h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+		    (uint16_t)opt->port, NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR,
+		    (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
 	if (h->d == NULL) {
 		bs_log(BS_LOG_ERROR, "http_start",
 		    "address=%s port=%u error=\"cannot "
@@ -350,6 +417,12 @@ bs_http_stop(struct bs_http *h)
 	for (size_t i = 0; i < HTTP_NFILES; i++)
 		free(h->file_data[i]);
 	bs_store_close(h->store);
+	bs_http_users_destroy(h->users);
+	free(h->tls_cert);
+	if (h->tls_key != NULL) {
+		OPENSSL_cleanse(h->tls_key, strlen(h->tls_key));
+		free(h->tls_key);
+	}
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

@@ -16,6 +16,9 @@ struct bs_http_options {
 	const char *db_path;
 	struct bs_analysis_options analysis; /* now_ms is taken per request */
 	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
+	const char *tls_cert_file; /* PEM: serve HTTPS with these when both are set */
+	const char *tls_key_file;
+	const char *users_file; /* basic auth for every request when set (http_auth.h) */
 };
 
 struct bs_http;

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "cli_mutes.h"
+#include "cli_users.h"
 #include "history.h"
 #include "http.h"
 #include "upkeep.h"
@@ -47,6 +48,7 @@ usage_main(FILE *f)
 	      "  pki      the collector's CA: init, issue, sign (CSR), revoke\n"
 	      "  mute     accept a rule's finding on a server until a date (audited);\n"
 	      "           also unmute, mutes (list) and audit (the operator log)\n"
+	      "  http-user  add a dashboard user (basic auth; password on stdin)\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -230,7 +232,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (cfg.http_port != 0) {
 		struct bs_http_options ho = {cfg.http_address, cfg.http_port, cfg.web_root, cfg.db,
-		    {0, cfg.stale_after, cfg.rules}, upkeep};
+		    {0, cfg.stale_after, cfg.rules}, upkeep, cfg.http_tls_cert, cfg.http_tls_key,
+		    cfg.http_users};
 
 		if ((rv = bs_http_start(&ho, &http)) != 0) {
 			fprintf(stderr,
@@ -241,8 +244,9 @@ cmd_serve(int argc, char **argv)
 			bs_server_nng_stop(srv);
 			return 2;
 		}
-		bs_log(BS_LOG_INFO, "dashboard", "url=http://%s:%u/", cfg.http_address,
-		    bs_http_port(http));
+		bs_log(BS_LOG_INFO, "dashboard", "url=%s://%s:%u/ auth=%s",
+		    cfg.http_tls_cert[0] != '\0' ? "https" : "http", cfg.http_address,
+		    bs_http_port(http), cfg.http_users[0] != '\0' ? "basic" : "none");
 	}
 	while (!collector_stop)
 		pause();
@@ -661,6 +665,8 @@ main(int argc, char **argv)
 		return bs_cli_mutes(argc - 2, argv + 2);
 	if (strcmp(argv[1], "audit") == 0)
 		return bs_cli_audit(argc - 2, argv + 2);
+	if (strcmp(argv[1], "http-user") == 0)
+		return bs_cli_http_user(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-collector: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

@@ -130,5 +130,45 @@ set -e
 expect "a misspelt rule in [severity] is refused with file, line and key" \
 	bash -c "[ $rcb = 2 ] && grep -q 'bad.conf:2: \[severity\] VERSION_DRIFTT: unknown key' '$work/bad.err'"
 
+# The dashboard over HTTPS with basic auth, serving this database: the
+# change log and the server page carry the swap.
+"$collector" pki init --dir "$work/pki" >/dev/null
+echo "correct horse battery" | "$collector" http-user --file "$work/users" --user auditor >/dev/null
+port=$((21000 + ($$ % 20000)))
+cat >"$work/serve.conf" <<CONF
+[collector]
+listen = tcp://127.0.0.1:$((port + 1))
+db = $work/bs.db
+log_level = warn
+[http]
+port = $port
+web_root = $top/web-static
+tls_cert_file = $work/pki/server.pem
+tls_key_file = $work/pki/server.key
+users_file = $work/users
+CONF
+"$collector" serve --config "$work/serve.conf" 2>"$work/serve.log" &
+spid=$!
+base="https://127.0.0.1:$port"
+for _ in $(seq 50); do
+	[ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/summary")" = 401 ] && break
+	sleep 0.1
+done
+expect "HTTPS dashboard refuses a request without credentials" \
+	[ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/summary")" = 401 ]
+expect "and a wrong password" \
+	[ "$(curl -sk -u auditor:wrong-password -o /dev/null -w '%{http_code}' "$base/api/summary")" = 401 ]
+expect "the 401 asks for basic auth" bash -c "curl -sk -D - -o /dev/null '$base/' | grep -qi '^www-authenticate: basic realm=\"bindscope\"'"
+curl -sk --cacert "$work/pki/ca.pem" -u "auditor:correct horse battery" "$base/api/changes" -o "$work/changes.json" || true
+expect "/api/changes lists the 444 swap, newest first" jqtrue "$work/changes.json" \
+	'.[0].server == "mbx01.corp.example" and .[0].kind == "certificate_changed" and .[0].object == "0.0.0.0:444"'
+curl -sk -u "auditor:correct horse battery" "$base/api/servers/mbx01.corp.example" -o "$work/mbx01.json" || true
+expect "the server page carries its change history" jqtrue "$work/mbx01.json" \
+	'[.changes[] | .kind] == ["certificate_changed"]'
+expect "plain HTTP to the HTTPS port gets no answer" \
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)" = 000 ]
+kill "$spid" 2>/dev/null || true
+wait "$spid" 2>/dev/null || true
+
 echo "# $passes passed, $fails failed"
 [ "$fails" = 0 ]

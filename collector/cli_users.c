@@ -1,0 +1,109 @@
+/* cli_users: `bindscope-collector http-user`, which adds or replaces one
+ * dashboard user in the basic-auth users file ([http] users_file). The
+ * password is read from standard input so it never shows in ps or shell
+ * history; the file is rewritten atomically, readable by its owner only. */
+#include "cli_users.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "err.h"
+#include "fsutil.h"
+#include "http_auth.h"
+
+#define USERS_FILE_MAX (256u * 1024u)
+
+static void
+usage_http_user(FILE *f)
+{
+	fputs("usage: bindscope-collector http-user --file FILE --user NAME\n"
+	      "\n"
+	      "Reads the password from standard input (one line) and adds NAME to the\n"
+	      "dashboard's users file, or replaces its password. Point [http] users_file\n"
+	      "at FILE to require these users (HTTP basic auth; use it with HTTPS).\n",
+	    f);
+}
+
+int
+bs_cli_http_user(int argc, char **argv)
+{
+	const char *file = NULL, *user = NULL;
+	char pass[512], line[512];
+	char *old = NULL;
+	size_t oldlen = 0, n, pos = 0, ulen;
+	struct bs_buf b;
+	int rv;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_http_user(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
+			file = argv[++i];
+		} else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+			user = argv[++i];
+		} else {
+			usage_http_user(stderr);
+			return 2;
+		}
+	}
+	if (file == NULL || user == NULL) {
+		usage_http_user(stderr);
+		return 2;
+	}
+	if (fgets(pass, sizeof(pass), stdin) == NULL) {
+		fprintf(stderr, "bindscope-collector http-user: no password on standard input\n");
+		return 2;
+	}
+	n = strcspn(pass, "\r\n");
+	pass[n] = '\0';
+	if (n < 12) {
+		fprintf(stderr,
+		    "bindscope-collector http-user: use a password of 12 characters or more\n");
+		OPENSSL_cleanse(pass, sizeof(pass));
+		return 2;
+	}
+	rv = bs_http_users_line(user, pass, line, sizeof(line));
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (rv != 0) {
+		fprintf(stderr,
+		    "bindscope-collector http-user: user names are 1 to 63 bytes "
+		    "without ':'\n");
+		return 2;
+	}
+	if (bs_fs_read(file, USERS_FILE_MAX, &old, &oldlen) != 0)
+		oldlen = 0; /* a new file */
+	bs_buf_init(&b, 0);
+	ulen = strlen(user);
+	/* Keep every other line as it is; drop this user's old line. */
+	while (pos < oldlen) {
+		const char *l = old + pos, *nl = memchr(l, '\n', oldlen - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - l) + 1 : oldlen - pos;
+
+		pos += ll;
+		if (ll > ulen && memcmp(l, user, ulen) == 0 && l[ulen] == ':')
+			continue;
+		rv |= bs_buf_append(&b, l, ll);
+		if (l[ll - 1] != '\n')
+			rv |= bs_buf_putc(&b, '\n');
+	}
+	rv |= bs_buf_printf(&b, "%s\n", line);
+	free(old);
+	if (rv == 0) {
+		mode_t prev = umask(077);
+
+		rv = bs_fs_write_atomic(file, b.data, b.len);
+		umask(prev);
+	}
+	bs_buf_fini(&b);
+	if (rv != 0) {
+		fprintf(stderr, "bindscope-collector http-user: cannot write %s\n", file);
+		return 2;
+	}
+	printf("%s: user %s set\n", file, user);
+	return 0;
+}
