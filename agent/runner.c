@@ -118,6 +118,17 @@ runner_sweep(struct runner *r)
 	if (rep == NULL)
 		goto out;
 	rep->agent->dropped_reports = carried;
+	{
+		char **names = NULL;
+		size_t nspooled = 0;
+
+		/* The backlog, for the collector's metrics: a growing one means
+		 * this agent cannot deliver. */
+		if (bs_spool_list(&r->spool, &names, &nspooled) == 0) {
+			rep->agent->spooled_reports = (uint32_t)nspooled;
+			bs_fs_names_free(names, nspooled);
+		}
+	}
 	bs_log(BS_LOG_INFO, "sweep_done",
 	    "seq=%llu sites=%zu certificates=%zu log_samples=%zu "
 	    "probes=%zu errors=%zu",

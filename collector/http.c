@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyze.h"
 #include "err.h"
 #include "fqdn.h"
 #include "fsutil.h"
 #include "history.h"
+#include "metrics.h"
 #include "http_auth.h"
 #include "log.h"
 #include "report_json.h"
@@ -187,6 +189,37 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 	return http_json(j, status, ctype, body, len);
 }
 
+/* GET /metrics: ingest counters, the current snapshot, database size. */
+static int
+http_metrics(struct bs_http *h, unsigned *status, const char **ctype, char **body, size_t *len)
+{
+	struct bs_server_stats st;
+	struct bs_upkeep_snap *snap = NULL;
+	const struct bs_analysis *a = NULL;
+	struct bs_buf b;
+	struct timespec ts;
+	int rv;
+
+	if (h->opt.ingest != NULL)
+		bs_server_nng_stats(h->opt.ingest, &st);
+	if (h->opt.upkeep != NULL)
+		snap = bs_upkeep_acquire(h->opt.upkeep, &a);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	bs_buf_init(&b, 0);
+	rv = bs_metrics_render(h->opt.ingest != NULL ? &st : NULL, a, h->db_path,
+	    (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &b);
+	bs_upkeep_release(h->opt.upkeep, snap);
+	if (rv != 0) {
+		bs_buf_fini(&b);
+		return rv;
+	}
+	*body = b.data; /* the buffer's memory becomes the response body */
+	*len = b.len;
+	*status = 200;
+	*ctype = "text/plain; version=0.0.4; charset=utf-8";
+	return 0;
+}
+
 int
 bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *status,
     const char **ctype, char **body, size_t *len)
@@ -197,6 +230,8 @@ bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *
 		return http_text(405, "only GET and HEAD\n", status, ctype, body, len);
 	if (strncmp(url, "/api/", 5) == 0)
 		return http_api(h, url, status, ctype, body, len);
+	if (strcmp(url, "/metrics") == 0)
+		return http_metrics(h, status, ctype, body, len);
 	if (strcmp(url, "/favicon.ico") == 0) {
 		/* Browsers ask for it on their own; an empty answer, not a 404. */
 		*status = 204;

@@ -6,6 +6,7 @@
 #define BS_HTTP_H
 
 #include "analyze.h"
+#include "server.h"
 #include "upkeep.h"
 #include <stddef.h>
 
@@ -19,6 +20,7 @@ struct bs_http_options {
 	const char *tls_cert_file; /* PEM: serve HTTPS with these when both are set */
 	const char *tls_key_file;
 	const char *users_file; /* basic auth for every request when set (http_auth.h) */
+	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
 };
 
 struct bs_http;

@@ -73,15 +73,17 @@ ingest_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__E
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		snprintf(res->reason, sizeof(res->reason), "report does not decode: %s",
 		    bs_strerror(rv));
+		res->code = "undecodable";
 		goto out;
 	}
 	if (bs_ingest_validate(r, res->reason, sizeof(res->reason)) != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		res->code = "invalid";
 		goto out;
 	}
 	/* Identity from the verified certificate, never from the report. */
 	if (v != NULL && env != NULL &&
-	    bs_verifier_check(v, env, r, res->reason, sizeof(res->reason)) != 0) {
+	    bs_verifier_check(v, env, r, res->reason, sizeof(res->reason), &res->code) != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		goto out;
 	}
@@ -99,11 +101,13 @@ ingest_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__E
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
 		snprintf(res->reason, sizeof(res->reason), "store: %s", bs_strerror(rv));
+		res->code = "store_error";
 		goto out;
 	}
 	res->status =
 	    dup ? BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE : BINDSCOPE__V1__ACK_STATUS__ACK_STORED;
 	snprintf(res->reason, sizeof(res->reason), "%s", dup ? "duplicate" : "stored");
+	res->code = dup ? "duplicate" : "stored";
 out:
 	bs_arena_fini(&a);
 }
@@ -123,6 +127,7 @@ bs_ingest_envelope(struct bs_store *st, struct bs_verifier *v, const uint8_t *da
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		snprintf(res->reason, sizeof(res->reason), "not a bindscope envelope: %s",
 		    rv != 0 ? bs_strerror(rv) : "empty report");
+		res->code = "not_envelope";
 		goto out;
 	}
 	ingest_report(st, v, env, env->report.data, env->report.len,
@@ -145,6 +150,7 @@ bs_ingest_file(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, 
 			res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 			snprintf(res->reason, sizeof(res->reason),
 			    "spool file is torn or altered (length or SHA-256 differ)");
+			res->code = "torn_file";
 			return;
 		}
 	}

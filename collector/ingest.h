@@ -16,6 +16,7 @@
 
 struct bs_ingest_result {
 	Bindscope__V1__AckStatus status;
+	const char *code; /* stable label for metrics: "stored", "duplicate", the refusal */
 	char reason[256];
 	char fqdn[256];
 };

@@ -233,7 +233,7 @@ cmd_serve(int argc, char **argv)
 	if (cfg.http_port != 0) {
 		struct bs_http_options ho = {cfg.http_address, cfg.http_port, cfg.web_root, cfg.db,
 		    {0, cfg.stale_after, cfg.rules}, upkeep, cfg.http_tls_cert, cfg.http_tls_key,
-		    cfg.http_users};
+		    cfg.http_users, srv};
 
 		if ((rv = bs_http_start(&ho, &http)) != 0) {
 			fprintf(stderr,

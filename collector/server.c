@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "tlsconf.h"
@@ -28,8 +29,12 @@ struct srv_ctx {
 	nng_ctx ctx;
 	enum srv_state state;
 	nng_msg *msg; /* received, waiting for the worker */
+	struct timespec received; /* for the ingest latency histogram */
 	struct srv_ctx *next;
 };
+
+const double bs_server_latency_bounds[BS_SERVER_BUCKETS] = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
 struct bs_server_nng {
 	nng_socket sock;
@@ -77,6 +82,7 @@ srv_cb(void *arg)
 	}
 	/* No database work on NNG's thread: hand it to the worker. */
 	c->msg = nng_aio_get_msg(c->aio);
+	clock_gettime(CLOCK_MONOTONIC, &c->received);
 	pthread_mutex_lock(&s->lock);
 	c->next = NULL;
 	if (s->tail != NULL)
@@ -110,11 +116,30 @@ srv_answer(struct srv_ctx *c, const struct bs_ingest_result *res)
 }
 
 static void
-srv_account(struct bs_server_nng *s, const struct bs_ingest_result *res)
+srv_account(struct bs_server_nng *s, const struct srv_ctx *c, const struct bs_ingest_result *res)
 {
+	const char *code = res->code != NULL ? res->code : "unknown";
+	struct timespec now;
+	double secs;
+	size_t k;
 	char q[300];
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - c->received.tv_sec) +
+	    (double)(now.tv_nsec - c->received.tv_nsec) / 1e9;
 	pthread_mutex_lock(&s->lock);
+	for (k = 0; k < s->stats.n_codes; k++)
+		if (strcmp(s->stats.by_code[k].code, code) == 0)
+			break;
+	if (k == s->stats.n_codes && k < BS_SERVER_CODES)
+		s->stats.by_code[s->stats.n_codes++].code = code;
+	if (k < BS_SERVER_CODES)
+		s->stats.by_code[k].n++;
+	for (size_t b = 0; b < BS_SERVER_BUCKETS; b++)
+		if (secs <= bs_server_latency_bounds[b])
+			s->stats.latency_le[b]++;
+	s->stats.latency_count++;
+	s->stats.latency_sum += secs;
 	switch (res->status) {
 	case BINDSCOPE__V1__ACK_STATUS__ACK_STORED: s->stats.stored++; break;
 	case BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE: s->stats.duplicate++; break;
@@ -180,6 +205,7 @@ srv_worker(void *arg)
 			} else {
 				memset(&res[i], 0, sizeof(res[i]));
 				res[i].status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+				res[i].code = "store_busy";
 				snprintf(res[i].reason, sizeof(res[i].reason), "store busy");
 			}
 			store_failed |= res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
@@ -197,10 +223,11 @@ srv_worker(void *arg)
 			    (res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
 			        res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE)) {
 				res[i].status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+				res[i].code = "store_error";
 				snprintf(res[i].reason, sizeof(res[i].reason),
 				    "store: batch not committed");
 			}
-			srv_account(s, &res[i]);
+			srv_account(s, batch[i], &res[i]);
 			srv_answer(batch[i], &res[i]);
 		}
 	}

@@ -6,12 +6,26 @@
 #ifndef BS_SERVER_H
 #define BS_SERVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct bs_server_nng;
 
+/* Ingest latency (receive to acknowledgement) histogram bounds, seconds. */
+#define BS_SERVER_BUCKETS 10u
+extern const double bs_server_latency_bounds[BS_SERVER_BUCKETS];
+#define BS_SERVER_CODES 24u
+
 struct bs_server_stats {
 	uint64_t stored, duplicate, refused, retry;
+	struct {
+		const char *code; /* bs_ingest_result.code: a static string */
+		uint64_t n;
+	} by_code[BS_SERVER_CODES];
+	size_t n_codes;
+	uint64_t latency_le[BS_SERVER_BUCKETS]; /* cumulative: count <= bound */
+	uint64_t latency_count;
+	double latency_sum;
 };
 
 /* The collector's identity and trust (pki init writes these files). */

@@ -121,7 +121,7 @@ verify_is_revoked(struct bs_verifier *v, X509 *cert)
 
 int
 bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const bs_report *r,
-    char *why, size_t whysz)
+    char *why, size_t whysz, const char **code)
 {
 	unsigned char digest[32];
 	unsigned int dlen = 0;
@@ -136,11 +136,13 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 	if (env->signature.len == 0 || env->certificate.len == 0) {
 		snprintf(
 		    why, whysz, "unsigned report: this collector accepts only enrolled agents");
+		*code = "unsigned";
 		return BS_EREFUSED;
 	}
 	cert = d2i_X509(NULL, &p, (long)env->certificate.len);
 	if (cert == NULL || p != env->certificate.data + env->certificate.len) {
 		snprintf(why, whysz, "the agent certificate does not decode");
+		*code = "bad_certificate";
 		goto out;
 	}
 	X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
@@ -152,12 +154,14 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, v->ca, cert, NULL) != 1) {
 		snprintf(why, whysz, "out of memory");
+		*code = "internal";
 		goto out;
 	}
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
 	if (X509_verify_cert(ctx) != 1) {
 		snprintf(why, whysz, "agent certificate '%s' not accepted: %s", cn,
 		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		*code = "untrusted";
 		goto out;
 	}
 	memcpy(slot->digest, digest, 32);
@@ -165,6 +169,7 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 chain_ok:
 	if (verify_is_revoked(v, cert)) {
 		snprintf(why, whysz, "agent certificate '%s' is revoked", cn);
+		*code = "revoked";
 		goto out;
 	}
 	if (bs_sig_verify(cert, env->report.data, env->report.len, env->signature.data,
@@ -173,6 +178,7 @@ chain_ok:
 		    "signature does not verify: the report was altered or not signed "
 		    "by '%s'",
 		    cn);
+		*code = "bad_signature";
 		goto out;
 	}
 	if (r->host == NULL ||
@@ -180,6 +186,7 @@ chain_ok:
 	        X509_CHECK_FLAG_NO_WILDCARDS, NULL) != 1) {
 		snprintf(why, whysz, "certificate is for '%s' but the report claims '%s'", cn,
 		    r->host != NULL ? r->host->fqdn : "");
+		*code = "fqdn_mismatch";
 		goto out;
 	}
 	rv = 0;

@@ -19,8 +19,10 @@ void bs_verifier_destroy(struct bs_verifier *v);
 
 /* Not thread-safe (it caches): one verifier per ingest thread.
  * 0 when env is signed by a valid, unrevoked agent certificate for r's
- * host; otherwise BS_EREFUSED with the reason in why. */
+ * host; otherwise BS_EREFUSED with the reason in why and a stable label
+ * for metrics in *code ("unsigned", "bad_certificate", "untrusted",
+ * "revoked", "bad_signature", "fqdn_mismatch"). */
 int bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const bs_report *r,
-    char *why, size_t whysz);
+    char *why, size_t whysz, const char **code);
 
 #endif

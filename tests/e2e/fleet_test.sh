@@ -129,6 +129,23 @@ expect "API server page has the finding and the joined report" jqtrue "$work/mbx
 	'(.findings[0].rule == "BACKEND_CERT_NAME_MISMATCH") and ([.report.sites[] | select(.name == "Exchange Back End") | .bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK"])'
 api_until "$work/summary.json" "$base/api/summary" '.servers == 4'
 expect "API summary counts" jqtrue "$work/summary.json" '.servers == 4 and .critical == 1 and .warning == 0 and .clean == 3'
+# /metrics in the Prometheus text format: every line parses.
+curl -sS -D "$work/mh" "$base/metrics" -o "$work/metrics.txt"
+expect "metrics served as Prometheus text 0.0.4" grep -qi '^content-type: text/plain; version=0.0.4' "$work/mh"
+expect "every metrics line is a HELP, a TYPE or a sample" awk '
+	/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .+$/ { next }
+	/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)$/ { next }
+	/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+]+$/ { next }
+	/^[a-zA-Z_:][a-zA-Z0-9_:]*\{le="\+Inf"\} [0-9]+$/ { next }
+	{ print "bad metrics line: " $0; bad = 1 }
+	END { exit bad }' "$work/metrics.txt"
+metric() { awk -v k="$1" '$1 == k { print $2 }' "$work/metrics.txt"; }
+expect "metrics: four reports accepted, latency observed" \
+	bash -c "[ '$(metric 'bindscope_reports_total{result="accepted"}')' -ge 4 ] && [ '$(metric bindscope_ingest_latency_seconds_count)' -ge 4 ]"
+expect "metrics: servers by status and findings by rule" \
+	bash -c "[ '$(metric 'bindscope_servers{status="critical"}')' = 1 ] && [ '$(metric 'bindscope_findings{rule="BACKEND_CERT_NAME_MISMATCH",severity="critical"}')' = 1 ]"
+expect "metrics: report age and spool backlog per server, database size" \
+	bash -c "[ \$(grep -c '^bindscope_server_last_report_age_seconds{server=' '$work/metrics.txt') = 4 ] && [ '$(metric 'bindscope_agent_spooled_reports{server="mbx01.corp.example"}')' = 0 ] && [ '$(metric bindscope_database_bytes)' -gt 0 ]"
 expect "unknown path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/../../etc/passwd")" = 404 ]
 expect "encoded traversal is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$base/%2e%2e/%2e%2e/etc/passwd")" = 404 ]
 expect "unknown server is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/servers/nosuch.example")" = 404 ]
