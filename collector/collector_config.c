@@ -37,6 +37,7 @@ static const struct bs_cfg_key collector_keys[] = {
     S("listen", listen),
     S("db", db),
     S("log_level", log_level),
+    S("log_file", log_file),
     {"collector", "stale_after", BS_CFG_DURATION, offsetof(struct bs_collector_config, stale_after),
         0, 30 * 86400},
     {"http", "address", BS_CFG_STRING, offsetof(struct bs_collector_config, http_address),

@@ -20,6 +20,7 @@ struct bs_collector_config {
 	char http_tls_key[BS_PATH_MAX];
 	char http_users[BS_PATH_MAX]; /* basic-auth users file; off when empty */
 	char log_level[16];
+	char log_file[BS_PATH_MAX]; /* also log here; SIGHUP reopens it; "" = stderr only */
 	unsigned stale_after; /* seconds without a report -> AGENT_STALE */
 	char tls_ca[BS_PATH_MAX]; /* agents' CA (pki init: ca.pem) */
 	char tls_cert[BS_PATH_MAX]; /* our certificate (server.pem) */

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "cli_mutes.h"
+#include "http_auth.h"
 #include "cli_users.h"
 #include "history.h"
 #include "http.h"
@@ -31,7 +32,7 @@
 
 #define IMPORT_MAX (16u * 1024u * 1024u)
 
-static volatile sig_atomic_t collector_stop;
+static volatile sig_atomic_t collector_stop, collector_reopen;
 
 static void
 usage_main(FILE *f)
@@ -49,6 +50,8 @@ usage_main(FILE *f)
 	      "  mute     accept a rule's finding on a server until a date (audited);\n"
 	      "           also unmute, mutes (list) and audit (the operator log)\n"
 	      "  http-user  add a dashboard user (basic auth; password on stdin)\n"
+	      "  config   config check --config FILE: validate without serving\n"
+	      "  backup   --db FILE --out FILE: online backup while serving\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -117,14 +120,98 @@ usage_check(FILE *f)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	collector_stop = 1;
+	if (sig == SIGHUP)
+		collector_reopen = 1;
+	else
+		collector_stop = 1;
 }
 
 static int
 is_help(const char *a)
 {
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* The configuration file with command-line overrides, checked as far as
+ * it can be without serving (log level, the TLS files of both listeners,
+ * the dashboard's users file): serve and config check share it. Messages
+ * name the file and key; 0 or the exit status 2. */
+static int
+collector_load_config(const char *cfgpath, const char *db, const char *listen, const char *port,
+    struct bs_collector_config *cfg, enum bs_log_level *lvl)
+{
+	const char *files[5][2];
+	char err[512];
+
+	bs_collector_config_defaults(cfg);
+	if (bs_collector_config_load(cfg, cfgpath, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bindscope-collector: %s\n", err);
+		return 2;
+	}
+	if (db != NULL)
+		snprintf(cfg->db, sizeof(cfg->db), "%s", db);
+	if (listen != NULL)
+		snprintf(cfg->listen, sizeof(cfg->listen), "%s", listen);
+	if (port != NULL) {
+		unsigned long long p;
+
+		if (bs_parse_uint(port, 65535, &p) != 0) {
+			fprintf(stderr, "bindscope-collector: --http-port: expected 0 to 65535\n");
+			return 2;
+		}
+		cfg->http_port = (unsigned)p;
+	}
+	if (bs_log_parse_level(cfg->log_level, lvl) != 0) {
+		fprintf(stderr,
+		    "bindscope-collector: %s: [collector] log_level: "
+		    "expected debug, info, warn or error\n",
+		    cfgpath);
+		return 2;
+	}
+	files[0][0] = "[tls] ca_file";
+	files[0][1] = cfg->tls_ca;
+	files[1][0] = "[tls] cert_file";
+	files[1][1] = cfg->tls_cert;
+	files[2][0] = "[tls] key_file";
+	files[2][1] = cfg->tls_key;
+	files[3][0] = "[http] tls_cert_file";
+	files[3][1] = cfg->http_tls_cert;
+	files[4][0] = "[http] tls_key_file";
+	files[4][1] = cfg->http_tls_key;
+	for (size_t i = 0; i < 5; i++) {
+		if (files[i][1][0] == '\0') {
+			if (i < 3 && strncmp(cfg->listen, "tls+", 4) == 0) {
+				fprintf(stderr,
+				    "bindscope-collector: %s: %s: required because [collector] listen "
+				    "is %s\n",
+				    cfgpath, files[i][0], cfg->listen);
+				return 2;
+			}
+			continue;
+		}
+		if (access(files[i][1], R_OK) != 0) {
+			fprintf(stderr, "bindscope-collector: %s: %s: cannot read %s\n", cfgpath,
+			    files[i][0], files[i][1]);
+			return 2;
+		}
+	}
+	if ((cfg->http_tls_cert[0] == '\0') != (cfg->http_tls_key[0] == '\0')) {
+		fprintf(stderr,
+		    "bindscope-collector: %s: [http] tls_cert_file and tls_key_file go together\n",
+		    cfgpath);
+		return 2;
+	}
+	if (cfg->http_users[0] != '\0') {
+		struct bs_http_users *u = NULL;
+
+		if (bs_http_users_load(cfg->http_users, &u, err, sizeof(err)) != 0) {
+			fprintf(stderr, "bindscope-collector: %s: [http] users_file: %s\n", cfgpath,
+			    err);
+			return 2;
+		}
+		bs_http_users_destroy(u);
+	}
+	return 0;
 }
 
 static int
@@ -137,7 +224,6 @@ cmd_serve(int argc, char **argv)
 	struct bs_http *http = NULL;
 	struct bs_upkeep *upkeep = NULL;
 	enum bs_log_level lvl;
-	char err[512];
 	int rv;
 
 	for (int i = 0; i < argc; i++) {
@@ -166,47 +252,23 @@ cmd_serve(int argc, char **argv)
 		usage_serve(stderr);
 		return 2;
 	}
-	bs_collector_config_defaults(&cfg);
-	if (bs_collector_config_load(&cfg, cfgpath, err, sizeof(err)) != 0) {
-		fprintf(stderr, "bindscope-collector: %s\n", err);
-		return 2;
-	}
-	if (db != NULL)
-		snprintf(cfg.db, sizeof(cfg.db), "%s", db);
-	if (listen != NULL)
-		snprintf(cfg.listen, sizeof(cfg.listen), "%s", listen);
-	if (port != NULL) {
-		unsigned long long p;
-
-		if (bs_parse_uint(port, 65535, &p) != 0) {
-			fprintf(stderr, "bindscope-collector: --http-port: expected 0 to 65535\n");
-			return 2;
-		}
-		cfg.http_port = (unsigned)p;
-	}
-	if (bs_log_parse_level(cfg.log_level, &lvl) != 0) {
-		fprintf(stderr,
-		    "bindscope-collector: %s: [collector] log_level: "
-		    "expected debug, info, warn or error\n",
-		    cfgpath);
-		return 2;
-	}
+	if ((rv = collector_load_config(cfgpath, db, listen, port, &cfg, &lvl)) != 0)
+		return rv;
 	bs_log_set_level(lvl);
+	if (cfg.log_file[0] != '\0' && bs_log_open_file(cfg.log_file) != 0) {
+		fprintf(stderr, "bindscope-collector: %s: [collector] log_file: cannot open %s\n",
+		    cfgpath, cfg.log_file);
+		return 2;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	if (strncmp(cfg.listen, "tls+", 4) == 0) {
 		tls.ca_file = cfg.tls_ca;
 		tls.cert_file = cfg.tls_cert;
 		tls.key_file = cfg.tls_key;
 		tls.revoked_file = cfg.tls_revoked[0] != '\0' ? cfg.tls_revoked : NULL;
-		if (cfg.tls_ca[0] == '\0' || cfg.tls_cert[0] == '\0' || cfg.tls_key[0] == '\0') {
-			fprintf(stderr,
-			    "bindscope-collector: %s: [collector] listen is tls+tcp:// "
-			    "but [tls] ca_file, cert_file or key_file is not set\n",
-			    cfgpath);
-			return 2;
-		}
 	} else {
 		bs_log(BS_LOG_WARN, "insecure_transport",
 		    "url=%s detail=\"reports are neither "
@@ -248,13 +310,80 @@ cmd_serve(int argc, char **argv)
 		    cfg.http_tls_cert[0] != '\0' ? "https" : "http", cfg.http_address,
 		    bs_http_port(http), cfg.http_users[0] != '\0' ? "basic" : "none");
 	}
-	while (!collector_stop)
+	while (!collector_stop) {
 		pause();
+		if (collector_reopen) { /* logrotate moved the file */
+			collector_reopen = 0;
+			if (bs_log_reopen() != 0)
+				bs_log(
+				    BS_LOG_ERROR, "log_reopen_failed", "path=\"%s\"", cfg.log_file);
+			else
+				bs_log(BS_LOG_INFO, "log_reopened", "signal=HUP");
+		}
+	}
 	bs_log(BS_LOG_INFO, "stopping", "signal=1");
 	bs_http_stop(http);
 	bs_server_nng_stop(srv);
 	bs_upkeep_stop(upkeep);
 	bs_log(BS_LOG_INFO, "stopped", "clean=1");
+	return 0;
+}
+
+/* config check --config FILE: validate without serving. */
+static int
+cmd_config(int argc, char **argv)
+{
+	struct bs_collector_config cfg;
+	enum bs_log_level lvl;
+	int rv;
+
+	if (argc == 3 && strcmp(argv[0], "check") == 0 && strcmp(argv[1], "--config") == 0) {
+		if ((rv = collector_load_config(argv[2], NULL, NULL, NULL, &cfg, &lvl)) != 0)
+			return rv;
+		printf("%s: ok (listen %s, database %s, dashboard %s)\n", argv[2], cfg.listen,
+		    cfg.db,
+		    cfg.http_port == 0                 ? "off"
+		        : cfg.http_tls_cert[0] != '\0' ? "https"
+		                                       : "http");
+		return 0;
+	}
+	fprintf(argc > 0 && is_help(argv[0]) ? stdout : stderr,
+	    "usage: bindscope-collector config check --config FILE\n"
+	    "Validates the file (keys, values, TLS files, users file) without serving.\n");
+	return argc > 0 && is_help(argv[0]) ? 0 : 2;
+}
+
+/* backup --db FILE --out FILE: SQLite's online backup, consistent while
+ * the collector keeps writing (it retries pages that change under it). */
+static int
+cmd_backup(int argc, char **argv)
+{
+	const char *db = NULL, *out = NULL;
+	int rv;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			printf("usage: bindscope-collector backup --db FILE --out FILE\n");
+			return 0;
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			db = NULL;
+			break;
+		}
+	}
+	if (db == NULL || out == NULL) {
+		fprintf(stderr, "usage: bindscope-collector backup --db FILE --out FILE\n");
+		return 2;
+	}
+	if ((rv = bs_store_backup(db, out)) != 0) {
+		fprintf(
+		    stderr, "bindscope-collector backup: %s -> %s: %s\n", db, out, bs_strerror(rv));
+		return 1;
+	}
+	printf("%s: backup of %s written\n", out, db);
 	return 0;
 }
 
@@ -665,6 +794,10 @@ main(int argc, char **argv)
 		return bs_cli_mutes(argc - 2, argv + 2);
 	if (strcmp(argv[1], "audit") == 0)
 		return bs_cli_audit(argc - 2, argv + 2);
+	if (strcmp(argv[1], "config") == 0)
+		return cmd_config(argc - 2, argv + 2);
+	if (strcmp(argv[1], "backup") == 0)
+		return cmd_backup(argc - 2, argv + 2);
 	if (strcmp(argv[1], "http-user") == 0)
 		return bs_cli_http_user(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-collector: unknown command '%s'\n\n", argv[1]);

@@ -386,3 +386,46 @@ bs_store_rollback(struct bs_store *s)
 	store_exec(s, "ROLLBACK");
 	s->in_tx = 0;
 }
+
+int
+bs_store_backup(const char *path, const char *out)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_backup *b = NULL;
+	char tmp[4096];
+	int rc = SQLITE_ERROR, rv = BS_EDB;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.part", out) >= sizeof(tmp))
+		return BS_EINVAL;
+	remove(tmp);
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	        SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(src, 10000);
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL)
+		goto out;
+	/* In steps, sleeping between them, so the writer is never held up
+	 * for long; a page changed meanwhile makes SQLite copy it again. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rv = 0;
+out:
+	if (rv != 0 && (src == NULL || dst == NULL || b == NULL || rc != SQLITE_DONE))
+		bs_log(BS_LOG_ERROR, "backup_failed", "path=\"%s\" error=\"%s\"", path,
+		    dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	if (rv == 0 && rename(tmp, out) != 0)
+		rv = BS_EIO;
+	if (rv != 0)
+		remove(tmp);
+	return rv;
+}

@@ -64,6 +64,11 @@ int bs_store_version(const struct bs_store *s);
 /* Runs SQL without results; errors are logged. */
 int bs_store_exec(struct bs_store *s, const char *sql);
 
+/* Copies the database at path to out with SQLite's online backup API,
+ * while other connections keep writing; out is written whole or not at
+ * all (a temporary file renamed into place). */
+int bs_store_backup(const char *path, const char *out);
+
 /* Number of reports stored (all servers). */
 int bs_store_count_reports(struct bs_store *s, int64_t *out);
 

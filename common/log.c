@@ -1,12 +1,59 @@
-/* log: structured single-line event log on stderr. */
+/* log: structured single-line event log on stderr, and optionally a file
+ * that SIGHUP reopens (for logrotate). */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 static enum bs_log_level log_min = BS_LOG_INFO;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *log_file; /* besides stderr; NULL: none */
+static char log_path[4096];
+
+int
+bs_log_open_file(const char *path)
+{
+	FILE *f;
+
+	if (strlen(path) >= sizeof(log_path))
+		return -1;
+	f = fopen(path, "a");
+	if (f == NULL)
+		return -1;
+	setvbuf(f, NULL, _IOLBF, 0);
+	pthread_mutex_lock(&log_lock);
+	if (log_file != NULL)
+		fclose(log_file);
+	log_file = f;
+	memcpy(log_path, path, strlen(path) + 1);
+	pthread_mutex_unlock(&log_lock);
+	return 0;
+}
+
+int
+bs_log_reopen(void)
+{
+	char path[sizeof(log_path)];
+
+	pthread_mutex_lock(&log_lock);
+	memcpy(path, log_path, sizeof(path));
+	pthread_mutex_unlock(&log_lock);
+	return path[0] != '\0' ? bs_log_open_file(path) : 0;
+}
+
+void
+bs_log_close_file(void)
+{
+	pthread_mutex_lock(&log_lock);
+	if (log_file != NULL)
+		fclose(log_file);
+	log_file = NULL;
+	log_path[0] = '\0';
+	pthread_mutex_unlock(&log_lock);
+}
 
 static const char *const log_names[] = {"debug", "info", "warn", "error"};
 
@@ -45,10 +92,15 @@ bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* One fprintf call: stdio locks the stream, so lines from several
+	/* One fprintf call per stream: stdio locks it, so lines from several
 	 * threads never interleave. */
 	fprintf(stderr, "%s.%03ldZ level=%s event=%s %s\n", ts, now.tv_nsec / 1000000L,
 	    log_names[level], event, msg);
+	pthread_mutex_lock(&log_lock);
+	if (log_file != NULL)
+		fprintf(log_file, "%s.%03ldZ level=%s event=%s %s\n", ts, now.tv_nsec / 1000000L,
+		    log_names[level], event, msg);
+	pthread_mutex_unlock(&log_lock);
 }
 
 const char *

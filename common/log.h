@@ -13,6 +13,12 @@ void bs_log_set_level(enum bs_log_level level);
 /* Parses "debug", "info", "warn", "error"; 0 on success. */
 int bs_log_parse_level(const char *s, enum bs_log_level *out);
 
+/* Also append every line to path (created if needed). 0 or -1. */
+int bs_log_open_file(const char *path);
+/* Reopens that file (after logrotate moved it: SIGHUP). */
+int bs_log_reopen(void);
+void bs_log_close_file(void);
+
 void bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
