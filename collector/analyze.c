@@ -108,6 +108,8 @@ analysis_index(struct bs_analysis *a)
 	a->by_name = bs_arena_alloc(&a->arena, (a->n_servers + 1) * sizeof(*a->by_name));
 	if (a->by_name == NULL)
 		return BS_ENOMEM;
+	if (a->n_servers == 0)
+		return 0; /* an empty fleet: nothing to index (and servers is NULL) */
 	memcpy(a->by_name, a->servers, a->n_servers * sizeof(*a->by_name));
 	qsort(a->by_name, a->n_servers, sizeof(*a->by_name), analysis_cmp_name);
 	return 0;
@@ -207,7 +209,8 @@ analysis_load_one(void *arg, const char *fqdn, const char *provenance, int64_t r
 	copy = bs_arena_alloc(&lc->a->arena, len > 0 ? len : 1);
 	if (copy == NULL)
 		return BS_ENOMEM;
-	memcpy(copy, raw, len);
+	if (len > 0) /* a zero-length blob reads as NULL */
+		memcpy(copy, raw, len);
 	rv = bs_wire_unpack_report(&lc->a->arena, copy, len, &r);
 	if (rv == 0 && (r->host == NULL || strcmp(r->host->fqdn, fqdn) != 0))
 		rv = BS_EPARSE;

@@ -95,7 +95,8 @@ history_previous(struct history_pass *p)
 		uint8_t *copy = bs_arena_alloc(&p->a->arena, len > 0 ? len : 1);
 
 		if (copy != NULL) {
-			memcpy(copy, sqlite3_column_blob(s, 0), len);
+			if (len > 0) /* a zero-length blob reads as NULL */
+				memcpy(copy, sqlite3_column_blob(s, 0), len);
 			if (bs_wire_unpack_report(&p->a->arena, copy, len, &r) != 0)
 				r = NULL;
 		}
@@ -222,7 +223,8 @@ history_pending(struct history_pass *p, struct bs_arena *ar, struct history_row 
 			sqlite3_finalize(s);
 			return BS_ENOMEM;
 		}
-		memcpy(row->raw, sqlite3_column_blob(s, 6), row->len);
+		if (row->len > 0) /* a zero-length blob reads as NULL */
+			memcpy(row->raw, sqlite3_column_blob(s, 6), row->len);
 		(*n)++;
 	}
 	sqlite3_finalize(s);
