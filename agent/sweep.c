@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "footprint.h"
 #include "fsutil.h"
 
 void
@@ -45,15 +46,43 @@ static const struct {
     {"logs", bs_src_logs},
 };
 
+/* The watchdog, between sources: 1 when the sweep must stop here. */
+static int
+sweep_over_limits(struct bs_sweep *s, const struct bs_sweep_options *opt,
+    const struct bs_footprint *start, const char *after)
+{
+	struct bs_footprint now;
+
+	if ((opt->max_cpu_us == 0 && opt->max_rss_kib == 0) || bs_footprint_now(&now) != 0)
+		return 0;
+	if (opt->max_cpu_us > 0 && now.cpu_us - start->cpu_us > opt->max_cpu_us) {
+		bs_sweep_error(s, "watchdog", after, 0,
+		    "sweep cut short after %s: %llu ms of CPU, over the %llu ms limit", after,
+		    (unsigned long long)((now.cpu_us - start->cpu_us) / 1000),
+		    (unsigned long long)(opt->max_cpu_us / 1000));
+		return 1;
+	}
+	if (opt->max_rss_kib > 0 && now.rss_kib > opt->max_rss_kib) {
+		bs_sweep_error(s, "watchdog", after, 0,
+		    "sweep cut short after %s: %llu KiB resident, over the %llu KiB limit", after,
+		    (unsigned long long)now.rss_kib, (unsigned long long)opt->max_rss_kib);
+		return 1;
+	}
+	return 0;
+}
+
 int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
 	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes};
 	Bindscope__V1__AgentInfo *ai;
+	struct bs_footprint start, end;
 	struct timespec now;
 	int rv;
 
 	*out = NULL;
+	if (bs_footprint_now(&start) != 0)
+		memset(&start, 0, sizeof(start));
 	s.report = BS_NEW(arena, report);
 	ai = BS_NEW(arena, agent_info);
 	if (s.report == NULL || ai == NULL)
@@ -77,7 +106,16 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 			if (rv == BS_ENOMEM)
 				goto out;
 			rv = 0;
+			if (i + 1 < sizeof(sweep_sources) / sizeof(sweep_sources[0]) &&
+			    sweep_over_limits(&s, opt, &start, sweep_sources[i].name)) {
+				ai->cut_short = 1;
+				break;
+			}
 		}
+	}
+	if (bs_footprint_now(&end) == 0) {
+		ai->sweep_cpu_us = end.cpu_us - start.cpu_us;
+		ai->peak_rss_kib = end.peak_rss_kib;
 	}
 	ai->agent_id = bs_arena_strdup(arena,
 	    opt->agent_id != NULL && opt->agent_id[0] != '\0'

@@ -38,6 +38,10 @@ struct bs_sweep_options {
 	uint64_t sequence;
 	const struct bs_log_options *logs; /* NULL: logs are not read */
 	const struct bs_probe_options *probes; /* NULL: no live probes */
+	/* Watchdog: a sweep over these is cut short between sources, and the
+	 * report says so (0: no limit). */
+	uint64_t max_cpu_us;
+	uint64_t max_rss_kib;
 };
 
 /* State shared by the sources during one sweep. */

@@ -123,6 +123,26 @@ metrics_fleet(const struct bs_analysis *a, int64_t now_ms, struct bs_buf *b)
 		rv |= metrics_label(b, a->servers[i]->fqdn);
 		rv |= bs_buf_printf(b, "\"} %u\n", ai != NULL ? ai->spooled_reports : 0u);
 	}
+	rv |= metrics_head(b, "bindscope_agent_sweep_cpu_seconds", "gauge",
+	    "CPU time of each agent's newest sweep.");
+	for (size_t i = 0; i < a->n_servers; i++) {
+		const Bindscope__V1__AgentInfo *ai = a->servers[i]->report->agent;
+
+		rv |= bs_buf_puts(b, "bindscope_agent_sweep_cpu_seconds{server=\"");
+		rv |= metrics_label(b, a->servers[i]->fqdn);
+		rv |= bs_buf_printf(
+		    b, "\"} %.3f\n", ai != NULL ? (double)ai->sweep_cpu_us / 1e6 : 0.0);
+	}
+	rv |= metrics_head(b, "bindscope_agent_peak_memory_bytes", "gauge",
+	    "Peak resident memory of each agent process, as of its newest report.");
+	for (size_t i = 0; i < a->n_servers; i++) {
+		const Bindscope__V1__AgentInfo *ai = a->servers[i]->report->agent;
+
+		rv |= bs_buf_puts(b, "bindscope_agent_peak_memory_bytes{server=\"");
+		rv |= metrics_label(b, a->servers[i]->fqdn);
+		rv |= bs_buf_printf(b, "\"} %llu\n",
+		    ai != NULL ? (unsigned long long)ai->peak_rss_kib * 1024u : 0ull);
+	}
 	rv |= metrics_head(b, "bindscope_agent_dropped_reports", "gauge",
 	    "Reports an agent's full spool dropped before its newest report.");
 	for (size_t i = 0; i < a->n_servers; i++) {

@@ -121,6 +121,14 @@ bs_report_json_server(const struct bs_server *s, int detail)
 	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, bs_rules_frontend_site(r)),
 	    "cert_444", site_cert_json(r, bs_rules_backend_site(r)), "findings",
 	    findings != NULL ? findings : json_array(), "collection_errors", (int)r->n_errors);
+	if (o != NULL && r->agent != NULL)
+		json_object_set_new(o, "agent",
+		    json_pack("{s:s, s:I, s:f, s:b, s:I, s:I}", "version", r->agent->agent_version,
+		        "sweep_cpu_ms", (json_int_t)(r->agent->sweep_cpu_us / 1000),
+		        "peak_memory_mib", (double)r->agent->peak_rss_kib / 1024.0, "cut_short",
+		        r->agent->cut_short, "spooled_reports",
+		        (json_int_t)r->agent->spooled_reports, "dropped_reports",
+		        (json_int_t)r->agent->dropped_reports));
 	if (o != NULL) {
 		json_object_set_new(o, "muted_findings", json_integer((json_int_t)s->n_muted));
 		json_object_set_new(o, "recent_changes", changes_json(s));

@@ -240,7 +240,10 @@ function renderDetail(s) {
   document.getElementById('detail-h').textContent = s.fqdn;
   parts.push(kv([['Status', s.status], ['Exchange build', s.exchange_build || 'unknown'],
     ['Last report', s.last_report_at || '–'], ['Provenance', s.provenance],
-    ['Collection errors', String(s.collection_errors)]]));
+    ['Collection errors', String(s.collection_errors)],
+    ['Agent', s.agent ? `${s.agent.version || '?'}: last sweep ${s.agent.sweep_cpu_ms} ms CPU, peak ${s.agent.peak_memory_mib.toFixed(1)} MiB` +
+      `${s.agent.cut_short ? ' — CUT SHORT by its watchdog' : ''}; ${s.agent.spooled_reports} waiting in its spool` +
+      `${s.agent.dropped_reports ? `, ${s.agent.dropped_reports} dropped` : ''}` : 'unknown']]));
   parts.push(el('h3', null, 'Findings'));
   if (!s.findings.length) parts.push(el('p', null, 'No findings.'));
   for (const f of s.findings) {

@@ -144,6 +144,8 @@ expect "metrics: four reports accepted, latency observed" \
 	bash -c "[ '$(metric 'bindscope_reports_total{result="accepted"}')' -ge 4 ] && [ '$(metric bindscope_ingest_latency_seconds_count)' -ge 4 ]"
 expect "metrics: servers by status and findings by rule" \
 	bash -c "[ '$(metric 'bindscope_servers{status="critical"}')' = 1 ] && [ '$(metric 'bindscope_findings{rule="BACKEND_CERT_NAME_MISMATCH",severity="critical"}')' = 1 ]"
+expect "metrics: each agent's sweep CPU and peak memory" \
+	bash -c "[ \$(grep -c '^bindscope_agent_peak_memory_bytes{server=\"mbx0[1-4].corp.example\"} [1-9]' '$work/metrics.txt') = 4 ] && grep -q '^bindscope_agent_sweep_cpu_seconds{server=\"mbx01.corp.example\"} ' '$work/metrics.txt'"
 expect "metrics: report age and spool backlog per server, database size" \
 	bash -c "[ \$(grep -c '^bindscope_server_last_report_age_seconds{server=' '$work/metrics.txt') = 4 ] && [ '$(metric 'bindscope_agent_spooled_reports{server="mbx01.corp.example"}')' = 0 ] && [ '$(metric bindscope_database_bytes)' -gt 0 ]"
 expect "unknown path is 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/../../etc/passwd")" = 404 ]
@@ -153,6 +155,8 @@ expect "POST is 405" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "$
 
 # Personal data from the logs never leaves the server by default.
 curl -sS "$base/api/servers/mbx01.corp.example" -o "$work/mbx01.json"
+expect "the agent's footprint is shown: CPU per sweep, peak memory, not cut short" jqtrue "$work/mbx01.json" \
+	'(.agent.sweep_cpu_ms >= 0) and (.agent.peak_memory_mib > 1) and (.agent.peak_memory_mib < 64) and .agent.cut_short == false'
 expect "log samples reached the collector" jqtrue "$work/mbx01.json" \
 	'([.report.log_samples[] | select(.kind == "LOG_HTTPPROXY")] | length) == 3 and ([.report.log_samples[].lines_read] | add) == 960'
 expect "no user name or client IP in the stored report" \
