@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config openssl
 	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev curl)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps
-		chromium)
+		chromium
+		dpkg-dev man-db systemd) # the package test: cpack's dependency scan, man, systemd-analyze
 	# The browser tests run on Node.js; use the machine's own when it has one.
 	command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

@@ -107,7 +107,9 @@ sleep 0.4
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null || true
 pid=""
-wait "$bpid" || true
+kill "$bpid" 2>/dev/null || true # no new sweeps; the one in flight spools and gives up
+wait "$bpid" 2>/dev/null || true
+for _ in $(seq 300); do pgrep -f "bs-ops-.*/agent-mbx0" >/dev/null || break; sleep 0.1; done
 expect "SIGTERM: the collector stops cleanly" grep -q 'event=stopped clean=1' "$work/collector.log"
 start_collector
 burst 1 # drains what the agents spooled while it was down
