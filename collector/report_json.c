@@ -121,6 +121,8 @@ bs_report_json_server(const struct bs_server *s, int detail)
 	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, bs_rules_frontend_site(r)),
 	    "cert_444", site_cert_json(r, bs_rules_backend_site(r)), "findings",
 	    findings != NULL ? findings : json_array(), "collection_errors", (int)r->n_errors);
+	if (o != NULL)
+		json_object_set_new(o, "ad_site", json_string(r->host->ad_site));
 	if (o != NULL && r->agent != NULL)
 		json_object_set_new(o, "agent",
 		    json_pack("{s:s, s:I, s:f, s:b, s:I, s:I}", "version", r->agent->agent_version,

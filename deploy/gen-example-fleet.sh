@@ -166,6 +166,11 @@ server() {
 		printf '"NV Domain"="%s"\r\n' "$domain"
 		printf '"NV Hostname"="%s"\r\n' "$upper"
 		printf '"SearchList"=""\r\n\r\n'
+		# The AD site where the export includes Netlogon (mbx04's does not).
+		if [ "$name" != mbx04 ]; then
+			printf '[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters]\r\n'
+			printf '"DynamicSiteName"="HQ-Amsterdam"\r\n\r\n'
+		fi
 	} | utf16 "$root/registry/tcpip.reg"
 	{
 		printf 'Windows Registry Editor Version 5.00\r\n\r\n'

@@ -61,7 +61,7 @@ function matches(s) {
   if (status && s.status !== status) return false;
   if (rule && !s.findings.some((f) => f.rule === rule)) return false;
   if (!text) return true;
-  const hay = [s.fqdn, s.exchange_build, certLabel(s.cert_443), certLabel(s.cert_444),
+  const hay = [s.fqdn, s.exchange_build, s.ad_site || '', certLabel(s.cert_443), certLabel(s.cert_444),
     ...s.findings.map((f) => f.title)].join(' ').toLowerCase();
   return hay.includes(text);
 }
@@ -81,6 +81,7 @@ function renderTable() {
     frag.append(el('tr', { 'data-fqdn': s.fqdn },
       el('td', null, link),
       el('td', null, s.exchange_build || 'unknown'),
+      el('td', null, s.ad_site || 'unknown'),
       el('td', { class: s.status }, s.status),
       el('td', { class: s.cert_443.kind === 'missing' ? 'broken' : '' }, certLabel(s.cert_443)),
       cert444Cell(s.cert_444),
@@ -239,6 +240,7 @@ function renderDetail(s) {
   const parts = [];
   document.getElementById('detail-h').textContent = s.fqdn;
   parts.push(kv([['Status', s.status], ['Exchange build', s.exchange_build || 'unknown'],
+    ['AD site', s.ad_site || 'unknown (not in the evidence)'],
     ['Last report', s.last_report_at || '–'], ['Provenance', s.provenance],
     ['Collection errors', String(s.collection_errors)],
     ['Agent', s.agent ? `${s.agent.version || '?'}: last sweep ${s.agent.sweep_cpu_ms} ms CPU, peak ${s.agent.peak_memory_mib.toFixed(1)} MiB` +

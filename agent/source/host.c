@@ -8,6 +8,9 @@
 #include "sweep.h"
 
 #define KEY_TCPIP "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters"
+/* Not in the evidence contract's list, but read when an export has it:
+ * the AD site groups servers on the dashboard. */
+#define KEY_NETLOGON "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters"
 #define KEY_SETUP "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup"
 #define KEY_OWA "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA"
 
@@ -90,6 +93,9 @@ bs_src_host(struct bs_sweep *s)
 		bs_sweep_error(
 		    s, "host", KEY_SETUP, 0, "Exchange Setup key lacks the Msi version values");
 	h->allow_internal_untrusted_certs = host_dword(s, KEY_OWA, "AllowInternalUntrustedCerts");
+	if (bs_registry_has_key(s->reg, KEY_NETLOGON) &&
+	    host_string(s, KEY_NETLOGON, "DynamicSiteName", "SiteName", path, sizeof(path)) == 0)
+		h->ad_site = bs_arena_strdup(s->arena, path);
 	if (h->hostname == NULL || h->domain == NULL || h->fqdn == NULL)
 		return BS_ENOMEM;
 	return 0;

@@ -94,6 +94,8 @@ expect "mbx02 (wildcard on 444) has only the informational finding" jqtrue "$r" 
 	'[.servers[] | select(.fqdn == "mbx02.corp.example") | .findings[] | .rule + ":" + .severity] == ["BACKEND_CERT_NOT_SELF_SIGNED:info"]'
 expect "no warning or critical outside mbx03" jqtrue "$r" \
 	'[.servers[] | select(.fqdn != "mbx03.corp.example") | .findings[] | select(.severity != "info")] | length == 0'
+expect "AD site where the export has it, empty (unknown) where not" jqtrue "$r" \
+	'[.servers[].ad_site] == ["HQ-Amsterdam","HQ-Amsterdam","HQ-Amsterdam",""]'
 expect "report has generated_at and exchange builds" jqtrue "$r" \
 	'(.generated_at | test("^20[0-9-]+T")) and ([.servers[].exchange_build] == ["15.2.1544.4","15.2.1544.4","15.2.1544.4","15.1.2507.39"])'
 

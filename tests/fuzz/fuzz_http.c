@@ -21,8 +21,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len, m;
 
 	if (h == NULL) {
-		struct bs_http_options o = {"127.0.0.1", 0, "/nonexistent", "/nonexistent/db", 0};
+		struct bs_http_options o;
 
+		memset(&o, 0, sizeof(o));
+		o.address = "127.0.0.1";
+		o.web_root = "/nonexistent";
+		o.db_path = "/nonexistent/db";
+		bs_analysis_options_defaults(&o.analysis);
 		if (bs_http_start(&o, &h) != 0)
 			return 0;
 	}
