@@ -18,11 +18,27 @@
  * long for the write lock. */
 #define HISTORY_BATCH 256
 
+struct history_change {
+	const char *kind, *object, *before, *after;
+};
+
+struct history_finding {
+	const char *rule, *key, *severity, *title;
+};
+
+/* One stored report, and what the pass made of it (in the batch arena):
+ * computed without the write lock, written in one short transaction. */
 struct history_row {
 	int64_t id, server_id, received_ms, collected_ms;
 	char *fqdn, *provenance;
 	uint8_t *raw;
 	size_t len;
+	int64_t prev_collected_ms;
+	struct history_change **changes;
+	size_t n_changes;
+	struct history_finding **findings;
+	size_t n_findings;
+	int unreadable;
 };
 
 struct history_pass {
@@ -30,10 +46,10 @@ struct history_pass {
 	sqlite3 *db;
 	struct bs_analysis *a;
 	sqlite3_stmt *prev, *ins_change, *ins_finding, *upsert_state, *resolve, *mark;
-	/* the report being analysed */
-	const struct history_row *row;
+	/* the report being analysed, and the arena its results go to */
+	struct history_row *row;
 	struct bs_server *srv;
-	int64_t prev_collected_ms;
+	struct bs_arena *batch;
 };
 
 static int
@@ -64,20 +80,17 @@ history_on_change(
     void *arg, const char *kind, const char *object, const char *before, const char *after)
 {
 	struct history_pass *p = arg;
-	sqlite3_stmt *s = p->ins_change;
+	struct history_change *c = bs_arena_alloc(p->batch, sizeof(*c));
 
-	sqlite3_bind_int64(s, 1, p->row->server_id);
-	sqlite3_bind_int64(s, 2, p->row->id);
-	sqlite3_bind_int64(s, 3, p->row->collected_ms);
-	sqlite3_bind_int64(s, 4, p->prev_collected_ms);
-	sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, object, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, before, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, after, -1, SQLITE_STATIC);
-	if (history_step_done(p->db, s) != 0)
-		return BS_EDB;
-	return bs_analysis_add_change(
-	    p->a, p->srv, kind, object, before, after, p->row->collected_ms, p->prev_collected_ms);
+	if (c == NULL || (c->kind = bs_arena_strdup(p->batch, kind)) == NULL ||
+	    (c->object = bs_arena_strdup(p->batch, object)) == NULL ||
+	    (c->before = bs_arena_strdup(p->batch, before)) == NULL ||
+	    (c->after = bs_arena_strdup(p->batch, after)) == NULL ||
+	    bs_arena_push(p->batch, (void ***)&p->row->changes, &p->row->n_changes, c) != 0)
+		return BS_ENOMEM;
+	/* CONFIG_CHANGED of this report sees its own changes. */
+	return bs_analysis_add_change(p->a, p->srv, kind, object, before, after,
+	    p->row->collected_ms, p->row->prev_collected_ms);
 }
 
 /* The server's report before this one, unpacked into the pass arena, or
@@ -100,14 +113,16 @@ history_previous(struct history_pass *p)
 			if (bs_wire_unpack_report(&p->a->arena, copy, len, &r) != 0)
 				r = NULL;
 		}
-		p->prev_collected_ms = sqlite3_column_int64(s, 1);
+		p->row->prev_collected_ms = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
 	return r;
 }
 
+/* Analyses one report (no writes): its changes against the previous
+ * report and its findings, kept in the row. */
 static int
-history_one(struct history_pass *p, const struct history_row *row)
+history_compute(struct history_pass *p, struct history_row *row)
 {
 	struct bs_analysis *a = p->a;
 	struct bs_arena saved = a->arena;
@@ -118,7 +133,7 @@ history_one(struct history_pass *p, const struct history_row *row)
 
 	/* Everything of this report lives in a scratch arena, so a pass over
 	 * a bulk import stays small; the fleet context stays in the saved
-	 * one. */
+	 * one, the results in the batch arena. */
 	bs_arena_init(&a->arena, 0);
 	memset(&srv, 0, sizeof(srv));
 	p->row = row;
@@ -132,7 +147,8 @@ history_one(struct history_pass *p, const struct history_row *row)
 	if (bs_wire_unpack_report(&a->arena, copy, row->len, &r) != 0 || r->host == NULL) {
 		bs_log(BS_LOG_WARN, "stored_report_unreadable", "report_id=%lld fqdn=%s",
 		    (long long)row->id, row->fqdn);
-		goto mark;
+		row->unreadable = 1;
+		goto out;
 	}
 	srv.fqdn = row->fqdn;
 	srv.provenance = row->provenance;
@@ -145,38 +161,22 @@ history_one(struct history_pass *p, const struct history_row *row)
 		goto out;
 	for (size_t i = 0; i < srv.n_findings; i++) {
 		const struct bs_finding *f = srv.findings[i];
+		struct history_finding *hf;
 
 		/* Staleness is about reports that did not come: not a fact of
 		 * this one. */
 		if (strcmp(f->rule->id, "AGENT_STALE") == 0)
 			continue;
-		sqlite3_bind_int64(p->ins_finding, 1, row->id);
-		sqlite3_bind_text(p->ins_finding, 2, f->rule->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(p->ins_finding, 3, f->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(
-		    p->ins_finding, 4, bs_severity_name(f->severity), -1, SQLITE_STATIC);
-		sqlite3_bind_text(p->ins_finding, 5, f->title, -1, SQLITE_STATIC);
-		if ((rv = history_step_done(p->db, p->ins_finding)) != 0)
+		hf = bs_arena_alloc(p->batch, sizeof(*hf));
+		if (hf == NULL || (hf->key = bs_arena_strdup(p->batch, f->key)) == NULL ||
+		    (hf->title = bs_arena_strdup(p->batch, f->title)) == NULL ||
+		    bs_arena_push(p->batch, (void ***)&row->findings, &row->n_findings, hf) != 0) {
+			rv = BS_ENOMEM;
 			goto out;
-		sqlite3_bind_int64(p->upsert_state, 1, row->server_id);
-		sqlite3_bind_text(p->upsert_state, 2, f->rule->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(p->upsert_state, 3, f->key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(p->upsert_state, 4, row->received_ms);
-		sqlite3_bind_int64(p->upsert_state, 5, row->id);
-		sqlite3_bind_text(
-		    p->upsert_state, 6, bs_severity_name(f->severity), -1, SQLITE_STATIC);
-		if ((rv = history_step_done(p->db, p->upsert_state)) != 0)
-			goto out;
+		}
+		hf->rule = f->rule->id; /* static: the rule table */
+		hf->severity = bs_severity_name(f->severity);
 	}
-	/* What this report no longer shows is resolved as of this report. */
-	sqlite3_bind_int64(p->resolve, 1, row->received_ms);
-	sqlite3_bind_int64(p->resolve, 2, row->server_id);
-	sqlite3_bind_int64(p->resolve, 3, row->id);
-	if ((rv = history_step_done(p->db, p->resolve)) != 0)
-		goto out;
-mark:
-	sqlite3_bind_int64(p->mark, 1, row->id);
-	rv = history_step_done(p->db, p->mark);
 out:
 	for (size_t i = 0; i < srv.n_findings; i++)
 		json_decref(srv.findings[i]->evidence);
@@ -185,6 +185,59 @@ out:
 	p->row = NULL;
 	p->srv = NULL;
 	return rv;
+}
+
+/* Writes what history_compute found (inside the batch's transaction). */
+static int
+history_write(struct history_pass *p, const struct history_row *row)
+{
+	int rv;
+
+	if (row->unreadable)
+		goto mark;
+	for (size_t i = 0; i < row->n_changes; i++) {
+		const struct history_change *c = row->changes[i];
+		sqlite3_stmt *s = p->ins_change;
+
+		sqlite3_bind_int64(s, 1, row->server_id);
+		sqlite3_bind_int64(s, 2, row->id);
+		sqlite3_bind_int64(s, 3, row->collected_ms);
+		sqlite3_bind_int64(s, 4, row->prev_collected_ms);
+		sqlite3_bind_text(s, 5, c->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, c->object, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, c->before, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, c->after, -1, SQLITE_STATIC);
+		if ((rv = history_step_done(p->db, s)) != 0)
+			return rv;
+	}
+	for (size_t i = 0; i < row->n_findings; i++) {
+		const struct history_finding *f = row->findings[i];
+
+		sqlite3_bind_int64(p->ins_finding, 1, row->id);
+		sqlite3_bind_text(p->ins_finding, 2, f->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_finding, 3, f->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_finding, 4, f->severity, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_finding, 5, f->title, -1, SQLITE_STATIC);
+		if ((rv = history_step_done(p->db, p->ins_finding)) != 0)
+			return rv;
+		sqlite3_bind_int64(p->upsert_state, 1, row->server_id);
+		sqlite3_bind_text(p->upsert_state, 2, f->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->upsert_state, 3, f->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p->upsert_state, 4, row->received_ms);
+		sqlite3_bind_int64(p->upsert_state, 5, row->id);
+		sqlite3_bind_text(p->upsert_state, 6, f->severity, -1, SQLITE_STATIC);
+		if ((rv = history_step_done(p->db, p->upsert_state)) != 0)
+			return rv;
+	}
+	/* What this report no longer shows is resolved as of this report. */
+	sqlite3_bind_int64(p->resolve, 1, row->received_ms);
+	sqlite3_bind_int64(p->resolve, 2, row->server_id);
+	sqlite3_bind_int64(p->resolve, 3, row->id);
+	if ((rv = history_step_done(p->db, p->resolve)) != 0)
+		return rv;
+mark:
+	sqlite3_bind_int64(p->mark, 1, row->id);
+	return history_step_done(p->db, p->mark);
 }
 
 /* Up to HISTORY_BATCH rows not analysed yet, copied (the reads finish
@@ -290,10 +343,14 @@ bs_history_update(
 		size_t n = 0;
 
 		bs_arena_init(&ar, 0);
+		p.batch = &ar;
 		rv = history_pending(&p, &ar, &rows, &n);
+		/* The work outside the write lock; then one short transaction. */
+		for (size_t i = 0; rv == 0 && i < n; i++)
+			rv = history_compute(&p, &rows[i]);
 		if (rv == 0 && n > 0 && (rv = bs_store_begin(st)) == 0) {
 			for (size_t i = 0; i < n && rv == 0; i++)
-				rv = history_one(&p, &rows[i]);
+				rv = history_write(&p, &rows[i]);
 			if (rv == 0)
 				rv = bs_store_commit(st);
 			else

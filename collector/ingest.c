@@ -59,81 +59,121 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 	return 0;
 }
 
-static void
-ingest_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__Envelope *env,
-    const uint8_t *raw, size_t len, const char *provenance, struct bs_ingest_result *res)
+/* Decodes, validates and (with v and env) verifies one report: no
+ * database. 0 when it may be stored; otherwise res says why not. */
+static int
+ingest_prepare_report(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const uint8_t *raw,
+    size_t len, const char *provenance, struct bs_ingest_prepared *p, struct bs_ingest_result *res)
 {
-	struct bs_arena a;
-	bs_report *r;
-	int rv, dup = 0;
+	int rv;
 
-	bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
-	rv = bs_wire_unpack_report(&a, raw, len, &r);
+	p->raw = raw;
+	p->len = len;
+	p->provenance = provenance;
+	rv = bs_wire_unpack_report(&p->arena, raw, len, &p->r);
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		snprintf(res->reason, sizeof(res->reason), "report does not decode: %s",
 		    bs_strerror(rv));
 		res->code = "undecodable";
-		goto out;
+		return BS_EPARSE;
 	}
-	if (bs_ingest_validate(r, res->reason, sizeof(res->reason)) != 0) {
+	if (bs_ingest_validate(p->r, res->reason, sizeof(res->reason)) != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
 		res->code = "invalid";
-		goto out;
+		return BS_EPARSE;
 	}
 	/* Identity from the verified certificate, never from the report. */
 	if (v != NULL && env != NULL &&
-	    bs_verifier_check(v, env, r, res->reason, sizeof(res->reason), &res->code) != 0) {
+	    bs_verifier_check(v, env, p->r, res->reason, sizeof(res->reason), &res->code) != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
-		goto out;
+		return BS_EREFUSED;
 	}
-	snprintf(res->fqdn, sizeof(res->fqdn), "%s", r->host->fqdn);
-	if (v != NULL && env != NULL && env->signature.len > 0) {
-		struct bs_store_sig sig = {env->signature.data, env->signature.len,
-		    env->signature_alg, env->certificate.data, env->certificate.len};
+	if (v != NULL && env != NULL && env->signature.len > 0)
+		p->env = env;
+	snprintf(res->fqdn, sizeof(res->fqdn), "%s", p->r->host->fqdn);
+	return 0;
+}
 
-		rv = bs_store_put_report(
-		    st, r->host->fqdn, provenance, raw, len, r, &sig, now_ms(), &dup);
+void
+bs_ingest_store(
+    struct bs_store *st, const struct bs_ingest_prepared *p, struct bs_ingest_result *res)
+{
+	int rv, dup = 0;
+
+	if (p->env != NULL) {
+		struct bs_store_sig sig = {p->env->signature.data, p->env->signature.len,
+		    p->env->signature_alg, p->env->certificate.data, p->env->certificate.len};
+
+		rv = bs_store_put_report(st, p->r->host->fqdn, p->provenance, p->raw, p->len, p->r,
+		    &sig, now_ms(), &dup);
 	} else {
-		rv = bs_store_put_report(
-		    st, r->host->fqdn, provenance, raw, len, r, NULL, now_ms(), &dup);
+		rv = bs_store_put_report(st, p->r->host->fqdn, p->provenance, p->raw, p->len, p->r,
+		    NULL, now_ms(), &dup);
 	}
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
 		snprintf(res->reason, sizeof(res->reason), "store: %s", bs_strerror(rv));
 		res->code = "store_error";
-		goto out;
+		return;
 	}
 	res->status =
 	    dup ? BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE : BINDSCOPE__V1__ACK_STATUS__ACK_STORED;
 	snprintf(res->reason, sizeof(res->reason), "%s", dup ? "duplicate" : "stored");
 	res->code = dup ? "duplicate" : "stored";
-out:
-	bs_arena_fini(&a);
+}
+
+void
+bs_ingest_prepared_fini(struct bs_ingest_prepared *p)
+{
+	bs_arena_fini(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+bs_ingest_prepare_envelope(struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_prepared *p, struct bs_ingest_result *res)
+{
+	Bindscope__V1__Envelope *env;
+	int rv;
+
+	memset(res, 0, sizeof(*res));
+	memset(p, 0, sizeof(*p));
+	bs_arena_init(&p->arena, BS_WIRE_UNPACK_BUDGET);
+	rv = bs_wire_unpack_envelope(&p->arena, data, len, &env);
+	if (rv != 0 || env->report.len == 0) {
+		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
+		snprintf(res->reason, sizeof(res->reason), "not a bindscope envelope: %s",
+		    rv != 0 ? bs_strerror(rv) : "empty report");
+		res->code = "not_envelope";
+		return BS_EPARSE;
+	}
+	return ingest_prepare_report(v, env, env->report.data, env->report.len,
+	    v != NULL ? BS_PROV_AGENT_SIGNED : BS_PROV_AGENT_UNSIGNED, p, res);
 }
 
 void
 bs_ingest_envelope(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, size_t len,
     struct bs_ingest_result *res)
 {
-	struct bs_arena a;
-	Bindscope__V1__Envelope *env;
-	int rv;
+	struct bs_ingest_prepared p;
 
-	memset(res, 0, sizeof(*res));
-	bs_arena_init(&a, BS_WIRE_UNPACK_BUDGET);
-	rv = bs_wire_unpack_envelope(&a, data, len, &env);
-	if (rv != 0 || env->report.len == 0) {
-		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_REFUSED;
-		snprintf(res->reason, sizeof(res->reason), "not a bindscope envelope: %s",
-		    rv != 0 ? bs_strerror(rv) : "empty report");
-		res->code = "not_envelope";
-		goto out;
-	}
-	ingest_report(st, v, env, env->report.data, env->report.len,
-	    v != NULL ? BS_PROV_AGENT_SIGNED : BS_PROV_AGENT_UNSIGNED, res);
-out:
-	bs_arena_fini(&a);
+	if (bs_ingest_prepare_envelope(v, data, len, &p, res) == 0)
+		bs_ingest_store(st, &p, res);
+	bs_ingest_prepared_fini(&p);
+}
+
+static void
+ingest_file_report(struct bs_store *st, struct bs_verifier *v, const Bindscope__V1__Envelope *env,
+    const uint8_t *raw, size_t len, const char *provenance, struct bs_ingest_result *res)
+{
+	struct bs_ingest_prepared p;
+
+	memset(&p, 0, sizeof(p));
+	bs_arena_init(&p.arena, BS_WIRE_UNPACK_BUDGET);
+	if (ingest_prepare_report(v, env, raw, len, provenance, &p, res) == 0)
+		bs_ingest_store(st, &p, res);
+	bs_ingest_prepared_fini(&p);
 }
 
 void
@@ -161,7 +201,7 @@ bs_ingest_file(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, 
 		if (bs_wire_unpack_envelope(&a, data, len, &env) == 0 && env->report.len > 0) {
 			int verified = v != NULL && env->signature.len > 0;
 
-			ingest_report(st, verified ? v : NULL, verified ? env : NULL,
+			ingest_file_report(st, verified ? v : NULL, verified ? env : NULL,
 			    env->report.data, env->report.len,
 			    verified ? BS_PROV_AGENT_SIGNED : BS_PROV_OFFLINE, res);
 			bs_arena_fini(&a);
@@ -169,5 +209,5 @@ bs_ingest_file(struct bs_store *st, struct bs_verifier *v, const uint8_t *data, 
 		}
 		bs_arena_fini(&a);
 	}
-	ingest_report(st, NULL, NULL, data, len, BS_PROV_OFFLINE, res);
+	ingest_file_report(st, NULL, NULL, data, len, BS_PROV_OFFLINE, res);
 }

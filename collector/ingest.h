@@ -21,6 +21,28 @@ struct bs_ingest_result {
 	char fqdn[256];
 };
 
+/* A report decoded, validated and verified, ready to store: the network
+ * path does this on several threads and only the store on the one
+ * database thread. raw points into the caller's message, which must
+ * outlive it; everything else is in arena. */
+struct bs_ingest_prepared {
+	struct bs_arena arena;
+	const Bindscope__V1__Envelope *env; /* the verified signature, or NULL */
+	bs_report *r;
+	const uint8_t *raw;
+	size_t len;
+	const char *provenance;
+};
+
+/* No database: 0 when the Envelope may be stored; otherwise res holds the
+ * refusal. p must be finished (bs_ingest_prepared_fini) either way. */
+int bs_ingest_prepare_envelope(struct bs_verifier *v, const uint8_t *data, size_t len,
+    struct bs_ingest_prepared *p, struct bs_ingest_result *res);
+/* Stores a prepared report (inside the caller's transaction, if any). */
+void bs_ingest_store(
+    struct bs_store *st, const struct bs_ingest_prepared *p, struct bs_ingest_result *res);
+void bs_ingest_prepared_fini(struct bs_ingest_prepared *p);
+
 /* An Envelope received from an agent. With a verifier, only reports
  * signed by an enrolled agent for its own FQDN are stored ("agent,
  * signed"); without one (plain tcp:// demo mode) reports are stored as

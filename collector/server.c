@@ -19,7 +19,7 @@
 #include "wire.h"
 
 /* Concurrent receives in flight; more only queue in NNG. */
-#define SRV_NCTX 64
+#define SRV_NCTX 256
 
 enum srv_state { SRV_RECV, SRV_SEND };
 
@@ -28,10 +28,16 @@ struct srv_ctx {
 	nng_aio *aio;
 	nng_ctx ctx;
 	enum srv_state state;
-	nng_msg *msg; /* received, waiting for the worker */
+	nng_msg *msg; /* received, waiting for the verifiers or the worker */
 	struct timespec received; /* for the ingest latency histogram */
+	struct bs_ingest_prepared prep; /* decoded and verified, for the worker */
+	struct bs_ingest_result res;
 	struct srv_ctx *next;
 };
+
+/* Threads that decode and verify reports (CPU: ECDSA, X.509) ahead of the
+ * one database thread, so the commit never waits for cryptography. */
+#define SRV_NVERIFY 2
 
 const double bs_server_latency_bounds[BS_SERVER_BUCKETS] = {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -40,14 +46,15 @@ struct bs_server_nng {
 	nng_socket sock;
 	int sock_open;
 	nng_tls_config *tls;
-	struct bs_verifier *verifier;
+	struct bs_verifier *verifiers[SRV_NVERIFY]; /* one per verify thread (caches) */
 	struct bs_store *store;
 	struct srv_ctx ctxs[SRV_NCTX];
-	pthread_t worker;
-	int worker_started;
+	pthread_t worker, verify[SRV_NVERIFY];
+	int worker_started, n_verify;
 	pthread_mutex_t lock;
-	pthread_cond_t cv;
-	struct srv_ctx *head, *tail; /* work queue */
+	pthread_cond_t cv, vcv;
+	struct srv_ctx *head, *tail; /* verified, for the database worker */
+	struct srv_ctx *vhead, *vtail; /* received, for the verifiers */
 	int stopping;
 	struct bs_server_stats stats;
 };
@@ -80,17 +87,17 @@ srv_cb(void *arg)
 		srv_recv(c); /* a transport error on one pipe: keep serving */
 		return;
 	}
-	/* No database work on NNG's thread: hand it to the worker. */
+	/* No work on NNG's thread: hand it to the verifiers. */
 	c->msg = nng_aio_get_msg(c->aio);
 	clock_gettime(CLOCK_MONOTONIC, &c->received);
 	pthread_mutex_lock(&s->lock);
 	c->next = NULL;
-	if (s->tail != NULL)
-		s->tail->next = c;
+	if (s->vtail != NULL)
+		s->vtail->next = c;
 	else
-		s->head = c;
-	s->tail = c;
-	pthread_cond_signal(&s->cv);
+		s->vhead = c;
+	s->vtail = c;
+	pthread_cond_signal(&s->vcv);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -165,11 +172,63 @@ srv_account(struct bs_server_nng *s, const struct srv_ctx *c, const struct bs_in
 	}
 }
 
+struct srv_verify_arg {
+	struct bs_server_nng *s;
+	int index;
+};
+
+/* Decodes and verifies; a refused report is answered here, an accepted one
+ * queued for the database worker. */
+static void *
+srv_verifier(void *arg)
+{
+	struct srv_verify_arg *va = arg;
+	struct bs_server_nng *s = va->s;
+	struct bs_verifier *v = s->verifiers[va->index];
+
+	free(va);
+	for (;;) {
+		struct srv_ctx *c;
+
+		pthread_mutex_lock(&s->lock);
+		while (s->vhead == NULL && !s->stopping)
+			pthread_cond_wait(&s->vcv, &s->lock);
+		c = s->vhead;
+		if (c != NULL) {
+			s->vhead = c->next;
+			if (s->vhead == NULL)
+				s->vtail = NULL;
+		}
+		pthread_mutex_unlock(&s->lock);
+		if (c == NULL)
+			break; /* stopping; what is still queued is dropped and resent */
+		if (bs_ingest_prepare_envelope(
+		        v, nng_msg_body(c->msg), nng_msg_len(c->msg), &c->prep, &c->res) != 0) {
+			bs_ingest_prepared_fini(&c->prep);
+			nng_msg_free(c->msg);
+			c->msg = NULL;
+			srv_account(s, c, &c->res);
+			srv_answer(c, &c->res);
+			continue;
+		}
+		pthread_mutex_lock(&s->lock);
+		c->next = NULL;
+		if (s->tail != NULL)
+			s->tail->next = c;
+		else
+			s->head = c;
+		s->tail = c;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
+
 /* Takes every queued report (up to SRV_BATCH), stores them in one
  * transaction (group commit: one fsync for the batch), and only after the
  * commit answers each. If anything in the batch fails to store, the whole
  * batch is rolled back and every agent is told to retry. */
-#define SRV_BATCH 64
+#define SRV_BATCH 256
 
 static void *
 srv_worker(void *arg)
@@ -199,9 +258,9 @@ srv_worker(void *arg)
 		for (size_t i = 0; i < n; i++) {
 			struct srv_ctx *c = batch[i];
 
+			res[i] = c->res;
 			if (in_tx) {
-				bs_ingest_envelope(s->store, s->verifier, nng_msg_body(c->msg),
-				    nng_msg_len(c->msg), &res[i]);
+				bs_ingest_store(s->store, &c->prep, &res[i]);
 			} else {
 				memset(&res[i], 0, sizeof(res[i]));
 				res[i].status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
@@ -209,6 +268,7 @@ srv_worker(void *arg)
 				snprintf(res[i].reason, sizeof(res[i].reason), "store busy");
 			}
 			store_failed |= res[i].status == BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;
+			bs_ingest_prepared_fini(&c->prep);
 			nng_msg_free(c->msg);
 			c->msg = NULL;
 		}
@@ -247,6 +307,7 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 		return BS_ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_cond_init(&s->vcv, NULL);
 	if ((strncmp(url, "tls+", 4) == 0) != (tls != NULL)) {
 		bs_log(BS_LOG_ERROR, "listen_config",
 		    "url=%s error=\"tls+tcp:// needs the [tls] "
@@ -256,10 +317,13 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 		goto out;
 	}
 	if (tls != NULL &&
-	    ((rv = bs_tlsconf_create(NNG_TLS_MODE_SERVER, tls->ca_file, tls->cert_file,
-	          tls->key_file, NULL, &s->tls)) != 0 ||
-	        (rv = bs_verifier_create(tls->ca_file, tls->revoked_file, &s->verifier)) != 0))
+	    (rv = bs_tlsconf_create(NNG_TLS_MODE_SERVER, tls->ca_file, tls->cert_file,
+	         tls->key_file, NULL, &s->tls)) != 0)
 		goto out;
+	for (int i = 0; tls != NULL && i < SRV_NVERIFY; i++)
+		if ((rv = bs_verifier_create(tls->ca_file, tls->revoked_file, &s->verifiers[i])) !=
+		    0)
+			goto out;
 	if ((rv = bs_store_open(db_path, 0, &s->store)) != 0)
 		goto out;
 	rv = BS_ENET;
@@ -272,6 +336,19 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 	if (pthread_create(&s->worker, NULL, srv_worker, s) != 0)
 		goto out;
 	s->worker_started = 1;
+	for (int i = 0; i < SRV_NVERIFY; i++) {
+		struct srv_verify_arg *va = malloc(sizeof(*va));
+
+		if (va == NULL)
+			goto out;
+		va->s = s;
+		va->index = i;
+		if (pthread_create(&s->verify[i], NULL, srv_verifier, va) != 0) {
+			free(va);
+			goto out;
+		}
+		s->n_verify++;
+	}
 	for (int i = 0; i < SRV_NCTX; i++) {
 		struct srv_ctx *c = &s->ctxs[i];
 
@@ -312,24 +389,34 @@ bs_server_nng_stop(struct bs_server_nng *s)
 	for (int i = 0; i < SRV_NCTX; i++)
 		if (s->ctxs[i].aio != NULL)
 			nng_aio_stop(s->ctxs[i].aio);
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->vcv);
+	pthread_mutex_unlock(&s->lock);
+	/* Verifiers first: they feed the worker, which then drains what was
+	 * verified and commits it before it stops. */
+	for (int i = 0; i < s->n_verify; i++)
+		pthread_join(s->verify[i], NULL);
 	if (s->worker_started) {
 		pthread_mutex_lock(&s->lock);
-		s->stopping = 1;
 		pthread_cond_broadcast(&s->cv);
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->worker, NULL);
 	}
 	for (int i = 0; i < SRV_NCTX; i++) {
+		bs_ingest_prepared_fini(&s->ctxs[i].prep);
 		if (s->ctxs[i].msg != NULL)
 			nng_msg_free(s->ctxs[i].msg);
 		if (s->ctxs[i].aio != NULL)
 			nng_aio_free(s->ctxs[i].aio);
 	}
 	bs_store_close(s->store);
-	bs_verifier_destroy(s->verifier);
+	for (int i = 0; i < SRV_NVERIFY; i++)
+		bs_verifier_destroy(s->verifiers[i]);
 	if (s->tls != NULL)
 		nng_tls_config_free(s->tls);
 	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->vcv);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

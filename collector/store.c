@@ -102,6 +102,9 @@ static const char *const store_migrations[] = {
     "ALTER TABLE reports ADD COLUMN signature BLOB;"
     "ALTER TABLE reports ADD COLUMN signature_alg TEXT;"
     "ALTER TABLE reports ADD COLUMN signer_cert BLOB;",
+    /* 3 -> 4: a server's reports in arrival order, for the history pass's
+     * "previous report" and retention. */
+    "CREATE INDEX reports_server_id ON reports(server_id, id);",
 };
 
 static int

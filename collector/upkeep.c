@@ -120,7 +120,7 @@ upkeep_main(void *arg)
 {
 	struct bs_upkeep *u = arg;
 	struct bs_store *st = NULL;
-	int64_t seen_version = -2, last_snap = 0, last_prune = 0;
+	int64_t seen_version = -2, last_snap = 0, last_prune = 0, build_ms = 0;
 
 	while (!u->stopping) {
 		struct timespec until;
@@ -140,14 +140,19 @@ upkeep_main(void *arg)
 				last_prune = now;
 			}
 			v = upkeep_data_version(st);
-			if (v != seen_version || done > 0 ||
-			    now - last_snap >= (int64_t)u->opt.refresh_s * 1000) {
+			/* New data rebuilds the snapshot, but not more often than
+			 * every 2 s or three times what a build takes, so a large
+			 * fleet under steady ingest does not spend a core on it. */
+			if (((v != seen_version || done > 0) &&
+			        now - last_snap >= (build_ms * 3 > 2000 ? build_ms * 3 : 2000)) ||
+			    last_snap == 0 || now - last_snap >= (int64_t)u->opt.refresh_s * 1000) {
 				struct bs_analysis *a = NULL;
 
+				seen_version = v;
 				if (bs_analysis_run(st, &ao, &a) == 0) {
 					upkeep_publish(u, a);
-					last_snap = now;
-					seen_version = upkeep_data_version(st);
+					last_snap = upkeep_now_ms();
+					build_ms = last_snap - now;
 				}
 			}
 		}

@@ -26,6 +26,7 @@
 struct verify_cached {
 	unsigned char digest[32];
 	time_t at;
+	X509 *cert; /* parsed once: OpenSSL 3's decoders are slow and take locks */
 };
 
 struct bs_verifier {
@@ -66,6 +67,8 @@ bs_verifier_destroy(struct bs_verifier *v)
 	if (v == NULL)
 		return;
 	X509_STORE_free(v->ca);
+	for (size_t i = 0; i < VERIFY_CACHE; i++)
+		X509_free(v->cache[i].cert);
 	free(v->revoked);
 	free(v->serials);
 	free(v);
@@ -139,6 +142,16 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 		*code = "unsigned";
 		return BS_EREFUSED;
 	}
+	EVP_Digest(env->certificate.data, env->certificate.len, digest, &dlen, EVP_sha256(), NULL);
+	slot = &v->cache[(digest[0] | digest[1] << 8) % VERIFY_CACHE];
+	if (slot->cert != NULL && memcmp(slot->digest, digest, 32) == 0 &&
+	    now - slot->at < VERIFY_CACHE_SECS && now >= slot->at) {
+		cert = slot->cert;
+		X509_up_ref(cert);
+		X509_NAME_get_text_by_NID(
+		    X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+		goto chain_ok;
+	}
 	cert = d2i_X509(NULL, &p, (long)env->certificate.len);
 	if (cert == NULL || p != env->certificate.data + env->certificate.len) {
 		snprintf(why, whysz, "the agent certificate does not decode");
@@ -146,11 +159,6 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 		goto out;
 	}
 	X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
-	EVP_Digest(env->certificate.data, env->certificate.len, digest, &dlen, EVP_sha256(), NULL);
-	slot = &v->cache[(digest[0] | digest[1] << 8) % VERIFY_CACHE];
-	if (memcmp(slot->digest, digest, 32) == 0 && now - slot->at < VERIFY_CACHE_SECS &&
-	    now >= slot->at)
-		goto chain_ok;
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, v->ca, cert, NULL) != 1) {
 		snprintf(why, whysz, "out of memory");
@@ -166,6 +174,9 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 	}
 	memcpy(slot->digest, digest, 32);
 	slot->at = now;
+	X509_free(slot->cert);
+	X509_up_ref(cert);
+	slot->cert = cert;
 chain_ok:
 	if (verify_is_revoked(v, cert)) {
 		snprintf(why, whysz, "agent certificate '%s' is revoked", cn);

@@ -21,7 +21,7 @@ run() { # MODE PORT
 	cat >"$work/c.conf" <<CONF
 [collector]
 listen = $url
-db = $work/$1.db
+db = $work/$1-$2.db
 log_level = warn
 [http]
 port = 0
@@ -40,9 +40,15 @@ CONF
 	fi
 	kill "$pid"; wait "$pid" || true; pid=""
 	echo "$out"
-	echo "  stored: $(sqlite3 "$work/$1.db" 'select count(*) from reports')" >&2
+	echo "  stored: $(sqlite3 "$work/$1-$2.db" 'select count(*) from reports')" >&2
 }
-tls=$(run tls+tcp $((30000 + $$ % 10000)))
+# Agents signing as they send (their work shares these two cores), then
+# pre-signed (as real agents do at sweep time, on their own machines): the
+# second is the collector's own capacity, compared with plain tcp.
+live=$(run tls+tcp $((30000 + $$ % 10000)))
+echo "$live"
+export BS_BENCH_PRESIGN=$((secs * 40))
+tls=$(run tls+tcp $((31000 + $$ % 10000)))
 echo "$tls"
 tcp=$(run tcp $((40000 + $$ % 10000)))
 echo "$tcp"
