@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages bindscope needs to build, run and test.
 #   deploy/setup-deps.sh          build and run
 #   deploy/setup-deps.sh --test   also the test tools (cmocka, clang/libFuzzer, jq, curl)
+#   deploy/setup-deps.sh --windows  the mingw-w64 cross toolchain (deploy/windows/)
 # Run as root. Does nothing when everything is already installed.
 set -euo pipefail
 
@@ -14,6 +15,9 @@ if [ "${1:-}" = "--test" ]; then
 		dpkg-dev man-db systemd) # the package test: cpack's dependency scan, man, systemd-analyze
 	# The browser tests run on Node.js; use the machine's own when it has one.
 	command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+fi
+if [ "${1:-}" = "--windows" ]; then
+	pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools perl make dpkg-dev)
 fi
 
 missing=()
