@@ -138,6 +138,9 @@ cmd_collect(int argc, char **argv)
 	struct bs_probe_options po = {probe_targets, 0, 5000, NULL};
 
 	memset(&lo, 0, sizeof(lo));
+	/* No watchdog for a one-off collect (an auditor's --since all may
+	 * rightly take long); it guards the service, `run`. */
+	memset(&opt, 0, sizeof(opt));
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage_collect(stdout);
