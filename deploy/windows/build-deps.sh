@@ -81,7 +81,7 @@ x86_64-w64-mingw32-ar rcs "$prefix/lib/libinih.a" "$deps/build/inih/ini.o"
 echo "building openssl (a few minutes)" >&2
 os=$(dir openssl)
 (cd "$os" && ./Configure mingw64 --cross-compile-prefix=x86_64-w64-mingw32- no-shared no-tests \
-	no-docs --prefix="$prefix" --libdir=lib >/dev/null && make -j"$jobs" build_libs >/dev/null &&
+	--prefix="$prefix" --libdir=lib >/dev/null && make -j"$jobs" build_libs >/dev/null &&
 	make install_dev >/dev/null)
 touch "$prefix/.complete"
 echo "$prefix"
