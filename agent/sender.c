@@ -4,14 +4,18 @@
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <nng/supplemental/tls/tls.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "tlsconf.h"
 #include "fsutil.h"
 #include "log.h"
+
+#define SENDER_CLOSE_SECS 5
 
 struct bs_sender {
 	nng_socket sock;
@@ -105,13 +109,89 @@ out:
 	return rv;
 }
 
+/* nng_close, with a deadline. NNG 1.5.2 can wait forever in nng_close
+ * for a TLS pipe torn down mid-send (a message the collector dropped:
+ * nanomsg/nng#1543, fixed after 1.5.2). An agent must never hang on it:
+ * after the deadline the socket is abandoned (a small leak, logged) and
+ * the agent goes on. */
+struct sender_closer {
+	nng_socket sock;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	int done, abandoned;
+};
+
+static void
+sender_closer_free(struct sender_closer *c)
+{
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static void *
+sender_close_thread(void *arg)
+{
+	struct sender_closer *c = arg;
+	int abandoned;
+
+	nng_close(c->sock);
+	pthread_mutex_lock(&c->lock);
+	c->done = 1;
+	abandoned = c->abandoned;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->lock);
+	if (abandoned)
+		sender_closer_free(c); /* the waiter gave up and left it to us */
+	return NULL;
+}
+
+static void
+sender_close(nng_socket sock)
+{
+	struct sender_closer *c = calloc(1, sizeof(*c));
+	struct timespec until;
+	pthread_t t;
+	int done;
+
+	if (c == NULL || pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c);
+		nng_close(sock);
+		return;
+	}
+	pthread_cond_init(&c->cv, NULL);
+	c->sock = sock;
+	if (pthread_create(&t, NULL, sender_close_thread, c) != 0) {
+		nng_close(sock);
+		sender_closer_free(c);
+		return;
+	}
+	pthread_detach(t);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SENDER_CLOSE_SECS;
+	pthread_mutex_lock(&c->lock);
+	while (!c->done && pthread_cond_timedwait(&c->cv, &c->lock, &until) == 0)
+		;
+	done = c->done;
+	if (!done)
+		c->abandoned = 1;
+	pthread_mutex_unlock(&c->lock);
+	if (done) {
+		sender_closer_free(c);
+		return;
+	}
+	bs_log(BS_LOG_WARN, "socket_close_stuck",
+	    "detail=\"NNG did not close the connection in %d s; abandoned\"", SENDER_CLOSE_SECS);
+}
+
 void
 bs_sender_destroy(struct bs_sender *s)
 {
 	if (s == NULL)
 		return;
 	if (s->open)
-		nng_close(s->sock);
+		sender_close(s->sock);
+	/* Our reference only: the dialer holds its own while it lives. */
 	if (s->tls != NULL)
 		nng_tls_config_free(s->tls);
 	free(s);

@@ -330,7 +330,17 @@ bs_history_update(
 		goto out;
 	{
 		struct bs_analysis *fleet = NULL;
+		sqlite3_stmt *any = NULL;
+		int pending = 0;
 
+		/* Nothing new (the usual case between sweeps): no fleet load. */
+		if ((rv = history_prepare(
+		         p.db, "SELECT 1 FROM reports WHERE analyzed = 0 LIMIT 1", &any)) != 0)
+			goto out;
+		pending = sqlite3_step(any) == SQLITE_ROW;
+		sqlite3_finalize(any);
+		if (!pending)
+			goto out;
 		/* The fleet context: every server's newest report. */
 		if ((rv = bs_analysis_run(st, opt, &fleet)) != 0)
 			goto out;
