@@ -152,13 +152,13 @@ cp "$work/env.bin" "$work/altered.bin"
 printf 'X' | dd of="$work/altered.bin" bs=1 seek=200 conv=notrunc 2>/dev/null
 tls=("$work/id-mbx01/ca.pem" "$work/id-mbx01/agent.pem" "$work/id-mbx01/agent.key")
 expect "altered report: refused, signature does not verify" \
-	bash -c "'$sendraw' '$url' '$work/altered.bin' ${tls[*]} | grep -q 'ACK_REFUSED signature does not verify'"
+	bash -c "timeout 60 '$sendraw' '$url' '$work/altered.bin' ${tls[*]} | grep -q 'ACK_REFUSED signature does not verify'"
 head -c 4096 /dev/urandom >"$work/garbage.bin"
-expect "garbage: refused" bash -c "'$sendraw' '$url' '$work/garbage.bin' ${tls[*]} | grep -q '^ACK_REFUSED'"
+expect "garbage: refused" bash -c "timeout 60 '$sendraw' '$url' '$work/garbage.bin' ${tls[*]} | grep -q '^ACK_REFUSED'"
 head -c $((9 * 1024 * 1024)) /dev/zero >"$work/big.bin"
-expect "oversized message: dropped unanswered" bash -c "'$sendraw' '$url' '$work/big.bin' ${tls[*]} | grep -q '^NO_ANSWER'"
+expect "oversized message: dropped unanswered" bash -c "timeout 60 '$sendraw' '$url' '$work/big.bin' ${tls[*]} | grep -q '^NO_ANSWER'"
 expect "the untouched envelope is accepted (or known): the collector still serves" \
-	bash -c "'$sendraw' '$url' '$work/env.bin' ${tls[*]} | grep -Eq '^ACK_(STORED|DUPLICATE)'"
+	bash -c "timeout 60 '$sendraw' '$url' '$work/env.bin' ${tls[*]} | grep -Eq '^ACK_(STORED|DUPLICATE)'"
 expect "and the agent's own delivery still works" "$agent" run --config "$work/agent-mbx02.conf" --once 2>>"$work/agents.log"
 expect "refusals are logged with their reason" \
 	[ "$(grep -c 'event=report_refused' "$work/collector.log")" -ge 4 ]
