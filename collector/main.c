@@ -282,8 +282,8 @@ cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	{
-		struct bs_upkeep_options uo = {
-		    cfg.db, {0, cfg.stale_after, cfg.rules}, cfg.retention, 0, 0};
+		struct bs_upkeep_options uo = {cfg.db, {0, cfg.stale_after, cfg.rules},
+		    cfg.retention, 0, 0, cfg.http_port != 0};
 
 		if ((rv = bs_upkeep_start(&uo, &upkeep)) != 0) {
 			fprintf(stderr, "bindscope-collector: cannot start the upkeep thread: %s\n",

@@ -421,7 +421,7 @@ bs_store_backup(const char *path, const char *out)
 		goto out;
 	rv = 0;
 out:
-	if (rv != 0 && (src == NULL || dst == NULL || b == NULL || rc != SQLITE_DONE))
+	if (rv != 0)
 		bs_log(BS_LOG_ERROR, "backup_failed", "path=\"%s\" error=\"%s\"", path,
 		    dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
 	sqlite3_close(src);

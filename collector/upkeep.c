@@ -139,13 +139,16 @@ upkeep_main(void *arg)
 				upkeep_prune(u, st);
 				last_prune = now;
 			}
-			v = upkeep_data_version(st);
+			int64_t gap = build_ms * 3 > 2000 ? build_ms * 3 : 2000;
+			int due;
+
+			v = u->opt.snapshots ? upkeep_data_version(st) : seen_version;
 			/* New data rebuilds the snapshot, but not more often than
 			 * every 2 s or three times what a build takes, so a large
 			 * fleet under steady ingest does not spend a core on it. */
-			if (((v != seen_version || done > 0) &&
-			        now - last_snap >= (build_ms * 3 > 2000 ? build_ms * 3 : 2000)) ||
-			    last_snap == 0 || now - last_snap >= (int64_t)u->opt.refresh_s * 1000) {
+			due = ((v != seen_version || done > 0) && now - last_snap >= gap) ||
+			    last_snap == 0 || now - last_snap >= (int64_t)u->opt.refresh_s * 1000;
+			if (u->opt.snapshots && due) {
 				struct bs_analysis *a = NULL;
 
 				seen_version = v;

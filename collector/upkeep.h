@@ -19,6 +19,7 @@ struct bs_upkeep_options {
 	struct bs_retention retention;
 	unsigned period_ms; /* how often it looks for new reports; 1000 */
 	unsigned refresh_s; /* rebuild the snapshot at least this often; 30 */
+	int snapshots; /* keep snapshots (someone serves them); 0: history and retention only */
 };
 
 /* Starts the thread. Caller owns *out (bs_upkeep_stop). */

@@ -12,9 +12,36 @@
 #include "ingest.h"
 #include "report_json.h"
 #include "report_text.h"
+#include "changes.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int
+fuzz_on_change(
+    void *arg, const char *kind, const char *object, const char *before, const char *after)
+{
+	char line[900];
+
+	(void)arg;
+	bs_change_describe(kind, object, before, after, line, sizeof(line));
+	return 0;
+}
+
+/* The change log's diff of an agent's report against an empty one and
+ * back (everything added, everything removed), and against itself. */
+static int
+fuzz_diff(struct bs_analysis *an, const bs_report *r)
+{
+	bs_report *empty = BS_NEW(&an->arena, report);
+
+	if (empty == NULL)
+		return -1;
+	bs_changes_diff(empty, r, fuzz_on_change, NULL);
+	bs_changes_diff(r, empty, fuzz_on_change, NULL);
+	bs_changes_diff(r, r, fuzz_on_change, NULL);
+	return 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	an->arena.limit = BS_WIRE_UNPACK_BUDGET;
 	if (bs_wire_unpack_report(&an->arena, data, size, &r) == 0 &&
-	    bs_ingest_validate(r, why, sizeof(why)) == 0 &&
+	    bs_ingest_validate(r, why, sizeof(why)) == 0 && fuzz_diff(an, r) == 0 &&
 	    bs_analysis_add(an, "fuzz", 1799999999000LL, r) == 0 && bs_analysis_evaluate(an) == 0) {
 		json_t *j = bs_report_json(an);
 		struct bs_buf b;
