@@ -2,13 +2,10 @@
  * evidence root; `run` sweeps on an interval and delivers each report to
  * the collector. */
 #include <jansson.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "agent_config.h"
 #include "ids.h"
@@ -23,6 +20,7 @@
 #include <openssl/pem.h>
 #include "probe.h"
 #include "sender.h"
+#include "stop.h"
 #include "sweep.h"
 #include "wire.h"
 
@@ -274,7 +272,6 @@ cmd_enroll(int argc, char **argv)
 	EVP_PKEY *key = NULL;
 	X509_REQ *req = NULL;
 	X509_NAME *name = NULL;
-	FILE *f = NULL;
 	int csr = 0, status = 1;
 
 	for (int i = 0; i < argc; i++) {
@@ -296,7 +293,8 @@ cmd_enroll(int argc, char **argv)
 		usage_enroll(stderr);
 		return 2;
 	}
-	if (bs_fs_mkdirs(out) != 0 || bs_path_join(path, sizeof(path), out, "agent.key") != 0 ||
+	if (bs_fs_mkdir_private(out) != 0 ||
+	    bs_path_join(path, sizeof(path), out, "agent.key") != 0 ||
 	    (key = EVP_EC_gen("P-256")) == NULL || bs_pem_write_key(path, key) != 0) {
 		fprintf(stderr, "bindscope-agent enroll: cannot write %s\n", path);
 		goto out;
@@ -307,28 +305,17 @@ cmd_enroll(int argc, char **argv)
 	    X509_REQ_set_subject_name(req, name) != 1 || X509_REQ_set_pubkey(req, key) != 1 ||
 	    X509_REQ_sign(req, key, EVP_sha256()) <= 0 ||
 	    bs_path_join(path, sizeof(path), out, "agent.csr") != 0 ||
-	    (f = fopen(path, "w")) == NULL || PEM_write_X509_REQ(f, req) != 1) {
+	    bs_pem_write_req(path, req) != 0) {
 		fprintf(stderr, "bindscope-agent enroll: cannot write the request\n");
 		goto out;
 	}
 	printf("%s/agent.csr written for %s\n", out, host);
 	status = 0;
 out:
-	if (f != NULL)
-		fclose(f);
 	X509_NAME_free(name);
 	X509_REQ_free(req);
 	EVP_PKEY_free(key);
 	return status;
-}
-
-static volatile sig_atomic_t agent_stop_flag;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	agent_stop_flag = 1;
 }
 
 /* The configuration file with command-line overrides, checked as far as
@@ -379,7 +366,7 @@ agent_load_config(const char *cfgpath, const char *root, const char *url,
 			}
 			continue;
 		}
-		if (access(files[i][1], R_OK) != 0) {
+		if (!bs_fs_readable(files[i][1])) {
 			fprintf(stderr, "bindscope-agent: %s: [tls] %s: cannot read %s\n", cfgpath,
 			    files[i][0], files[i][1]);
 			return 2;
@@ -445,9 +432,8 @@ cmd_run(int argc, char **argv)
 	if ((rv = agent_load_config(cfgpath, root, url, &cfg, &lvl)) != 0)
 		return rv;
 	bs_log_set_level(lvl);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	return bs_runner_run(&cfg, once, &agent_stop_flag);
+	bs_stop_on_signals();
+	return bs_runner_run(&cfg, once, bs_stop_flag());
 }
 
 static int
@@ -543,9 +529,7 @@ out:
 int
 main(int argc, char **argv)
 {
-	/* A peer that closed (collector, probed server) must not kill us
-	 * through a write; the write reports the error instead. */
-	signal(SIGPIPE, SIG_IGN);
+	bs_stop_setup();
 	if (argc < 2) {
 		usage_main(stderr);
 		return 2;

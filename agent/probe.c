@@ -3,23 +3,18 @@
  * the first that would abort a handshake). */
 #include "probe.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "certfacts.h"
 #include "config.h"
 #include "err.h"
+#include "net.h"
 
 struct probe_run {
 	const struct bs_probe_target *t;
@@ -31,15 +26,6 @@ struct probe_run {
 	int problems; /* bit set of ProbeResult values seen in verification */
 	int first_error; /* X509_V_ERR_* for the detail text */
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 probe_fail(struct probe_run *r, Bindscope__V1__ProbeResult res, const char *fmt, const char *arg)
@@ -53,77 +39,23 @@ probe_fail(struct probe_run *r, Bindscope__V1__ProbeResult res, const char *fmt,
 		r->p->detail = "";
 }
 
-/* Waits for fd until the deadline; 1 ready, 0 timed out. */
-static int
-probe_wait(const struct probe_run *r, int fd, short events)
-{
-	for (;;) {
-		int64_t left = r->deadline - mono_ms();
-		struct pollfd pfd = {fd, events, 0};
-		int n;
-
-		if (left <= 0)
-			return 0;
-		n = poll(&pfd, 1, (int)left);
-		if (n > 0)
-			return 1;
-		if (n == 0)
-			return 0;
-		if (errno != EINTR)
-			return 1; /* let the caller see the error */
-	}
-}
-
 static int
 probe_connect(struct probe_run *r)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char port[8];
-	int fd = -1, gai, last = 0, timed_out = 0;
+	static const Bindscope__V1__ProbeResult results[] = {
+	    [BS_NET_DNS] = BINDSCOPE__V1__PROBE_RESULT__PROBE_DNS_FAILURE,
+	    [BS_NET_TIMEOUT] = BINDSCOPE__V1__PROBE_RESULT__PROBE_TIMEOUT,
+	    [BS_NET_REFUSED] = BINDSCOPE__V1__PROBE_RESULT__PROBE_REFUSED,
+	    [BS_NET_UNREACHABLE] = BINDSCOPE__V1__PROBE_RESULT__PROBE_UNREACHABLE,
+	};
+	char why[256];
+	int fd;
+	enum bs_net_result res =
+	    bs_net_connect(r->t->host, r->t->port, r->deadline, &fd, why, sizeof(why));
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%u", r->t->port);
-	gai = getaddrinfo(r->t->host, port, &hints, &res);
-	if (gai != 0) {
-		probe_fail(r, BINDSCOPE__V1__PROBE_RESULT__PROBE_DNS_FAILURE, "cannot resolve: %s",
-		    gai_strerror(gai));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		int err = 0;
-		socklen_t el = sizeof(err);
-
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
-			last = errno;
-		} else if (!probe_wait(r, fd, POLLOUT)) {
-			timed_out = 1;
-		} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 || err != 0) {
-			last = err != 0 ? err : errno;
-		} else {
-			break; /* connected */
-		}
-		close(fd);
-		fd = -1;
-		if (timed_out)
-			break;
-	}
-	freeaddrinfo(res);
-	if (fd >= 0)
+	if (res == BS_NET_OK)
 		return fd;
-	if (timed_out)
-		probe_fail(r, BINDSCOPE__V1__PROBE_RESULT__PROBE_TIMEOUT, "%s",
-		    "no answer to connect before the deadline");
-	else if (last == ECONNREFUSED)
-		probe_fail(
-		    r, BINDSCOPE__V1__PROBE_RESULT__PROBE_REFUSED, "%s", "connection refused");
-	else
-		probe_fail(r, BINDSCOPE__V1__PROBE_RESULT__PROBE_UNREACHABLE, "%s", strerror(last));
+	probe_fail(r, results[res], "%s", why);
 	return -1;
 }
 
@@ -261,7 +193,7 @@ probe_tls(struct probe_run *r, int fd, const char *name)
 {
 	SSL_CTX *sctx = SSL_CTX_new(TLS_client_method());
 	SSL *ssl = NULL;
-	int64_t t0 = mono_ms();
+	int64_t t0 = bs_net_mono_ms();
 	int rv = 0;
 
 	if (sctx == NULL || (ssl = SSL_new(sctx)) == NULL) {
@@ -284,7 +216,7 @@ probe_tls(struct probe_run *r, int fd, const char *name)
 			break;
 		e = SSL_get_error(ssl, ret);
 		if ((e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) &&
-		    probe_wait(r, fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT))
+		    bs_net_wait(fd, e == SSL_ERROR_WANT_WRITE, r->deadline))
 			continue;
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 			probe_fail(r, BINDSCOPE__V1__PROBE_RESULT__PROBE_TIMEOUT, "%s",
@@ -304,7 +236,7 @@ probe_tls(struct probe_run *r, int fd, const char *name)
 		}
 		goto out;
 	}
-	r->p->handshake_ms = (uint32_t)(mono_ms() - t0);
+	r->p->handshake_ms = (uint32_t)(bs_net_mono_ms() - t0);
 	r->p->tls_version = (char *)SSL_get_version(ssl);
 	r->p->cipher = (char *)SSL_get_cipher_name(ssl);
 	rv = probe_verify(r, ssl, name);
@@ -320,7 +252,7 @@ bs_probe_run(const struct bs_probe_target *t, const struct bs_probe_opts *o, str
     Bindscope__V1__Probe **out)
 {
 	struct probe_run r;
-	int64_t t0 = mono_ms();
+	int64_t t0 = bs_net_mono_ms();
 	const char *name = t->name != NULL && t->name[0] != '\0' ? t->name : t->host;
 	int fd, rv;
 
@@ -340,9 +272,9 @@ bs_probe_run(const struct bs_probe_target *t, const struct bs_probe_opts *o, str
 		return BS_ENOMEM;
 	if ((fd = probe_connect(&r)) < 0)
 		return 0;
-	r.p->connect_ms = (uint32_t)(mono_ms() - t0);
+	r.p->connect_ms = (uint32_t)(bs_net_mono_ms() - t0);
 	rv = probe_tls(&r, fd, name);
-	close(fd);
+	bs_net_close(fd);
 	return rv;
 }
 

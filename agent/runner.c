@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <nng/nng.h>
+#include <nng/supplemental/util/platform.h>
 
 #include "config.h"
 #include "cursor.h"
@@ -63,9 +63,7 @@ runner_key(const char *state_dir, uint8_t key[32])
 	if (rv != BS_ENOENT && rv != 0)
 		return rv;
 	bs_random_bytes(key, 32);
-	if ((rv = bs_fs_write_atomic(path, key, 32)) != 0)
-		return rv;
-	return chmod(path, 0600) == 0 ? 0 : BS_EIO;
+	return bs_fs_write_private(path, key, 32);
 }
 
 static unsigned
@@ -227,7 +225,7 @@ static void
 runner_sleep(struct runner *r, unsigned secs)
 {
 	for (unsigned i = 0; i < secs * 10 && !*r->stop; i++)
-		usleep(100000);
+		nng_msleep(100);
 }
 
 static int
@@ -238,7 +236,8 @@ runner_setup(struct runner *r)
 	struct bs_sender_tls tls = {cfg->tls_ca, cfg->tls_cert, cfg->tls_key, cfg->tls_server_name};
 	int want_tls = strncmp(cfg->collector, "tls+", 4) == 0, rv;
 
-	if (bs_fs_mkdirs(cfg->state_dir) != 0 || runner_key(cfg->state_dir, r->lo.key) != 0 ||
+	if (bs_fs_mkdir_private(cfg->state_dir) != 0 ||
+	    runner_key(cfg->state_dir, r->lo.key) != 0 ||
 	    bs_path_join(r->cursor_file, sizeof(r->cursor_file), cfg->state_dir, "cursors.json") !=
 	        0 ||
 	    bs_path_join(r->dropped_file, sizeof(r->dropped_file), cfg->state_dir, "dropped") !=

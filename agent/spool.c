@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
 #include "wire.h"
@@ -64,11 +62,11 @@ static uint64_t
 spool_size(const struct bs_spool *sp, const char *name)
 {
 	char p[BS_PATH_MAX];
-	struct stat st;
+	struct bs_fs_info st;
 
-	if (bs_path_join(p, sizeof(p), sp->dir, name) != 0 || stat(p, &st) != 0)
+	if (bs_path_join(p, sizeof(p), sp->dir, name) != 0 || bs_fs_stat(p, &st) != 0)
 		return 0;
-	return (uint64_t)st.st_size;
+	return st.size;
 }
 
 int
@@ -138,7 +136,7 @@ bs_spool_remove(const struct bs_spool *sp, const char *name)
 
 	if (bs_path_join(path, sizeof(path), sp->dir, name) != 0)
 		return BS_EINVAL;
-	return unlink(path) == 0 ? 0 : BS_EIO;
+	return bs_fs_remove(path) == 0 ? 0 : BS_EIO;
 }
 
 int
@@ -150,5 +148,5 @@ bs_spool_set_aside(const struct bs_spool *sp, const char *name, const char *sub)
 	    bs_path_join(dir, sizeof(dir), sp->dir, sub) != 0 ||
 	    bs_path_join(to, sizeof(to), dir, name) != 0)
 		return BS_EINVAL;
-	return rename(from, to) == 0 ? 0 : BS_EIO;
+	return bs_fs_rename(from, to);
 }

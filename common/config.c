@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "fsutil.h"
 
 struct cfg_ctx {
 	const struct bs_cfg_key *keys;
@@ -170,8 +171,13 @@ bs_config_load(const char *path, const struct bs_cfg_key *keys, size_t nkeys, vo
     char *err, size_t errsz)
 {
 	struct cfg_ctx c = {keys, nkeys, target, "", 0};
-	int line = ini_parse(path, cfg_handler, &c);
+	FILE *f = bs_fs_fopen(path, "r");
+	int line = -1;
 
+	if (f != NULL) {
+		line = ini_parse_file(f, cfg_handler, &c);
+		fclose(f);
+	}
 	if (line == -1) {
 		snprintf(err, errsz, "%s: cannot open", path);
 		return BS_ENOENT;

@@ -1,11 +1,17 @@
 /* fsutil: the file-system edge. Evidence roots mirror Windows paths, and
  * Windows matches names case-insensitively, so every evidence path goes
  * through bs_fs_resolve. Reads are size-bounded; writes that must survive a
- * crash go through bs_fs_write_atomic. */
+ * crash go through bs_fs_write_atomic. Paths are UTF-8 everywhere above
+ * this edge; the Windows variant (fsutil_win32.c) converts them to UTF-16
+ * here, once, and opens files so that their writers can go on writing,
+ * renaming and deleting them. Platform variants: fsutil_posix.c,
+ * fsutil_win32.c; what both share is in fsutil.c. */
 #ifndef BS_FSUTIL_H
 #define BS_FSUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #define BS_PATH_MAX 4096
 
@@ -28,14 +34,55 @@ int bs_fs_write_atomic(const char *path, const void *data, size_t len);
  * bs_fs_names_free. */
 int bs_fs_list(const char *dir, char ***names, size_t *n);
 void bs_fs_names_free(char **names, size_t n);
+void bs_fs_names_sort(char **names, size_t n);
 
 /* out = a "/" b; BS_ETOOBIG when it does not fit (nothing is cut). */
 int bs_path_join(char *out, size_t outsz, const char *a, const char *b);
+
+/* 1 if path can be opened for reading, 0 otherwise. */
+int bs_fs_readable(const char *path);
 
 /* 1 if path is a directory, 0 otherwise. */
 int bs_fs_is_dir(const char *path);
 
 /* Creates dir and its parents (mode 0750). */
 int bs_fs_mkdirs(const char *dir);
+
+/* Creates dir and its parents and restricts dir to its owner: mode 0700
+ * on POSIX; on Windows a protected DACL of SYSTEM and Administrators
+ * only, inherited by everything created inside (keys live there). */
+int bs_fs_mkdir_private(const char *dir);
+
+/* What the agent needs to know of a file: size, modification time, and
+ * an identity that survives renames (device and inode; on Windows the
+ * volume serial and file index) so log cursors follow rotation. */
+struct bs_fs_info {
+	uint64_t size;
+	int64_t mtime_ms;
+	uint64_t dev, ino;
+	int is_file, is_dir;
+};
+/* 0, BS_ENOENT, or BS_EIO. */
+int bs_fs_stat(const char *path, struct bs_fs_info *out);
+
+/* Removes a file; renames one over another (replacing it). */
+int bs_fs_remove(const char *path);
+int bs_fs_rename(const char *from, const char *to);
+
+/* bs_fs_write_atomic, readable by the owner only (mode 0600; on Windows
+ * the folder's private DACL applies). For private keys. */
+int bs_fs_write_private(const char *path, const void *data, size_t len);
+
+/* fopen with a UTF-8 path (on Windows through _wfopen). */
+FILE *bs_fs_fopen(const char *path, const char *mode);
+
+/* A file read in sequence from an offset, shared with its writer. The
+ * caller owns *out and closes it with bs_file_close (NULL is fine). */
+struct bs_file;
+int bs_file_open(const char *path, uint64_t offset, struct bs_file **out);
+/* Reads up to n bytes; *got 0 at end of file. 0 or BS_EIO. */
+int bs_file_read(struct bs_file *f, void *buf, size_t n, size_t *got);
+int bs_file_stat(struct bs_file *f, struct bs_fs_info *out);
+void bs_file_close(struct bs_file *f);
 
 #endif

@@ -183,8 +183,8 @@ fsync_dir_of(const char *path)
 	return rv;
 }
 
-int
-bs_fs_write_atomic(const char *path, const void *data, size_t len)
+static int
+fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[BS_PATH_MAX];
 	const char *p = data;
@@ -193,7 +193,7 @@ bs_fs_write_atomic(const char *path, const void *data, size_t len)
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return BS_ETOOBIG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return BS_EIO;
 	while (len > 0) {
@@ -222,22 +222,6 @@ out:
 	else
 		rv = fsync_dir_of(path);
 	return rv;
-}
-
-static int
-names_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void
-bs_fs_names_free(char **names, size_t n)
-{
-	if (names == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 int
@@ -275,7 +259,7 @@ bs_fs_list(const char *dir, char ***names, size_t *n)
 		cnt++;
 	}
 	if (cnt > 0)
-		qsort(v, cnt, sizeof(*v), names_cmp);
+		bs_fs_names_sort(v, cnt);
 	*names = v;
 	*n = cnt;
 	v = NULL;
@@ -284,6 +268,12 @@ out:
 	bs_fs_names_free(v, cnt);
 	closedir(d);
 	return rv;
+}
+
+int
+bs_fs_readable(const char *path)
+{
+	return access(path, R_OK) == 0;
 }
 
 int
@@ -317,14 +307,127 @@ bs_fs_mkdirs(const char *dir)
 }
 
 int
-bs_path_join(char *out, size_t outsz, const char *a, const char *b)
+bs_fs_write_atomic(const char *path, const void *data, size_t len)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	return fs_write_atomic_mode(path, data, len, 0640);
+}
 
-	if (la + 1 + lb + 1 > outsz)
-		return BS_ETOOBIG;
-	memcpy(out, a, la);
-	out[la] = '/';
-	memcpy(out + la + 1, b, lb + 1);
+int
+bs_fs_write_private(const char *path, const void *data, size_t len)
+{
+	return fs_write_atomic_mode(path, data, len, 0600);
+}
+
+int
+bs_fs_mkdir_private(const char *dir)
+{
+	int rv = bs_fs_mkdirs(dir);
+
+	if (rv == 0 && chmod(dir, 0700) != 0)
+		rv = BS_EIO;
+	return rv;
+}
+
+static void
+fs_info_from(const struct stat *st, struct bs_fs_info *out)
+{
+	out->size = (uint64_t)st->st_size;
+	out->mtime_ms = (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+	out->dev = (uint64_t)st->st_dev;
+	out->ino = (uint64_t)st->st_ino;
+	out->is_file = S_ISREG(st->st_mode);
+	out->is_dir = S_ISDIR(st->st_mode);
+}
+
+int
+bs_fs_stat(const char *path, struct bs_fs_info *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &st) != 0)
+		return errno == ENOENT || errno == ENOTDIR ? BS_ENOENT : BS_EIO;
+	fs_info_from(&st, out);
 	return 0;
+}
+
+int
+bs_fs_remove(const char *path)
+{
+	return unlink(path) == 0 ? 0 : errno == ENOENT ? BS_ENOENT : BS_EIO;
+}
+
+int
+bs_fs_rename(const char *from, const char *to)
+{
+	return rename(from, to) == 0 ? 0 : BS_EIO;
+}
+
+FILE *
+bs_fs_fopen(const char *path, const char *mode)
+{
+	return fopen(path, mode);
+}
+
+struct bs_file {
+	int fd;
+};
+
+int
+bs_file_open(const char *path, uint64_t offset, struct bs_file **out)
+{
+	struct bs_file *f;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	if (offset > 0 && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
+		close(fd);
+		return BS_EIO;
+	}
+	if ((f = malloc(sizeof(*f))) == NULL) {
+		close(fd);
+		return BS_ENOMEM;
+	}
+	f->fd = fd;
+	*out = f;
+	return 0;
+}
+
+int
+bs_file_read(struct bs_file *f, void *buf, size_t n, size_t *got)
+{
+	for (;;) {
+		ssize_t r = read(f->fd, buf, n);
+
+		if (r >= 0) {
+			*got = (size_t)r;
+			return 0;
+		}
+		if (errno != EINTR)
+			return BS_EIO;
+	}
+}
+
+int
+bs_file_stat(struct bs_file *f, struct bs_fs_info *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(f->fd, &st) != 0)
+		return BS_EIO;
+	fs_info_from(&st, out);
+	return 0;
+}
+
+void
+bs_file_close(struct bs_file *f)
+{
+	if (f == NULL)
+		return;
+	close(f->fd);
+	free(f);
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fsutil.h"
+
 static enum bs_log_level log_min = BS_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file; /* besides stderr; NULL: none */
@@ -20,7 +22,7 @@ bs_log_open_file(const char *path)
 
 	if (strlen(path) >= sizeof(log_path))
 		return -1;
-	f = fopen(path, "a");
+	f = bs_fs_fopen(path, "a");
 	if (f == NULL)
 		return -1;
 	setvbuf(f, NULL, _IOLBF, 0);

@@ -1,16 +1,14 @@
 /* sig: signing and verification with OpenSSL 3 EVP, and PEM I/O. */
 #include "sig.h"
 
-#include <fcntl.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
+#include "fsutil.h"
 
 static int
 sig_is_rsa(EVP_PKEY *k)
@@ -66,63 +64,111 @@ bs_sig_verify(X509 *cert, const uint8_t *data, size_t len, const uint8_t *sig, s
 	return ok ? 0 : BS_ECRYPTO;
 }
 
+/* PEM files go through memory BIOs, so the file edge (UTF-8 paths,
+ * atomic private writes) stays in fsutil. */
+#define SIG_PEM_MAX (1024u * 1024u)
+
+static int
+sig_read_bio(const char *path, BIO **out)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rv = bs_fs_read(path, SIG_PEM_MAX, &data, &len);
+
+	*out = NULL;
+	if (rv != 0)
+		return rv;
+	*out = BIO_new(BIO_s_mem());
+	if (*out == NULL || BIO_write(*out, data, (int)len) != (int)len) {
+		BIO_free(*out);
+		*out = NULL;
+		rv = BS_ENOMEM;
+	}
+	OPENSSL_cleanse(data, len);
+	free(data);
+	return rv;
+}
+
+static int
+sig_write_bio(const char *path, BIO *b, int private)
+{
+	char *data = NULL;
+	long len = BIO_get_mem_data(b, &data);
+
+	if (len <= 0)
+		return BS_EIO;
+	return private ? bs_fs_write_private(path, data, (size_t)len)
+	               : bs_fs_write_atomic(path, data, (size_t)len);
+}
+
 int
 bs_pem_load_key(const char *path, EVP_PKEY **out)
 {
-	FILE *f = fopen(path, "r");
+	BIO *b;
+	int rv;
 
 	*out = NULL;
-	if (f == NULL)
-		return BS_ENOENT;
-	*out = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
+	if ((rv = sig_read_bio(path, &b)) != 0)
+		return rv;
+	*out = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
 	return *out != NULL ? 0 : BS_ECRYPTO;
 }
 
 int
 bs_pem_load_cert(const char *path, X509 **out)
 {
-	FILE *f = fopen(path, "r");
+	BIO *b;
+	int rv;
 
 	*out = NULL;
-	if (f == NULL)
-		return BS_ENOENT;
-	*out = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
+	if ((rv = sig_read_bio(path, &b)) != 0)
+		return rv;
+	*out = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
 	return *out != NULL ? 0 : BS_ECRYPTO;
 }
 
 int
 bs_pem_write_key(const char *path, EVP_PKEY *key)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *f;
-	int ok;
+	BIO *b = BIO_new(BIO_s_mem());
+	int rv = BS_EIO;
 
-	if (fd < 0)
-		return BS_EIO;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return BS_EIO;
-	}
-	ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
-	if (fclose(f) != 0)
-		ok = 0;
-	return ok ? 0 : BS_EIO;
+	if (b == NULL)
+		return BS_ENOMEM;
+	if (PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) == 1)
+		rv = sig_write_bio(path, b, 1);
+	BIO_free(b);
+	return rv;
 }
 
 int
 bs_pem_write_cert(const char *path, X509 *cert)
 {
-	FILE *f = fopen(path, "w");
-	int ok;
+	BIO *b = BIO_new(BIO_s_mem());
+	int rv = BS_EIO;
 
-	if (f == NULL)
-		return BS_EIO;
-	ok = PEM_write_X509(f, cert) == 1;
-	if (fclose(f) != 0)
-		ok = 0;
-	return ok ? 0 : BS_EIO;
+	if (b == NULL)
+		return BS_ENOMEM;
+	if (PEM_write_bio_X509(b, cert) == 1)
+		rv = sig_write_bio(path, b, 0);
+	BIO_free(b);
+	return rv;
+}
+
+int
+bs_pem_write_req(const char *path, X509_REQ *req)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int rv = BS_EIO;
+
+	if (b == NULL)
+		return BS_ENOMEM;
+	if (PEM_write_bio_X509_REQ(b, req) == 1)
+		rv = sig_write_bio(path, b, 0);
+	BIO_free(b);
+	return rv;
 }
 
 int

@@ -23,6 +23,7 @@ int bs_pem_load_key(const char *path, EVP_PKEY **out);
 int bs_pem_load_cert(const char *path, X509 **out);
 int bs_pem_write_key(const char *path, EVP_PKEY *key);
 int bs_pem_write_cert(const char *path, X509 *cert);
+int bs_pem_write_req(const char *path, X509_REQ *req);
 /* A certificate's DER encoding (malloc'd). */
 int bs_cert_der(X509 *cert, uint8_t **der, size_t *len);
 

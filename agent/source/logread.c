@@ -1,33 +1,26 @@
 /* logread: bounded, streaming record reader. */
 #include "logread.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "err.h"
+#include "fsutil.h"
 
 int
 bs_logread_open(
     struct bs_logread *r, const char *path, uint64_t offset, uint64_t max_bytes, int quote_aware)
 {
+	int rv;
+
 	memset(r, 0, sizeof(*r));
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0)
-		return errno == ENOENT ? BS_ENOENT : BS_EIO;
-	if (offset > 0 && lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
-		close(r->fd);
-		r->fd = -1;
-		return BS_EIO;
-	}
+	if ((rv = bs_file_open(path, offset, &r->f)) != 0)
+		return rv;
 	r->cap = BS_LOGREAD_BUF;
 	r->buf = malloc(r->cap);
 	if (r->buf == NULL) {
-		close(r->fd);
-		r->fd = -1;
+		bs_file_close(r->f);
+		r->f = NULL;
 		return BS_ENOMEM;
 	}
 	r->pos = r->read_to = offset;
@@ -39,9 +32,8 @@ bs_logread_open(
 void
 bs_logread_close(struct bs_logread *r)
 {
-	if (r->fd >= 0)
-		close(r->fd);
-	r->fd = -1;
+	bs_file_close(r->f);
+	r->f = NULL;
 	free(r->buf);
 	r->buf = NULL;
 }
@@ -50,8 +42,7 @@ bs_logread_close(struct bs_logread *r)
 static int
 logread_fill(struct bs_logread *r)
 {
-	size_t room;
-	ssize_t n;
+	size_t room, n;
 
 	if (r->eof || r->read_to >= r->limit)
 		return 0;
@@ -65,10 +56,7 @@ logread_fill(struct bs_logread *r)
 		return 0;
 	if ((uint64_t)room > r->limit - r->read_to)
 		room = (size_t)(r->limit - r->read_to);
-	do {
-		n = read(r->fd, r->buf + r->end, room);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (bs_file_read(r->f, r->buf + r->end, room, &n) != 0)
 		return -BS_EIO;
 	if (n == 0) {
 		r->eof = 1;
@@ -169,9 +157,9 @@ bs_logread_offset(const struct bs_logread *r)
 int
 bs_logread_cut(const struct bs_logread *r)
 {
-	struct stat st;
+	struct bs_fs_info st;
 
-	if (r->read_to < r->limit || fstat(r->fd, &st) != 0)
+	if (r->read_to < r->limit || bs_file_stat(r->f, &st) != 0)
 		return 0;
-	return (uint64_t)st.st_size > r->limit;
+	return st.size > r->limit;
 }

@@ -14,8 +14,10 @@
 #define BS_LOGREAD_BUF (1024u * 1024u)
 #endif
 
+struct bs_file;
+
 struct bs_logread {
-	int fd;
+	struct bs_file *f;
 	char *buf;
 	size_t cap;
 	size_t start, end; /* unread bytes are buf[start..end) */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "err.h"
 #include "fsutil.h"
@@ -70,34 +69,32 @@ logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *l
 	struct bs_logread r;
 	uint64_t start = 0, fields = BS_CURSOR_NONE;
 	int64_t window = o->since_ms;
-	struct stat st;
+	struct bs_fs_info st;
 	const char *rec;
 	size_t len;
 	int rv;
 
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (bs_fs_stat(path, &st) != 0 || !st.is_file) {
 		bs_sweep_error(c->s, "logs", rel, 0, "cannot read the log file");
 		return 0;
 	}
-	if (cur != NULL && cur->dev == (uint64_t)st.st_dev && cur->ino == (uint64_t)st.st_ino &&
-	    cur->offset <= (uint64_t)st.st_size) {
+	if (cur != NULL && cur->dev == st.dev && cur->ino == st.ino && cur->offset <= st.size) {
 		start = cur->offset; /* new lines only; they are all in the window */
 		fields = cur->fields_offset;
 		window = 0;
-	} else if (cur == NULL && o->since_ms > 0 && (int64_t)st.st_mtime * 1000 < o->since_ms) {
-		start = (uint64_t)st.st_size; /* last written before the window */
+	} else if (cur == NULL && o->since_ms > 0 && st.mtime_ms < o->since_ms) {
+		start = st.size; /* last written before the window */
 	}
-	if (start >= (uint64_t)st.st_size) {
+	if (start >= st.size) {
 		if (o->next != NULL)
-			return bs_cursors_set(o->next, rel, (uint64_t)st.st_dev,
-			    (uint64_t)st.st_ino, (uint64_t)st.st_size < start ? 0 : start, fields);
+			return bs_cursors_set(
+			    o->next, rel, st.dev, st.ino, st.size < start ? 0 : start, fields);
 		return 0;
 	}
 	if (c->s->budget_left == 0) {
 		ls->budget_cut = 1;
 		if (o->next != NULL)
-			return bs_cursors_set(
-			    o->next, rel, (uint64_t)st.st_dev, (uint64_t)st.st_ino, start, fields);
+			return bs_cursors_set(o->next, rel, st.dev, st.ino, start, fields);
 		return 0;
 	}
 	if ((rv = bs_logread_open(&r, path, start, c->s->budget_left, quote_aware)) != 0) {
@@ -131,9 +128,9 @@ logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *l
 	ls->bytes_read += r.bytes;
 	ls->files_read++;
 	c->s->budget_left -= r.bytes < c->s->budget_left ? r.bytes : c->s->budget_left;
-	rv = o->next != NULL ? bs_cursors_set(o->next, rel, (uint64_t)st.st_dev,
-	                           (uint64_t)st.st_ino, bs_logread_offset(&r), fields)
-	                     : 0;
+	rv = o->next != NULL
+	    ? bs_cursors_set(o->next, rel, st.dev, st.ino, bs_logread_offset(&r), fields)
+	    : 0;
 	bs_logread_close(&r);
 	return rv;
 }
