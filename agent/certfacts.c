@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
 
 static char *
@@ -58,7 +59,7 @@ cf_time(const ASN1_TIME *t)
 	memset(&tm, 0, sizeof(tm));
 	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
 		return 0;
-	return (int64_t)timegm(&tm);
+	return bs_timegm(&tm);
 }
 
 static int

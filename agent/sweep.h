@@ -65,7 +65,7 @@ int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_
 /* Records a collection error in the report. path is relative to the root
  * (or a registry key); line 0 when not line-oriented. */
 void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path, unsigned line,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+    const char *fmt, ...) __attribute__((format(BS_PRINTF, 5, 6)));
 
 /* Appends to a repeated field of a report message. */
 #define BS_PUSH(s, arr, n, item) bs_arena_push((s)->arena, (void ***)&(arr), &(n), (item))

@@ -25,7 +25,7 @@ void *bs_arena_alloc(struct bs_arena *a, size_t size);
 char *bs_arena_strdup(struct bs_arena *a, const char *s);
 char *bs_arena_strndup(struct bs_arena *a, const char *s, size_t n);
 char *bs_arena_printf(struct bs_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(BS_PRINTF, 2, 3)));
 
 /* Moves every block of child into parent (both must use no budget, or
  * the parent's budget is not enforced for them); child becomes empty.

@@ -21,7 +21,7 @@ void bs_buf_reset(struct bs_buf *b);
 int bs_buf_append(struct bs_buf *b, const void *p, size_t n);
 int bs_buf_puts(struct bs_buf *b, const char *s);
 int bs_buf_putc(struct bs_buf *b, char c);
-int bs_buf_printf(struct bs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int bs_buf_printf(struct bs_buf *b, const char *fmt, ...) __attribute__((format(BS_PRINTF, 2, 3)));
 
 /* Hands the data to the caller (free() it); the buffer becomes empty. */
 char *bs_buf_steal(struct bs_buf *b, size_t *len);

@@ -20,7 +20,7 @@ int bs_log_reopen(void);
 void bs_log_close_file(void);
 
 void bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(BS_PRINTF, 3, 4)));
 
 /* Writes s into out (size outsz) as a double-quoted value with control
  * characters, quotes and backslashes escaped; truncates with "...".

@@ -137,6 +137,34 @@ reg_delete_tree(struct bs_registry *r, const char *norm)
 	}
 }
 
+/* Sets (or with del, removes) value name of key k; v's bytes must already
+ * live in the registry's arena. */
+static int
+reg_key_set(struct bs_registry *r, struct reg_key *k, const char *name,
+    const struct bs_reg_value *v, int del)
+{
+	struct reg_val *nv;
+
+	for (size_t i = 0; i < k->nvals; i++) {
+		struct reg_val *rv = k->vals[i];
+
+		if (strcasecmp(rv->name, name) == 0) {
+			if (del)
+				k->vals[i] = k->vals[--k->nvals];
+			else
+				rv->v = *v;
+			return 0;
+		}
+	}
+	if (del)
+		return 0;
+	nv = bs_arena_alloc(&r->arena, sizeof(*nv));
+	if (nv == NULL || (nv->name = bs_arena_strdup(&r->arena, name)) == NULL)
+		return BS_ENOMEM;
+	nv->v = *v;
+	return bs_arena_push(&r->arena, (void ***)&k->vals, &k->nvals, nv);
+}
+
 /* --- line parsing --- */
 
 static void
@@ -326,27 +354,7 @@ reg_value_line(struct reg_parse *ps, const char *s)
 		return BS_EPARSE;
 	}
 
-	for (size_t i = 0; i < ps->cur->nvals; i++) {
-		struct reg_val *rv = ps->cur->vals[i];
-
-		if (strcasecmp(rv->name, name) == 0) {
-			if (del) {
-				ps->cur->vals[i] = ps->cur->vals[--ps->cur->nvals];
-			} else {
-				rv->v = v;
-			}
-			return 0;
-		}
-	}
-	if (!del) {
-		struct reg_val *nv = bs_arena_alloc(&ps->r->arena, sizeof(*nv));
-
-		if (nv == NULL || (nv->name = bs_arena_strdup(&ps->r->arena, name)) == NULL)
-			return BS_ENOMEM;
-		nv->v = v;
-		return bs_arena_push(&ps->r->arena, (void ***)&ps->cur->vals, &ps->cur->nvals, nv);
-	}
-	return 0;
+	return reg_key_set(ps->r, ps->cur, name, &v, del);
 }
 
 static int
@@ -511,6 +519,31 @@ out:
 	free(logical);
 	free(text);
 	return rv;
+}
+
+int
+bs_registry_put(
+    struct bs_registry *r, const char *key, const char *name, const struct bs_reg_value *v)
+{
+	char norm[1024];
+	struct reg_key *k;
+	struct bs_reg_value copy;
+	uint8_t *d;
+
+	reg_norm(key, strlen(key), norm, sizeof(norm));
+	if ((k = reg_open(r, norm)) == NULL)
+		return BS_ENOMEM;
+	if (name == NULL)
+		return 0;
+	/* One NUL past the data, as the parser leaves text values. */
+	if ((d = bs_arena_alloc(&r->arena, v->len + 1)) == NULL)
+		return BS_ENOMEM;
+	if (v->len > 0)
+		memcpy(d, v->data, v->len);
+	d[v->len] = '\0';
+	copy = *v;
+	copy.data = d;
+	return reg_key_set(r, k, name, &copy, 0);
 }
 
 int

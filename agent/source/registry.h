@@ -1,7 +1,8 @@
 /* registry: the agent's read-only view of the Windows registry. Off
- * Windows it is filled from `reg export` files (reg_file.c); the live
- * reader (reg_win32.c) answers the same queries, so the sources that use
- * it never know which they have. Key paths are matched case-insensitively
+ * Windows it is filled from `reg export` files (reg_file.c); on a live
+ * server the live reader (reg_win32.c) copies the same keys from the
+ * Windows registry into it, so the sources that use it never know which
+ * they have, and both give the same report. Key paths are matched case-insensitively
  * and "HKEY_LOCAL_MACHINE\" and "HKLM\" are the same root. */
 #ifndef BS_REGISTRY_H
 #define BS_REGISTRY_H
@@ -45,6 +46,12 @@ void bs_registry_destroy(struct bs_registry *r);
  * only when the file is not a registry export at all. */
 int bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len, const char *file,
     bs_reg_error_fn err, void *arg);
+
+/* Adds key (and with name, sets its value to a copy of v): how the live
+ * reader (reg_win32.c) fills the same store from the Windows registry.
+ * name NULL only creates the key. */
+int bs_registry_put(
+    struct bs_registry *r, const char *key, const char *name, const struct bs_reg_value *v);
 
 /* 1 if the key exists. */
 int bs_registry_has_key(const struct bs_registry *r, const char *key);

@@ -28,14 +28,14 @@ extern const size_t bs_rules_count;
 /* Adds a finding to ctx->server. evidence is stolen (an object, or NULL
  * for none). Returns 0 or BS_ENOMEM. */
 int bs_rule_raise(struct bs_rule_ctx *ctx, enum bs_severity sev, json_t *evidence,
-    const char *remediation, const char *title_fmt, ...) __attribute__((format(printf, 5, 6)));
+    const char *remediation, const char *title_fmt, ...) __attribute__((format(BS_PRINTF, 5, 6)));
 
 /* The same for a rule that can raise several findings on one server: key
  * tells them apart across reports (a thumbprint, a binding), so first and
  * last seen follow each one. */
 int bs_rule_raise_for(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev,
     json_t *evidence, const char *remediation, const char *title_fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    __attribute__((format(BS_PRINTF, 6, 7)));
 
 /* Lookups over one report that several rules share. */
 const Bindscope__V1__Site *bs_rules_backend_site(const bs_report *r);
