@@ -22,6 +22,7 @@
 #include "sender.h"
 #include "stop.h"
 #include "sweep.h"
+#include "live.h"
 #include "wire.h"
 
 static void
@@ -47,11 +48,13 @@ usage_main(FILE *f)
 static void
 usage_collect(FILE *f)
 {
-	fputs("usage: bindscope-agent collect --root DIR [--json] [--out FILE]\n"
+	fputs("usage: bindscope-agent collect [--root DIR] [--json] [--out FILE]\n"
 	      "                               [--since DURATION|all] [--no-redact]\n"
 	      "\n"
 	      "  --root DIR   evidence root: a folder mirroring the server's C:\\\n"
-	      "               (see README, \"Evidence root\")\n"
+	      "               (see README, \"Evidence root\"); without it the Windows\n"
+	      "               build reads this server itself (registry, http.sys,\n"
+	      "               certificate stores, IIS and Exchange files)\n"
 	      "  --json       print the report as JSON (default when no --out)\n"
 	      "  --out FILE   write the protobuf report to FILE, for\n"
 	      "               `bindscope-collector import`\n"
@@ -119,6 +122,16 @@ print_errors(const bs_report *r)
 	}
 }
 
+/* 1 when this build reads the server it runs on (the Windows build). */
+static int
+agent_can_read_live(void)
+{
+	size_t n;
+
+	bs_live_sources(&n);
+	return n > 0;
+}
+
 static int
 cmd_collect(int argc, char **argv)
 {
@@ -181,8 +194,10 @@ cmd_collect(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (root == NULL) {
-		fprintf(stderr, "bindscope-agent collect: --root is required\n\n");
+	if (root == NULL && !agent_can_read_live()) {
+		fprintf(stderr,
+		    "bindscope-agent collect: --root is required (live collection of this "
+		    "server needs the Windows build)\n\n");
 		usage_collect(stderr);
 		return 2;
 	}
@@ -223,7 +238,7 @@ cmd_collect(int argc, char **argv)
 		fprintf(stderr,
 		    "bindscope-agent: nothing useful could be read "
 		    "from %s\n",
-		    root);
+		    root != NULL ? root : "this server");
 		status = 1;
 	}
 	if (outpath != NULL) {
@@ -345,14 +360,14 @@ agent_load_config(const char *cfgpath, const char *root, const char *url,
 		    cfgpath);
 		return 2;
 	}
-	if (cfg->root[0] == '\0') {
+	if (cfg->root[0] == '\0' && !agent_can_read_live()) {
 		fprintf(stderr,
 		    "bindscope-agent: %s: [agent] root is not set (live collection "
 		    "needs the Windows build)\n",
 		    cfgpath);
 		return 2;
 	}
-	if (!bs_fs_is_dir(cfg->root)) {
+	if (cfg->root[0] != '\0' && !bs_fs_is_dir(cfg->root)) {
 		fprintf(stderr, "bindscope-agent: %s: [agent] root: %s is not a folder\n", cfgpath,
 		    cfg->root);
 		return 2;
@@ -386,8 +401,9 @@ cmd_config(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[0], "check") == 0 && strcmp(argv[1], "--config") == 0) {
 		if ((rv = agent_load_config(argv[2], NULL, NULL, &cfg, &lvl)) != 0)
 			return rv;
-		printf("%s: ok (root %s, collector %s, every %u s)\n", argv[2], cfg.root,
-		    cfg.collector, cfg.interval);
+		printf("%s: ok (root %s, collector %s, every %u s)\n", argv[2],
+		    cfg.root[0] != '\0' ? cfg.root : "this server, live", cfg.collector,
+		    cfg.interval);
 		return 0;
 	}
 	fprintf(argc > 0 && strcmp(argv[0], "--help") == 0 ? stdout : stderr,

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "footprint.h"
 #include "fsutil.h"
+#include "live.h"
 
 void
 bs_sweep_error(
@@ -32,10 +33,8 @@ bs_sweep_error(
 	BS_PUSH(s, s->report->errors, s->report->n_errors, e);
 }
 
-static const struct {
-	const char *name;
-	int (*run)(struct bs_sweep *s);
-} sweep_sources[] = {
+/* An evidence root's sources; a live sweep's are in live_win32.c. */
+static const struct bs_sweep_source sweep_sources[] = {
     {"registry", bs_src_registry},
     {"host", bs_src_host},
     {"iis_config", bs_src_iis_config},
@@ -74,10 +73,15 @@ sweep_over_limits(struct bs_sweep *s, const struct bs_sweep_options *opt,
 int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
-	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes};
+	int live = opt->root == NULL || opt->root[0] == '\0';
+	struct bs_sweep s = {
+	    opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes, live};
+	const struct bs_sweep_source *src = sweep_sources;
+	size_t nsrc = sizeof(sweep_sources) / sizeof(sweep_sources[0]);
 	Bindscope__V1__AgentInfo *ai;
 	struct bs_footprint start, end;
 	struct timespec now;
+	char root[16], why[256];
 	int rv;
 
 	*out = NULL;
@@ -94,23 +98,29 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 	ai->agent_version = BS_VERSION;
 	ai->boot_id = bs_arena_strdup(arena, opt->boot_id ? opt->boot_id : "");
 	ai->sequence = opt->sequence;
-	ai->source = bs_arena_printf(arena, "evidence-root:%s", opt->root);
+	ai->source = live ? "live" : bs_arena_printf(arena, "evidence-root:%s", opt->root);
 	s.budget_left = opt->logs != NULL ? opt->logs->budget : 0;
 	if ((rv = bs_registry_create(&s.reg)) != 0)
 		return rv;
-	if (!bs_fs_is_dir(opt->root)) {
+	if (live) {
+		src = bs_live_sources(&nsrc);
+		if (bs_live_root(root, sizeof(root), why, sizeof(why)) != 0) {
+			bs_sweep_error(&s, "sweep", "", 0, "%s", why);
+			nsrc = 0;
+		}
+		s.root = root;
+	} else if (!bs_fs_is_dir(opt->root)) {
 		bs_sweep_error(&s, "sweep", opt->root, 0, "evidence root is not a readable folder");
-	} else {
-		for (size_t i = 0; i < sizeof(sweep_sources) / sizeof(sweep_sources[0]); i++) {
-			rv = sweep_sources[i].run(&s);
-			if (rv == BS_ENOMEM)
-				goto out;
-			rv = 0;
-			if (i + 1 < sizeof(sweep_sources) / sizeof(sweep_sources[0]) &&
-			    sweep_over_limits(&s, opt, &start, sweep_sources[i].name)) {
-				ai->cut_short = 1;
-				break;
-			}
+		nsrc = 0;
+	}
+	for (size_t i = 0; i < nsrc; i++) {
+		rv = src[i].run(&s);
+		if (rv == BS_ENOMEM)
+			goto out;
+		rv = 0;
+		if (i + 1 < nsrc && sweep_over_limits(&s, opt, &start, src[i].name)) {
+			ai->cut_short = 1;
+			break;
 		}
 	}
 	if (bs_footprint_now(&end) == 0) {

@@ -32,7 +32,7 @@ struct bs_probe_options {
 };
 
 struct bs_sweep_options {
-	const char *root; /* evidence root folder */
+	const char *root; /* evidence root folder; NULL or "": this server, live (Windows) */
 	const char *agent_id; /* empty: the FQDN found in the evidence */
 	const char *boot_id;
 	uint64_t sequence;
@@ -55,6 +55,7 @@ struct bs_sweep {
 	const struct bs_log_options *logs;
 	uint64_t budget_left;
 	const struct bs_probe_options *probes;
+	int live; /* reading this server through Windows, root its system drive */
 };
 
 /* Runs every source over opt->root. The report and all it holds live in
@@ -66,6 +67,12 @@ int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_
  * (or a registry key); line 0 when not line-oriented. */
 void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path, unsigned line,
     const char *fmt, ...) __attribute__((format(BS_PRINTF, 5, 6)));
+
+/* One evidence source: reads what it can into the report. */
+struct bs_sweep_source {
+	const char *name;
+	int (*run)(struct bs_sweep *s);
+};
 
 /* Appends to a repeated field of a report message. */
 #define BS_PUSH(s, arr, n, item) bs_arena_push((s)->arena, (void ***)&(arr), &(n), (item))

@@ -37,11 +37,28 @@ win_to_rel(const char *win, char *out, size_t outsz)
 		win += 2;
 	while (*win == '\\' || *win == '/')
 		win++;
-	for (; *win != '\0' && o + 1 < outsz; win++)
-		out[o++] = *win == '\\' ? '/' : *win;
+	for (; *win != '\0' && o + 1 < outsz; win++) {
+		char ch = *win == '\\' ? '/' : *win;
+
+		if (ch != '/' || o == 0 || out[o - 1] != '/')
+			out[o++] = ch;
+	}
 	while (o > 0 && out[o - 1] == '/')
 		o--;
 	out[o] = '\0';
+}
+
+/* win as an evidence path (rel) and the folder it names here (dir). On a
+ * live server a drive letter is the drive itself (Exchange on D:). */
+static int
+logs_resolve(
+    const struct logs_ctx *c, const char *win, char *rel, size_t relsz, char *dir, size_t dirsz)
+{
+	char drive[3] = {win[0], ':', '\0'};
+
+	win_to_rel(win, rel, relsz);
+	return bs_fs_resolve(
+	    c->s->live && win[0] != '\0' && win[1] == ':' ? drive : c->s->root, rel, dir, dirsz);
 }
 
 /* Replays the header line at offset so a sweep resuming mid-file knows
@@ -189,17 +206,16 @@ static int
 logs_httpproxy(struct logs_ctx *c)
 {
 	const Bindscope__V1__Host *h = c->s->report->host;
-	char rel[BS_PATH_MAX], dir[BS_PATH_MAX];
+	char win[BS_PATH_MAX], rel[BS_PATH_MAX], dir[BS_PATH_MAX];
 	char **protos = NULL;
 	size_t n = 0;
 	int rv = 0;
 
 	if (h == NULL || h->install_path[0] == '\0')
 		return 0; /* no Exchange install path: no HttpProxy logs to look for */
-	win_to_rel(h->install_path, dir, sizeof(dir));
-	if (bs_path_join(rel, sizeof(rel), dir, "Logging/HttpProxy") != 0)
+	if (bs_path_join(win, sizeof(win), h->install_path, "Logging/HttpProxy") != 0)
 		return 0;
-	if (bs_fs_resolve(c->s->root, rel, dir, sizeof(dir)) != 0 ||
+	if (logs_resolve(c, win, rel, sizeof(rel), dir, sizeof(dir)) != 0 ||
 	    bs_fs_list(dir, &protos, &n) != 0) {
 		bs_sweep_error(c->s, "logs", rel, 0,
 		    "HttpProxy log folder not found: no proxy evidence from this server");
@@ -230,8 +246,8 @@ logs_w3c(struct logs_ctx *c)
 
 		if (site->log_directory[0] == '\0')
 			continue;
-		win_to_rel(site->log_directory, rel, sizeof(rel));
-		if (bs_fs_resolve(c->s->root, rel, dir, sizeof(dir)) != 0 || !bs_fs_is_dir(dir))
+		if (logs_resolve(c, site->log_directory, rel, sizeof(rel), dir, sizeof(dir)) != 0 ||
+		    !bs_fs_is_dir(dir))
 			continue; /* IIS creates the folder on the first request */
 		snprintf(name, sizeof(name), "W3SVC%u", site->id);
 		rv = logs_folder(c, dir, rel, BINDSCOPE__V1__LOG_KIND__LOG_W3C, name, site->id);

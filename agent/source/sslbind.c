@@ -9,6 +9,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "netsh.h"
+#include "sslbind.h"
 #include "sweep.h"
 
 #define NETSH_PATH "netsh/sslcert.txt"
@@ -55,41 +56,63 @@ sslbind_dword(struct bs_sweep *s, const char *key, const char *name)
 	return o;
 }
 
+int
+bs_sslbind_push(
+    struct bs_sweep *s, const struct bs_sslbind_entry *e, Bindscope__V1__SslBinding **out)
+{
+	Bindscope__V1__SslBinding *b = BS_NEW(s->arena, ssl_binding);
+
+	*out = NULL;
+	if (b == NULL)
+		return BS_ENOMEM;
+	b->kind = e->kind;
+	b->source = (char *)e->source;
+	b->endpoint = bs_arena_strdup(s->arena, e->endpoint);
+	if (e->hash != NULL && e->hash_len > 0 && e->hash_len <= 64) {
+		b->cert_hash = sslbind_hex(s->arena, e->hash, e->hash_len);
+		if (e->hash_len != 20)
+			bs_sweep_error(s, "sslbind", e->where, 0,
+			    "SslCertHash is %zu bytes, not a 20-byte SHA-1", e->hash_len);
+	} else {
+		bs_sweep_error(s, "sslbind", e->where, 0, "SslCertHash missing or not REG_BINARY");
+	}
+	b->store_name = e->store != NULL && e->store[0] != '\0'
+	    ? bs_arena_strdup(s->arena, e->store)
+	    : "MY"; /* http.sys's default when unset */
+	if (e->app_id != NULL)
+		b->app_id = sslbind_guid(s->arena, e->app_id);
+	if (b->endpoint == NULL || b->store_name == NULL ||
+	    BS_PUSH(s, s->report->ssl_bindings, s->report->n_ssl_bindings, b) != 0)
+		return BS_ENOMEM;
+	*out = b;
+	return 0;
+}
+
 static int
 sslbind_one(struct bs_sweep *s, const char *parent, const char *endpoint,
     Bindscope__V1__SslBindingKind kind)
 {
-	Bindscope__V1__SslBinding *b = BS_NEW(s->arena, ssl_binding);
+	struct bs_sslbind_entry e = {kind, endpoint, NULL, 0, NULL, NULL, "registry", NULL};
+	Bindscope__V1__SslBinding *b;
 	char key[1024], store[128];
 	struct bs_reg_value v;
+	int rv;
 
-	if (b == NULL)
-		return BS_ENOMEM;
 	snprintf(key, sizeof(key), "%s\\%s", parent, endpoint);
-	b->kind = kind;
-	b->source = "registry";
-	b->endpoint = bs_arena_strdup(s->arena, endpoint);
-	if (bs_registry_get(s->reg, key, "SslCertHash", &v) == 0 && v.type == BS_REG_BINARY &&
-	    v.len > 0 && v.len <= 64) {
-		b->cert_hash = sslbind_hex(s->arena, v.data, v.len);
-		if (v.len != 20)
-			bs_sweep_error(s, "sslbind", key, 0,
-			    "SslCertHash is %zu bytes, not a 20-byte SHA-1", v.len);
-	} else {
-		bs_sweep_error(s, "sslbind", key, 0, "SslCertHash missing or not REG_BINARY");
+	e.where = key;
+	if (bs_registry_get(s->reg, key, "SslCertHash", &v) == 0 && v.type == BS_REG_BINARY) {
+		e.hash = v.data;
+		e.hash_len = v.len;
 	}
 	if (bs_registry_get_string(s->reg, key, "SslCertStoreName", store, sizeof(store)) == 0)
-		b->store_name = bs_arena_strdup(s->arena, store);
-	else
-		b->store_name = "MY"; /* http.sys's default when unset */
+		e.store = store;
 	if (bs_registry_get(s->reg, key, "AppId", &v) == 0 && v.type == BS_REG_BINARY &&
 	    v.len == 16)
-		b->app_id = sslbind_guid(s->arena, v.data);
+		e.app_id = v.data;
+	if ((rv = bs_sslbind_push(s, &e, &b)) != 0)
+		return rv;
 	b->default_flags = sslbind_dword(s, key, "DefaultFlags");
 	b->cert_check_mode = sslbind_dword(s, key, "DefaultSslCertCheckMode");
-	if (b->endpoint == NULL ||
-	    BS_PUSH(s, s->report->ssl_bindings, s->report->n_ssl_bindings, b) != 0)
-		return BS_ENOMEM;
 	return 0;
 }
 
@@ -103,6 +126,11 @@ sslbind_netsh(struct bs_sweep *s)
 	size_t len;
 	int rv;
 
+	if (s->live) {
+		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
+		    "no http.sys certificate bindings in the registry");
+		return 0;
+	}
 	if (bs_fs_resolve(s->root, NETSH_PATH, path, sizeof(path)) != 0) {
 		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
 		    "key not in the registry exports and no " NETSH_PATH
