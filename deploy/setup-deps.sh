@@ -17,7 +17,8 @@ if [ "${1:-}" = "--test" ]; then
 	command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 if [ "${1:-}" = "--windows" ]; then
-	pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools perl make dpkg-dev)
+	pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools perl make curl
+		wine64 wixl msitools) # cross build, the .msi, the tests under Wine
 fi
 
 missing=()
