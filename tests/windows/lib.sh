@@ -1,0 +1,54 @@
+# Helpers the Windows tests share (sourced): a fresh Wine prefix per test,
+# paths as Windows sees them, cleanup. A test that cannot start Wine at all
+# exits 77, which ctest reports as skipped, with a message saying so.
+#   . tests/windows/lib.sh; win_setup; ...; (win_cleanup runs on exit)
+
+WINE=${WINE:-}
+if [ -z "$WINE" ]; then
+	if [ -x /usr/lib/wine/wine64 ]; then WINE=/usr/lib/wine/wine64; else WINE=$(command -v wine64 || command -v wine || true); fi
+fi
+WINESERVER=${WINESERVER:-$(dirname "${WINE:-/usr/lib/wine/wine64}")/wineserver}
+[ -x "$WINESERVER" ] || WINESERVER=$(command -v wineserver || true)
+export WINEDEBUG=${WINEDEBUG:--all}
+
+win_cleanup() {
+	if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then
+		WINEPREFIX=$WINEPREFIX "$WINESERVER" -k >/dev/null 2>&1 || true
+		rm -rf "$WINEPREFIX"
+	fi
+}
+
+# A fresh prefix in WINEPREFIX (exported); skips the test (exit 77) when
+# Wine is missing or cannot boot one.
+win_setup() {
+	if [ -z "$WINE" ] || [ ! -x "$WINE" ]; then
+		echo "SKIPPED: wine64 is not installed (deploy/setup-deps.sh --windows); the Windows agent was NOT tested" >&2
+		exit 77
+	fi
+	WINEPREFIX=$(mktemp -d /tmp/bindscope-wine.XXXXXX)
+	export WINEPREFIX
+	trap win_cleanup EXIT
+	if ! timeout 180 "$WINE" wineboot -i >"$WINEPREFIX.boot.log" 2>&1; then
+		echo "SKIPPED: wine cannot start a prefix (see below); the Windows agent was NOT tested" >&2
+		tail -20 "$WINEPREFIX.boot.log" >&2
+		rm -f "$WINEPREFIX.boot.log"
+		exit 77
+	fi
+	rm -f "$WINEPREFIX.boot.log"
+	"$WINESERVER" -w 2>/dev/null || true
+}
+
+# Runs a Windows program in the prefix, bounded (default 120 s).
+win_run() {
+	timeout "${WIN_TIMEOUT:-120}" "$WINE" "$@"
+}
+
+# A Linux path as the prefix sees it (drive Z: is /).
+win_path() {
+	printf 'Z:%s' "$(printf '%s' "$1" | sed 's|/|\\|g')"
+}
+
+# The prefix's C: drive.
+win_c() {
+	printf '%s/drive_c' "$WINEPREFIX"
+}
