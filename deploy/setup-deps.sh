@@ -2,21 +2,23 @@
 # Installs the Debian 12 packages bindscope needs to build, run and test.
 #   deploy/setup-deps.sh          build and run
 #   deploy/setup-deps.sh --test   also the test tools (cmocka, clang/libFuzzer, jq, curl)
-#   deploy/setup-deps.sh --windows  the mingw-w64 cross toolchain (deploy/windows/)
+#   deploy/setup-deps.sh --windows  the mingw-w64 cross toolchain, Wine, wixl (deploy/windows/)
+# Flags combine: --test --windows.
 # Run as root. Does nothing when everything is already installed.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config openssl
 	libssl-dev libprotobuf-c-dev protobuf-c-compiler libnng-dev libexpat1-dev
 	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev curl)
-if [ "${1:-}" = "--test" ]; then
+args=" $* "
+if [[ $args == *" --test "* ]]; then
 	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps
 		chromium
 		dpkg-dev man-db systemd) # the package test: cpack's dependency scan, man, systemd-analyze
 	# The browser tests run on Node.js; use the machine's own when it has one.
 	command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
-if [ "${1:-}" = "--windows" ]; then
+if [[ $args == *" --windows "* ]]; then
 	pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools perl make curl
 		wine64 wixl msitools) # cross build, the .msi, the tests under Wine
 fi

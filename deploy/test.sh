@@ -11,15 +11,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 fuzz_seconds=${BINDSCOPE_FUZZ_SECONDS:-20}
 
-"$top/deploy/setup-deps.sh" --test
+"$top/deploy/setup-deps.sh" --test --windows
 
-echo "== build and test (-Werror, optimised: GCC warns more at -O2)"
-cmake -S "$top" -B "$top/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBS_WERROR=ON >/dev/null
+echo "== Windows agent (mingw-w64, -Werror; dependencies cached in ~/.cache/bindscope-win64)"
+"$top/deploy/windows/build.sh" "$top/build-win64" | tail -2
+
+echo "== build and test (-Werror, optimised: GCC warns more at -O2; the Windows agent under Wine)"
+cmake -S "$top" -B "$top/build-test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBS_WERROR=ON \
+	-DBS_WIN_BUILD="$top/build-win64" >/dev/null
 cmake --build "$top/build-test" -j"$jobs"
 ctest --test-dir "$top/build-test" --output-on-failure -j"$jobs"
 
 echo "== lint (.clang-format, .clang-tidy)"
-"$top/tests/lint.sh" "$top/build-test"
+"$top/tests/lint.sh" "$top/build-test" "$top/build-win64"
 
 echo "== build and test under ASan + UBSan"
 cmake -S "$top" -B "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DBS_SANITIZE=ON \

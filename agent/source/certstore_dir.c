@@ -90,7 +90,7 @@ cs_store(struct bs_sweep *s, const char *base, const char *store, struct bs_cert
 			    "not a DER or PEM X.509 certificate (%s)", bs_strerror(rv));
 			continue;
 		}
-		if ((rv = bs_certset_add(s, l, x, store, &c)) != 0 ||
+		if (bs_certset_add(s, l, x, store, &c) != 0 ||
 		    (c->file = bs_arena_strdup(s->arena, rel)) == NULL) {
 			rv = BS_ENOMEM;
 			goto out;

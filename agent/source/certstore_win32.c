@@ -1,6 +1,6 @@
 /* certstore_win32: the LocalMachine certificate stores of a live server,
- * opened read-only through CertOpenStore: My, Root, WebHosting and every
- * store an http.sys binding names. Each certificate's DER goes to the same
+ * opened read-only through CertOpenStore: My, Root, CA, WebHosting and
+ * every store an http.sys binding names. Each certificate's DER goes to the same
  * facts code as an exported .cer; FriendlyName and whether a private key
  * is attached come from the context properties, as the exporter's .json
  * records them. */
@@ -113,8 +113,10 @@ bs_src_certstore_live(struct bs_sweep *s)
 	struct bs_certset l = {NULL, NULL, 0, 0};
 	int rv = 0, have_root = 0;
 
+	/* CA holds the intermediates chains are built through. */
 	names[n++] = "My";
 	names[n++] = "Root";
+	names[n++] = "CA";
 	names[n++] = "WebHosting";
 	for (size_t i = 0; i < s->report->n_ssl_bindings && n < 64; i++) {
 		const char *st = cs_canonical(s->report->ssl_bindings[i]->store_name);

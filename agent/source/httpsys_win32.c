@@ -151,6 +151,8 @@ httpsys_read(struct bs_sweep *s, int *answered, ULONG *why)
 		q.QueryDesc = HttpServiceConfigQueryNext;
 		q.dwToken = i;
 		st = httpsys_query(HttpServiceConfigSSLCertInfo, &q, sizeof(q), &buf, &cap);
+		if (st == NO_ERROR && buf == NULL)
+			st = ERROR_INVALID_DATA;
 		if (st != NO_ERROR)
 			break;
 		set = (const HTTP_SERVICE_CONFIG_SSL_SET *)buf;
@@ -175,7 +177,8 @@ httpsys_read(struct bs_sweep *s, int *answered, ULONG *why)
 		memset(&q, 0, sizeof(q));
 		q.type = HttpServiceConfigQueryNext;
 		q.token = i;
-		if (httpsys_query(HTTPSYS_CONFIG_SNI, &q, sizeof(q), &buf, &cap) != NO_ERROR)
+		if (httpsys_query(HTTPSYS_CONFIG_SNI, &q, sizeof(q), &buf, &cap) != NO_ERROR ||
+		    buf == NULL)
 			break; /* ERROR_NO_MORE_ITEMS, or a Windows before 8 */
 		set = (const struct httpsys_sni_set *)buf;
 		if (set->key.host == NULL ||
@@ -194,7 +197,8 @@ httpsys_read(struct bs_sweep *s, int *answered, ULONG *why)
 		memset(&q, 0, sizeof(q));
 		q.type = HttpServiceConfigQueryNext;
 		q.token = i;
-		if (httpsys_query(HTTPSYS_CONFIG_CCS, &q, sizeof(q), &buf, &cap) != NO_ERROR)
+		if (httpsys_query(HTTPSYS_CONFIG_CCS, &q, sizeof(q), &buf, &cap) != NO_ERROR ||
+		    buf == NULL)
 			break;
 		set = (const struct httpsys_ccs_set *)buf;
 		if (httpsys_ipport((const struct sockaddr *)&set->local, ep, sizeof(ep)) == 0)

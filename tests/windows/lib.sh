@@ -35,7 +35,10 @@ win_setup() {
 		exit 77
 	fi
 	rm -f "$WINEPREFIX.boot.log"
-	"$WINESERVER" -w 2>/dev/null || true
+	# One wineserver for the whole test: Wine rewrites Tcpip\Hostname and
+	# Domain from the Linux host whenever a wineserver starts, so what a
+	# test imports must be read by the same server.
+	"$WINESERVER" -p >/dev/null 2>&1 || true
 }
 
 # Runs a Windows program in the prefix, bounded (default 120 s).
