@@ -2,7 +2,7 @@
 # Keeps the tree clean under .clang-format and .clang-tidy.
 #   tests/lint.sh BUILD_DIR [WIN_BUILD_DIR]
 # BUILD_DIR is a configured Linux build with compile_commands.json; the
-# Windows variants (*_win32.c, tests/windows/) are checked against the
+# Windows variants (*_win32.c) are checked against the
 # Windows build's, as mingw-w64 targets, when WIN_BUILD_DIR is given.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ tidy() { # BUILD_DIR EXTRA-ARGS... < files
 # Sources only (tests use cmocka's macros, which trip the analyzer).
 out=$(git ls-files '*.c' | grep -v '^tests/' | grep -v '_win32\.c$' | tidy "$build")
 if [ -n "$winbuild" ]; then
-	out+=$(git ls-files '*_win32.c' 'tests/windows/*.c' |
+	out+=$(git ls-files '*_win32.c' |
 		tidy "$winbuild" --extra-arg=--target=x86_64-w64-mingw32)
 else
 	echo "lint: no Windows build given: *_win32.c not analysed"
