@@ -99,6 +99,9 @@ else
 	bad "live and evidence-root reports differ:"
 	head -60 "$tmp/diff"
 fi
+jq -e '.agent.sweep_cpu_us > 0 and .agent.peak_rss_kib > 1024' "$tmp/live.json" >/dev/null &&
+	ok "live: the sweep's CPU time and peak working set (GetProcessTimes, GetProcessMemoryInfo): $(jq -r '"\(.agent.sweep_cpu_us / 1000) ms, \(.agent.peak_rss_kib) KiB"' "$tmp/live.json")" ||
+	bad "live footprint missing: $(jq -c .agent "$tmp/live.json")"
 [ "$(jq -r '.sites[] | select(.id == 2) | .bindings[] | select(.port == 444) | .cert_thumbprint' "$tmp/live.json")" = \
 	"$(jq -r '.ssl_bindings[] | select(.endpoint == "0.0.0.0:444") | .cert_hash' "$tmp/live.json")" ] &&
 	ok "live: Exchange Back End 444 joined to its http.sys certificate" || bad "live 444 join"
