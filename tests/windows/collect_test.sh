@@ -30,6 +30,18 @@ bad() {
 	fail=1
 }
 
+# One .exe to copy: it imports only DLLs every Windows Server ships.
+dlls=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | tr '\n' ' ')
+extra=$(for d in $dlls; do
+	case $d in
+	kernel32.dll | advapi32.dll | crypt32.dll | ws2_32.dll | user32.dll | msvcrt.dll | httpapi.dll | \
+		psapi.dll | bcrypt.dll | mswsock.dll | gdi32.dll | shell32.dll | ole32.dll | secur32.dll) ;;
+	*) echo "$d" ;;
+	esac
+done)
+[ -z "$extra" ] && ok "bindscope-agent.exe imports only Windows' own DLLs ($dlls)" ||
+	bad "bindscope-agent.exe needs DLLs Windows does not ship: $extra"
+
 win_setup
 trap 'win_cleanup; [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
