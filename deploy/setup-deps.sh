@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config openssl
 	libssl-dev libprotobuf-c-dev protobuf-c-compiler libnng-dev libexpat1-dev
-	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev curl)
+	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev libarchive-dev curl)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps
 		chromium
