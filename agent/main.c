@@ -13,6 +13,7 @@
 #include "config.h"
 #include "cursor.h"
 #include "err.h"
+#include "evidence.h"
 #include "fsutil.h"
 #include "log.h"
 #include "pbjson.h"
@@ -48,13 +49,14 @@ usage_main(FILE *f)
 static void
 usage_collect(FILE *f)
 {
-	fputs("usage: bindscope-agent collect [--root DIR] [--json] [--out FILE]\n"
+	fputs("usage: bindscope-agent collect [--root DIR|ZIP] [--json] [--out FILE]\n"
 	      "                               [--since DURATION|all] [--no-redact]\n"
 	      "\n"
 	      "  --root DIR   evidence root: a folder mirroring the server's C:\\\n"
-	      "               (see README, \"Evidence root\"); without it the Windows\n"
-	      "               build reads this server itself (registry, http.sys,\n"
-	      "               certificate stores, IIS and Exchange files)\n"
+	      "               (see README, \"Evidence root\"), or the zip\n"
+	      "               Export-BindscopeEvidence.ps1 writes; without it the\n"
+	      "               Windows build reads this server itself (registry,\n"
+	      "               http.sys, certificate stores, IIS and Exchange files)\n"
 	      "  --json       print the report as JSON (default when no --out)\n"
 	      "  --out FILE   write the protobuf report to FILE, for\n"
 	      "               `bindscope-collector import`\n"
@@ -147,6 +149,8 @@ cmd_collect(int argc, char **argv)
 	const char *probe_targets[32];
 	size_t nprobe = 0;
 	struct bs_probe_options po = {probe_targets, 0, 5000, NULL};
+	struct bs_evidence *ev = NULL;
+	char why[1024];
 
 	memset(&lo, 0, sizeof(lo));
 	/* No watchdog for a one-off collect (an auditor's --since all may
@@ -219,7 +223,13 @@ cmd_collect(int argc, char **argv)
 	/* A one-off audit: pseudonyms hold within this report only. */
 	bs_random_bytes(lo.key, sizeof(lo.key));
 	bs_random_hex(boot, 16);
-	opt.root = root;
+	/* No root: this server, live (the Windows build). */
+	if (root != NULL && bs_evidence_open(root, NULL, &ev, why, sizeof(why)) != 0) {
+		fprintf(stderr, "bindscope-agent: %s\n", why);
+		return 1;
+	}
+	opt.root = ev != NULL ? bs_evidence_root(ev) : NULL;
+	opt.source = root;
 	opt.agent_id = agent_id;
 	opt.boot_id = boot;
 	opt.sequence = 1;
@@ -264,6 +274,7 @@ cmd_collect(int argc, char **argv)
 	}
 out:
 	bs_arena_fini(&arena);
+	bs_evidence_close(ev);
 	return status;
 }
 

@@ -98,7 +98,9 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 	ai->agent_version = BS_VERSION;
 	ai->boot_id = bs_arena_strdup(arena, opt->boot_id ? opt->boot_id : "");
 	ai->sequence = opt->sequence;
-	ai->source = live ? "live" : bs_arena_printf(arena, "evidence-root:%s", opt->root);
+	ai->source = live ? "live"
+	                  : bs_arena_printf(arena, "evidence-root:%s",
+	                        opt->source != NULL ? opt->source : opt->root);
 	s.budget_left = opt->logs != NULL ? opt->logs->budget : 0;
 	if ((rv = bs_registry_create(&s.reg)) != 0)
 		return rv;

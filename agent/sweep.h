@@ -42,6 +42,9 @@ struct bs_sweep_options {
 	 * report says so (0: no limit). */
 	uint64_t max_cpu_us;
 	uint64_t max_rss_kib;
+	/* What the report names as its evidence (the zip the root was
+	 * extracted from); NULL: root. */
+	const char *source;
 };
 
 /* State shared by the sources during one sweep. */

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "err.h"
 #include "fsutil.h"
+#include "cli_evidence.h"
 #include "cli_mutes.h"
 #include "http_auth.h"
 #include "cli_users.h"
@@ -82,7 +83,10 @@ usage_import(FILE *f)
 	      "Stores each REPORT: a bare report from `bindscope-agent collect --out`\n"
 	      "as offline evidence, unsigned; a signed report (a spooled envelope) is\n"
 	      "verified against DIR/ca.pem and DIR/revoked.txt like one received\n"
-	      "over the network. Exit status: 0 all stored, 1 some refused, 2 usage.\n",
+	      "over the network. An evidence folder or the zip\n"
+	      "Export-BindscopeEvidence.ps1 writes is swept (all its logs) and stored\n"
+	      "as offline evidence, unsigned.\n"
+	      "Exit status: 0 all stored, 1 some refused, 2 usage.\n",
 	    f);
 }
 
@@ -520,6 +524,10 @@ cmd_import(int argc, char **argv)
 
 		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--pki") == 0) {
 			i++;
+			continue;
+		}
+		if (bs_cli_is_evidence(argv[i])) {
+			status |= bs_cli_import_evidence(st, argv[i]);
 			continue;
 		}
 		if ((rv = bs_fs_read(argv[i], IMPORT_MAX, &data, &len)) != 0) {

@@ -9,7 +9,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config openssl
 	libssl-dev libprotobuf-c-dev protobuf-c-compiler libnng-dev libexpat1-dev
-	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev curl)
+	libsqlite3-dev libjansson-dev libmicrohttpd-dev libinih-dev libarchive-dev curl)
 args=" $* "
 if [[ $args == *" --test "* ]]; then
 	pkgs+=(libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy jq sqlite3 procps

@@ -18,8 +18,10 @@ declare -A seeds=(
 	[logs]="$fx/logs"
 	[http]="$fx/http"
 	[report]="$fx/reports"
+	[zip_path]="$fx/zip_names"
+	[zip]="$fx/zip"
 )
-for h in reg_file iis_config netsh cert logs report http; do
+for h in reg_file iis_config netsh cert logs report http zip_path zip; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"
