@@ -57,7 +57,14 @@ bs_certstore_parse_props(struct bs_arena *a, const char *data, size_t len,
     Bindscope__V1__Certificate *c, char *why, size_t whysz)
 {
 	json_error_t je;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root;
+
+	/* Windows PowerShell 5.1 writes UTF-8 with a byte-order mark. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	json_t *fn, *pk;
 	int rv = 0;
 
