@@ -30,7 +30,10 @@ pins=(
 	"openssl debian-security/pool/updates/main/o/openssl/openssl_3.0.22.orig.tar.gz 67ebca7e50d17383028045486653492195b83db95f8558709701bb47b5c1ef81 debian/pool/main/o/openssl/openssl_3.0.17.orig.tar.gz dfdd77e4ea1b57ff3a6dbde6b0bdc3f31db5ac99e7fdd4eaf9e1fbb6ec2db8ce"
 )
 
-key=$( (printf '%s\n' "${pins[@]}"; sed -n '/^# -- recipe/,$p' "$0") | sha256sum | cut -c1-16)
+# The cache key: the pins and the recipe's version. Bump the version when
+# a build option below changes what is built.
+recipe=1
+key=$(printf '%s\n' "recipe $recipe" "${pins[@]}" | sha256sum | cut -c1-16)
 prefix="$deps/prefix-$key"
 if [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
 for t in x86_64-w64-mingw32-gcc cmake make perl curl sha256sum; do
@@ -71,27 +74,31 @@ fetch() {
 }
 for line in "${pins[@]}"; do fetch "${line%% *}"; done
 
-# -- recipe (part of the cache key)
+# Each step's output goes to its log; a failing step shows the end of it.
+step() { # NAME COMMAND...
+	local name=$1; shift
+	"$@" >>"$work/$name.log" 2>&1 || {
+		echo "build-deps: building $name failed; the end of $work/$name.log:" >&2
+		tail -30 "$work/$name.log" >&2
+		exit 4
+	}
+}
 cmake_dep() { # NAME SRC-DIR ARGS...
 	local name=$1 d=$2; shift 2
 	echo "building $name" >&2
-	cmake -S "$d" -B "$work/build/$name" -DCMAKE_TOOLCHAIN_FILE="$tc" -DBS_WIN_DEPS="$prefix" \
-		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF "$@" >"$work/$name.log"
-	cmake --build "$work/build/$name" -j"$jobs" >>"$work/$name.log"
-	cmake --install "$work/build/$name" >>"$work/$name.log"
+	step "$name" cmake -S "$d" -B "$work/build/$name" -DCMAKE_TOOLCHAIN_FILE="$tc" -DBS_WIN_DEPS="$prefix" \
+		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF "$@"
+	step "$name" cmake --build "$work/build/$name" -j"$jobs"
+	step "$name" cmake --install "$work/build/$name"
 }
 s="$work/src"
 cmake_dep mbedtls "$s/mbedtls" -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF \
 	-DUSE_STATIC_MBEDTLS_LIBRARY=ON -DUSE_SHARED_MBEDTLS_LIBRARY=OFF -DMBEDTLS_FATAL_WARNINGS=OFF
 cmake_dep nng "$s/nng" -DNNG_ENABLE_TLS=ON -DNNG_TESTS=OFF -DNNG_TOOLS=OFF \
 	-DNNG_ENABLE_NNGCAT=OFF -DMBEDTLS_ROOT_DIR="$prefix"
+# expat's orig tarball is upstream's repository: the library is in expat/.
 cmake_dep expat "$s/expat/expat" -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF \
 	-DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF -DEXPAT_SHARED_LIBS=OFF
-[ -d "$prefix/include" ] && [ -f "$prefix/include/expat.h" ] || {
-	# expat's orig tarball is the whole upstream repository or its expat/ folder.
-	cmake_dep expat "$s/expat" -DEXPAT_BUILD_TOOLS=OFF -DEXPAT_BUILD_EXAMPLES=OFF \
-		-DEXPAT_BUILD_TESTS=OFF -DEXPAT_BUILD_DOCS=OFF -DEXPAT_SHARED_LIBS=OFF
-}
 cmake_dep jansson "$s/jansson" -DJANSSON_BUILD_DOCS=OFF -DJANSSON_WITHOUT_TESTS=ON \
 	-DJANSSON_EXAMPLES=OFF
 # protobuf-c: the runtime only (the generator runs on the build machine).
@@ -108,9 +115,12 @@ cp "$s/libinih/ini.h" "$prefix/include/"
 x86_64-w64-mingw32-gcc -O2 -c "$s/libinih/ini.c" -o "$work/build/inih/ini.o"
 x86_64-w64-mingw32-ar rcs "$prefix/lib/libinih.a" "$work/build/inih/ini.o"
 echo "building openssl (a few minutes)" >&2
-(cd "$s/openssl" && ./Configure mingw64 --cross-compile-prefix=x86_64-w64-mingw32- no-shared no-tests \
-	--prefix="$prefix" --libdir=lib >"$work/openssl.log" && make -j"$jobs" build_libs >>"$work/openssl.log" &&
-	make install_dev >>"$work/openssl.log")
+cd "$s/openssl"
+step openssl ./Configure mingw64 --cross-compile-prefix=x86_64-w64-mingw32- no-shared no-tests \
+	--prefix="$prefix" --libdir=lib
+step openssl make -j"$jobs" build_libs
+step openssl make install_dev
+cd "$here"
 rm -rf "$work"
 touch "$prefix/.complete"
 echo "$prefix"
