@@ -2,9 +2,11 @@
  * SslBindingInfo (IP:port) and SslSniBindingInfo (host:port). The registry
  * is the source of truth: its layout is the same on every Windows
  * language, unlike `netsh http show sslcert`. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "fsutil.h"
@@ -56,6 +58,29 @@ sslbind_dword(struct bs_sweep *s, const char *key, const char *name)
 	return o;
 }
 
+/* http.sys's own default (HTTP_SERVICE_CONFIG_SSL_PARAM: a NULL
+ * pSslCertStoreName means the "MY" store). */
+#define SSLBIND_DEFAULT_STORE "MY"
+
+const char *
+bs_sslbind_store_name(const char *raw)
+{
+	const char *p = raw;
+	size_t n;
+
+	if (p == NULL)
+		return SSLBIND_DEFAULT_STORE;
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	/* netsh prints that NULL through %s: "(null)". */
+	if (n == 0 || (n == 6 && strncasecmp(p, "(null)", 6) == 0))
+		return SSLBIND_DEFAULT_STORE;
+	return raw;
+}
+
 int
 bs_sslbind_push(
     struct bs_sweep *s, const struct bs_sslbind_entry *e, Bindscope__V1__SslBinding **out)
@@ -76,9 +101,7 @@ bs_sslbind_push(
 	} else {
 		bs_sweep_error(s, "sslbind", e->where, 0, "SslCertHash missing or not REG_BINARY");
 	}
-	b->store_name = e->store != NULL && e->store[0] != '\0'
-	    ? bs_arena_strdup(s->arena, e->store)
-	    : "MY"; /* http.sys's default when unset */
+	b->store_name = bs_arena_strdup(s->arena, bs_sslbind_store_name(e->store));
 	if (e->app_id != NULL)
 		b->app_id = sslbind_guid(s->arena, e->app_id);
 	if (b->endpoint == NULL || b->store_name == NULL ||

@@ -10,6 +10,7 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 agent="$build/agent/bindscope-agent"
+collector="$build/collector/bindscope-collector"
 work=$(mktemp -d /tmp/bs-evidence-XXXXXX)
 spid=""
 trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -92,6 +93,33 @@ mkdir -p "$work/netsh/netsh"
 collect netsh
 expect "netsh: bindings read from netsh text, joined, no errors" jqtrue "$work/netsh.json" \
 	'((.errors // []) | length == 0) and ([.ssl_bindings[] | .source] == ["netsh","netsh","netsh"]) and ([.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK"))'
+
+# netsh from cmd.exe (ANSI, CRLF) for bindings added without
+# certstorename: netsh prints "(null)" (or nothing) and http.sys uses MY.
+# Not a missing store: the bindings join, and the collector raises no
+# certificate-not-in-store finding for them.
+variant mbx01 netshnull
+rm "$work/netshnull/registry/http-sslbindinginfo.reg"
+mkdir -p "$work/netshnull/netsh"
+{
+	printf '\r\nSSL Certificate bindings:\r\n-------------------------\r\n\r\n'
+	for ep in 0.0.0.0:443 0.0.0.0:444 127.0.0.1:443; do
+		h=$(jq -r --arg ep "$ep" '.ssl_bindings[] | select(.endpoint == $ep) | .cert_hash' "$work/mbx01.json" | tr A-F a-f)
+		store='(null)'
+		[ "$ep" = 127.0.0.1:443 ] && store=''
+		printf '    IP:port                      : %s\r\n    Certificate Hash             : %s\r\n' "$ep" "$h"
+		printf '    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\r\n'
+		printf '    Certificate Store Name       : %s\r\n    Verify Client Certificate Revocation : Enabled\r\n' "$store"
+		printf '    Ctl Identifier               : (null)\r\n    Ctl Store Name               : (null)\r\n\r\n'
+	done
+} >"$work/netshnull/netsh/sslcert.txt"
+"$agent" collect --root "$work/netshnull" --out "$work/netshnull.pb" --json >"$work/netshnull.json" 2>/dev/null
+expect "netsh (null) store: read as MY, every binding joined" jqtrue "$work/netshnull.json" \
+	'((.errors // []) | length == 0) and ([.ssl_bindings[] | .store_name] | all(. == "MY")) and ([.ssl_bindings[] | .cert_status] | all(. == "JOIN_OK")) and ([.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK"))'
+"$collector" import --db "$work/netshnull.db" "$work/netshnull.pb" >/dev/null
+"$collector" report --db "$work/netshnull.db" --format json --out "$work/netshnull-report.json"
+expect "netsh (null) store: no certificate-not-in-store finding, nothing critical" jqtrue "$work/netshnull-report.json" \
+	'[.servers[].findings[] | select((.rule | test("NOT_IN_STORE")) or .severity == "critical")] | length == 0'
 
 # Deleted 444 certificate: the binding points at nothing.
 variant mbx01 deleted

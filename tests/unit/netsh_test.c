@@ -66,6 +66,40 @@ test_bad_hash(void **state)
 	assert_int_equal(r->errors[0]->line, 5);
 }
 
+/* `netsh http add sslcert` without certstorename: netsh prints the store
+ * as "(null)" (or nothing) and http.sys uses MY. Such bindings must join
+ * to the certificate in My, not count as naming a missing store. */
+static void
+test_null_store_means_my(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+	Bindscope__V1__Certificate *c443 = BS_NEW(&f->arena, certificate);
+	Bindscope__V1__Certificate *c444 = BS_NEW(&f->arena, certificate);
+
+	parse(f, "netsh/sslcert_null_store.txt");
+	assert_int_equal(r->n_errors, 0);
+	assert_int_equal(r->n_ssl_bindings, 4);
+	assert_string_equal(r->ssl_bindings[0]->store_name, "MY"); /* "(null)" */
+	assert_string_equal(r->ssl_bindings[1]->store_name, "MY"); /* "(null)" */
+	assert_string_equal(r->ssl_bindings[2]->store_name, "My"); /* as written */
+	assert_string_equal(r->ssl_bindings[3]->store_name, "MY"); /* empty */
+
+	c443->thumbprint = "5F2D9CB14E7A00112233445566778899AABBCCDD";
+	c443->store = "My";
+	c444->thumbprint = "00112233445566778899AABBCCDDEEFF00112233";
+	c444->store = "My";
+	bs_arena_push(&f->arena, (void ***)&r->certificates, &r->n_certificates, c443);
+	bs_arena_push(&f->arena, (void ***)&r->certificates, &r->n_certificates, c444);
+	bs_arena_push(&f->arena, (void ***)&f->s.stores, &f->s.nstores, "My");
+	assert_int_equal(bs_join(&f->s), 0);
+	for (size_t i = 0; i < r->n_ssl_bindings; i++)
+		assert_int_equal(
+		    r->ssl_bindings[i]->cert_status, BINDSCOPE__V1__JOIN_STATUS__JOIN_OK);
+	assert_int_equal(c443->n_used_by, 3);
+	assert_int_equal(c444->n_used_by, 1);
+}
+
 int
 main(void)
 {
@@ -74,6 +108,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_other_language_is_named_not_skipped, sweep_setup, sweep_teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_hash, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(test_null_store_means_my, sweep_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
