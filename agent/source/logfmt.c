@@ -488,23 +488,32 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 	}
 }
 
-void
+int
 bs_logfmt_record(struct bs_logfmt *f, const char *rec, size_t len)
 {
+	/* Exchange's log writer starts each file with a UTF-8 BOM, and so the
+	 * header block it writes when it reopens a file: wherever one opens
+	 * a record, it is not part of it. */
+	if (len >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0) {
+		rec += 3;
+		len -= 3;
+	}
 	if (len == 0)
-		return;
+		return 0;
 	if (rec[0] == '#') {
 		if (len >= 8 && memcmp(rec, "#Fields:", 8) == 0) {
 			logfmt_fields(f, rec + 8, len - 8);
+			return 1;
 		}
-		return; /* #Software, #Version, #Date, #Log-type */
+		return 0; /* #Software, #Version, #Date, #Log-type */
 	}
 	/* HttpProxy files may open with a bare CSV header row. */
 	if (f->kind == BS_LOGFMT_HTTPPROXY && len >= 9 && memcmp(rec, "DateTime,", 9) == 0) {
 		logfmt_fields(f, rec, len);
-		return;
+		return 1;
 	}
 	logfmt_data(f, rec, len);
+	return 0;
 }
 
 int

@@ -29,8 +29,10 @@ void bs_logfmt_destroy(struct bs_logfmt *f);
 void bs_logfmt_new_file(struct bs_logfmt *f);
 /* Records older than ms are counted as before the window (0 = none). */
 void bs_logfmt_set_window(struct bs_logfmt *f, int64_t ms);
-/* One record (a line, or a CSV record spanning lines), without its end. */
-void bs_logfmt_record(struct bs_logfmt *f, const char *rec, size_t len);
+/* One record (a line, or a CSV record spanning lines), without its end;
+ * a UTF-8 BOM before it is skipped. Returns 1 when it was a column header
+ * (the line a sweep resuming mid-file must replay), else 0. */
+int bs_logfmt_record(struct bs_logfmt *f, const char *rec, size_t len);
 int bs_logfmt_finish(struct bs_logfmt *f);
 
 /* The keyed hash that stands for personal data: "h:" and 12 hex digits

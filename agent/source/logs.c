@@ -127,10 +127,8 @@ logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *l
 
 		if ((rv = bs_logread_next(&r, &rec, &len)) != 1)
 			break;
-		if ((len >= 8 && memcmp(rec, "#Fields:", 8) == 0) ||
-		    (len >= 9 && memcmp(rec, "DateTime,", 9) == 0))
+		if (bs_logfmt_record(fmt, rec, len))
 			fields = at;
-		bs_logfmt_record(fmt, rec, len);
 	}
 	if (rv < 0)
 		bs_sweep_error(c->s, "logs", rel, 0, "read error at offset %llu",

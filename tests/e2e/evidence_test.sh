@@ -181,6 +181,19 @@ cat "$owa_dir"/*.LOG | mawk -F, '/^[0-9]/ { c[$20 "," $21]++ } END { for (k in c
 expect "Owa status pairs equal an independent mawk count" diff -u "$work/mawk.txt" "$work/ours.txt"
 expect "the count is not trivially empty" [ "$(wc -l <"$work/ours.txt")" -ge 3 ]
 
+# Exchange's log writer starts each file with a UTF-8 BOM: the same
+# lines are read, none skipped, as without it.
+variant mbx01 bom
+find "$work/bom" -iname '*.log' | while read -r f; do
+	{ printf '\xef\xbb\xbf'; cat "$f"; } >"$f.bom" && mv "$f.bom" "$f"
+done
+"$agent" collect --root "$work/bom" --json --since all 2>/dev/null |
+	jq -c '[.log_samples[] | [.name, .lines_read, (.lines_skipped // 0)]]' >"$work/bom-counts.json"
+"$agent" collect --root "$work/mbx01" --json --since all 2>/dev/null |
+	jq -c '[.log_samples[] | [.name, .lines_read, (.lines_skipped // 0)]]' >"$work/plain-counts.json"
+expect "BOM-first logs: every sample reads the same lines as without a BOM, none skipped" \
+	bash -c "diff '$work/plain-counts.json' '$work/bom-counts.json' && jq -e 'length >= 5 and all(.[2] == 0)' '$work/bom-counts.json' >/dev/null"
+
 # A byte budget that cannot cover the logs: the report says the window was cut.
 variant mbx01 budget
 big="$work/budget/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa"

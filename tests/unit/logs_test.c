@@ -188,6 +188,49 @@ test_w3c_restart_and_redaction(void **state)
 	bs_arena_fini(&s.a);
 }
 
+/* Exchange's log writer opens the file with a UTF-8 BOM before its
+ * header, and after a restart appends a new header block that starts
+ * with a BOM too: no header line may count as data. */
+static void
+test_httpproxy_bom_and_reopen(void **state)
+{
+	struct scan s;
+
+	(void)state;
+	scan_fixture(&s, "logs/httpproxy_bom.LOG", BS_LOGFMT_HTTPPROXY);
+	assert_int_equal(s.ls->lines_read, 5);
+	assert_int_equal(s.ls->lines_skipped, 0);
+	assert_int_equal(s.ls->n_skip_reasons, 0);
+	assert_int_equal(status(&s, 200, 200, "")->count, 2);
+	assert_int_equal(status(&s, 503, BS_BACKEND_ABSENT, "TrustFailure")->count, 1);
+	/* The records after the reopened header are read with its columns. */
+	assert_int_equal(status(&s, 200, 500, "")->count, 1);
+	assert_int_equal(status(&s, 401, BS_BACKEND_ABSENT, "")->count, 1);
+	assert_int_equal(target(&s, "mbx03.corp.example")->backend_failures, 2);
+	assert_int_equal(s.ls->window_start_ms, 1673290801100LL);
+	assert_int_equal(s.ls->window_end_ms, 1673292602100LL);
+	bs_arena_fini(&s.a);
+}
+
+static void
+test_w3c_bom_and_reopen(void **state)
+{
+	struct scan s;
+	uint64_t total = 0;
+
+	(void)state;
+	scan_fixture(&s, "logs/w3c_bom_query.log", BS_LOGFMT_W3C);
+	assert_int_equal(s.ls->lines_read, 8);
+	assert_int_equal(s.ls->lines_skipped, 0);
+	assert_int_equal(s.ls->n_skip_reasons, 0);
+	for (size_t i = 0; i < s.ls->n_statuses; i++)
+		total += s.ls->statuses[i]->count;
+	assert_int_equal(total, 8);
+	assert_int_equal(s.ls->statuses[0]->http_status, 200);
+	assert_int_equal(s.ls->statuses[0]->count, 2);
+	bs_arena_fini(&s.a);
+}
+
 static void
 test_budget_and_long_line(void **state)
 {
@@ -268,6 +311,8 @@ main(void)
 	    cmocka_unit_test(test_httpproxy_2013),
 	    cmocka_unit_test(test_httpproxy_bad_input),
 	    cmocka_unit_test(test_w3c_restart_and_redaction),
+	    cmocka_unit_test(test_httpproxy_bom_and_reopen),
+	    cmocka_unit_test(test_w3c_bom_and_reopen),
 	    cmocka_unit_test(test_budget_and_long_line),
 	    cmocka_unit_test(test_times_and_numbers),
 	    cmocka_unit_test(test_pseudonym_is_keyed_and_stable),
