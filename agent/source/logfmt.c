@@ -26,9 +26,15 @@ enum role {
 	R_SUB, /* sc-substatus */
 	R_WIN32, /* sc-win32-status */
 	R_PORT, /* s-port */
-	R_PERSONAL, /* only matters for examples */
+	/* Roles from here on only matter for examples: how to redact them. */
+	R_PERSONAL, /* the whole value */
+	R_QUERY, /* a query string: parameter values */
+	R_URL, /* a URL or path: segments naming a mailbox, and its query */
 	R_COUNT
 };
+
+/* A role the counters read (the rest only shape examples). */
+#define COUNTED(r) ((r) != R_NONE && (r) < R_PERSONAL)
 
 static const struct {
 	const char *name;
@@ -45,6 +51,11 @@ static const struct {
         {"AnchorMailbox", R_PERSONAL},
         {"ClientIpAddress", R_PERSONAL},
         {"UserADObjectGuid", R_PERSONAL},
+        {"RoutingHint", R_PERSONAL},
+        {"BackEndCookie", R_PERSONAL},
+        {"DatabaseGuid", R_PERSONAL},
+        {"UrlStem", R_URL},
+        {"UrlQuery", R_QUERY},
 },
   w3c_cols[] = {
       {"date", R_DATE},
@@ -55,6 +66,27 @@ static const struct {
       {"s-port", R_PORT},
       {"cs-username", R_PERSONAL},
       {"c-ip", R_PERSONAL},
+      {"cs(Cookie)", R_PERSONAL},
+      {"cs-uri-stem", R_URL},
+      {"cs-uri-query", R_QUERY},
+      {"cs(Referer)", R_URL},
+};
+
+/* Query parameters whose values say what a request did and name no one;
+ * every other value in a query string is pseudonymised, since Exchange
+ * puts mailbox GUIDs and addresses, mailbox servers and databases,
+ * request ids and tokens there under many names. */
+static const char *const query_plain_keys[] = {
+    "action",
+    "app",
+    "Cmd",
+    "DeviceType",
+    "encoding",
+    "n",
+    "Protocol",
+    "RedirectCount",
+    "UA",
+    "ver",
 };
 
 /* ErrorCode values that mean the back end did not answer (the .NET
@@ -193,9 +225,9 @@ logfmt_fields(struct bs_logfmt *f, const char *s, size_t n)
 		}
 		if (f->role[col] != R_NONE) {
 			f->has_role[f->role[col]] = 1;
-			if (f->role[col] != R_PERSONAL)
+			if (COUNTED(f->role[col]))
 				f->maxcol = col;
-			if (f->role[col] != R_PERSONAL && f->role[col] != R_GENERIC)
+			if (COUNTED(f->role[col]) && f->role[col] != R_GENERIC)
 				f->corecol = col;
 		}
 		col++;
@@ -325,7 +357,127 @@ is_backend_failure_code(const char *s, size_t n)
 	return 0;
 }
 
-/* The example line, personal columns replaced by pseudonyms (unless
+/* A value that names nothing: empty, W3C's "-", Exchange's "<empty>". */
+static int
+logfmt_blank(const char *p, size_t n)
+{
+	return n == 0 || (n == 1 && *p == '-') || (n == 7 && memcmp(p, "<empty>", 7) == 0);
+}
+
+/* An SMTP address in it, plain or percent-encoded. */
+static int
+logfmt_has_address(const char *p, size_t n)
+{
+	if (memchr(p, '@', n) != NULL)
+		return 1;
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (p[i] == '%' && p[i + 1] == '4' && p[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
+static void
+logfmt_put_pseudonym(struct bs_logfmt *f, struct bs_buf *b, const char *p, size_t n)
+{
+	char h[15];
+
+	bs_logfmt_pseudonym(f->cfg.key, p, n, h);
+	bs_buf_puts(b, h);
+}
+
+static int
+logfmt_plain_key(const char *k, size_t n)
+{
+	for (size_t i = 0; i < sizeof(query_plain_keys) / sizeof(query_plain_keys[0]); i++)
+		if (strlen(query_plain_keys[i]) == n && strncasecmp(query_plain_keys[i], k, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A query string with each parameter's value pseudonymised unless its key
+ * is a plain one; names, separators and Exchange's ';' terminators stay,
+ * so the admin still sees the shape of the request. */
+static void
+logfmt_put_query(struct bs_logfmt *f, struct bs_buf *b, const char *p, size_t n)
+{
+	const char *e = p + n;
+
+	if (p < e && *p == '?')
+		bs_buf_putc(b, *p++);
+	while (p < e) {
+		const char *amp = memchr(p, '&', (size_t)(e - p));
+		const char *pe = amp != NULL ? amp : e;
+		const char *eq = memchr(p, '=', (size_t)(pe - p));
+		const char *v = eq != NULL ? eq + 1 : p, *ve = pe;
+
+		while (ve > v && ve[-1] == ';')
+			ve--;
+		bs_buf_append(b, p, (size_t)(v - p)); /* "key=" */
+		if (logfmt_blank(v, (size_t)(ve - v)) ||
+		    (eq != NULL && logfmt_plain_key(p, (size_t)(eq - p)) &&
+		        !logfmt_has_address(v, (size_t)(ve - v))))
+			bs_buf_append(b, v, (size_t)(ve - v));
+		else
+			logfmt_put_pseudonym(f, b, v, (size_t)(ve - v));
+		bs_buf_append(b, ve, (size_t)(pe - ve)); /* ";" */
+		if (amp == NULL)
+			break;
+		bs_buf_putc(b, '&');
+		p = amp + 1;
+	}
+}
+
+/* A URL or path: a segment holding an address (OWA explicit logon,
+ * Autodiscover's /v1.0/<address>) is pseudonymised, the query after '?'
+ * as above. */
+static void
+logfmt_put_url(struct bs_logfmt *f, struct bs_buf *b, const char *p, size_t n)
+{
+	const char *e = p + n, *q = memchr(p, '?', n);
+	const char *pe = q != NULL ? q : e;
+
+	while (p < pe) {
+		const char *sl = memchr(p, '/', (size_t)(pe - p));
+		const char *se = sl != NULL ? sl : pe;
+
+		if (logfmt_has_address(p, (size_t)(se - p)))
+			logfmt_put_pseudonym(f, b, p, (size_t)(se - p));
+		else
+			bs_buf_append(b, p, (size_t)(se - p));
+		if (sl == NULL)
+			break;
+		bs_buf_putc(b, '/');
+		p = sl + 1;
+	}
+	if (q != NULL)
+		logfmt_put_query(f, b, q, (size_t)(e - q));
+}
+
+/* One column of an example, redacted as its role says. HttpProxy may
+ * quote a field; the quotes stay around the redacted inside. */
+static void
+logfmt_put_field(struct bs_logfmt *f, struct bs_buf *b, int role, const char *p, size_t n)
+{
+	if (role == R_PERSONAL && !logfmt_blank(p, n)) {
+		logfmt_put_pseudonym(f, b, p, n);
+		return;
+	}
+	if ((role != R_QUERY && role != R_URL) || logfmt_blank(p, n)) {
+		bs_buf_append(b, p, n);
+		return;
+	}
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		bs_buf_putc(b, '"');
+		logfmt_put_field(f, b, role, p + 1, n - 2);
+		bs_buf_putc(b, '"');
+	} else if (role == R_QUERY) {
+		logfmt_put_query(f, b, p, n);
+	} else {
+		logfmt_put_url(f, b, p, n);
+	}
+}
+
+/* The example line, personal data replaced by pseudonyms (unless
  * redaction is off). */
 static void
 logfmt_example(struct bs_logfmt *f, const char *cls, const char *rec, size_t len)
@@ -346,15 +498,10 @@ logfmt_example(struct bs_logfmt *f, const char *cls, const char *rec, size_t len
 		}
 		if (col > 0)
 			bs_buf_putc(&b, f->sep);
-		if (f->cfg.redact && col < MAX_COLS && f->role[col] == R_PERSONAL && fe > p &&
-		    !(fe - p == 1 && *p == '-')) {
-			char h[15];
-
-			bs_logfmt_pseudonym(f->cfg.key, p, (size_t)(fe - p), h);
-			bs_buf_puts(&b, h);
-		} else {
+		if (f->cfg.redact && col < MAX_COLS)
+			logfmt_put_field(f, &b, f->role[col], p, (size_t)(fe - p));
+		else
 			bs_buf_append(&b, p, (size_t)(fe - p));
-		}
 		col++;
 		if (fe >= e)
 			break;
@@ -385,7 +532,7 @@ logfmt_data(struct bs_logfmt *f, const char *rec, size_t len)
 		return;
 	}
 	for (int i = 0; i <= f->corecol; i++)
-		if (f->role[i] != R_NONE && f->role[i] != R_PERSONAL)
+		if (COUNTED(f->role[i]))
 			sv[f->role[i]] = &v[i];
 	if (sv[R_STATUS] == NULL || (f->kind == BS_LOGFMT_HTTPPROXY && sv[R_TIME] == NULL)) {
 		bs_logagg_skip(f->agg, "fewer fields than the #Fields header names");

@@ -18,7 +18,8 @@ struct scan {
 };
 
 static void
-scan_file(struct scan *s, const char *path, enum bs_logfmt_kind kind, uint64_t limit)
+scan_file_redact(
+    struct scan *s, const char *path, enum bs_logfmt_kind kind, uint64_t limit, int redact)
 {
 	struct bs_logfmt_cfg cfg;
 	struct bs_logfmt *f = NULL;
@@ -27,7 +28,7 @@ scan_file(struct scan *s, const char *path, enum bs_logfmt_kind kind, uint64_t l
 	size_t len;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.redact = 1;
+	cfg.redact = redact;
 	memset(cfg.key, 7, sizeof(cfg.key));
 	bs_arena_init(&s->a, 0);
 	s->ls = BS_NEW(&s->a, log_sample);
@@ -43,12 +44,34 @@ scan_file(struct scan *s, const char *path, enum bs_logfmt_kind kind, uint64_t l
 }
 
 static void
-scan_fixture(struct scan *s, const char *fixture, enum bs_logfmt_kind kind)
+scan_file(struct scan *s, const char *path, enum bs_logfmt_kind kind, uint64_t limit)
+{
+	scan_file_redact(s, path, kind, limit, 1);
+}
+
+static void
+scan_fixture_redact(struct scan *s, const char *fixture, enum bs_logfmt_kind kind, int redact)
 {
 	char path[BS_PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", BS_FIXTURES, fixture);
-	scan_file(s, path, kind, UINT64_MAX);
+	scan_file_redact(s, path, kind, UINT64_MAX, redact);
+}
+
+static void
+scan_fixture(struct scan *s, const char *fixture, enum bs_logfmt_kind kind)
+{
+	scan_fixture_redact(s, fixture, kind, 1);
+}
+
+/* 1 when some example line contains needle. */
+static int
+in_examples(const struct scan *s, const char *needle)
+{
+	for (size_t i = 0; i < s->ls->n_examples; i++)
+		if (strstr(s->ls->examples[i], needle) != NULL)
+			return 1;
+	return 0;
 }
 
 static const Bindscope__V1__StatusCount *
@@ -231,6 +254,76 @@ test_w3c_bom_and_reopen(void **state)
 	bs_arena_fini(&s.a);
 }
 
+/* What Exchange puts in query strings and URLs names mailboxes: the
+ * mailbox GUID and SMTP address (MAPI, ActiveSync, Autodiscover), the
+ * server and database of the mailbox (mbx=, MDB=), the request id that
+ * ties the line to the user in other logs, the OWA canary. */
+static const char *const mailbox_identities[] = {
+    "5c3d1f0a-7e2b-4c55-9a1e-2f0b6c9d4e11", /* mailboxId= */
+    "dave", /* user, SMTP address, URL path */
+    "%40corp", /* User=dave%40corp.example */
+    "@corp.example", /* any SMTP address */
+    "MBX01.corp.example", /* mbx= */
+    "4f8e2a1b-6c3d-4e5f-8a9b-0c1d2e3f4a5b", /* MDB= */
+    "3f6c1d2e-8a9b-4c0d-9e1f-2a3b4c5d6e7f", /* cafeReqId= */
+    "dGhpcy1pcy1hLWNhbmFyeS10b2tlbg", /* X-OWA-CANARY= */
+    "ApplDNPX12345", /* DeviceId= */
+    "mbx01.corp.example:6001", /* RPC over HTTP's mailbox endpoint */
+    "10.0.0.11", /* c-ip */
+};
+
+static void
+test_w3c_query_redaction(void **state)
+{
+	struct scan s;
+
+	(void)state;
+	scan_fixture(&s, "logs/w3c_bom_query.log", BS_LOGFMT_W3C);
+	assert_int_equal(s.ls->n_examples, 6);
+	for (size_t i = 0; i < sizeof(mailbox_identities) / sizeof(mailbox_identities[0]); i++)
+		if (in_examples(&s, mailbox_identities[i]))
+			fail_msg("'%s' left in a log example", mailbox_identities[i]);
+	/* What tells the admin which request failed stays readable: the
+	 * stem, the parameter names, the operation. */
+	assert_true(in_examples(&s, " /mapi/emsmdb/ mailboxId=h:"));
+	assert_true(in_examples(&s, "&cafeReqId=h:"));
+	assert_true(in_examples(&s, "action=FindItem&app=Mail&n=12&mbx=h:"));
+	assert_true(in_examples(&s, "&MDB=h:"));
+	assert_true(in_examples(&s, "CorrelationID=<empty>;"));
+	assert_true(in_examples(&s, "Cmd=Sync&User=h:"));
+	assert_true(in_examples(&s, "&DeviceType=iPhone&"));
+	assert_true(in_examples(&s, " /autodiscover/autodiscover.json/v1.0/h:"));
+	assert_true(in_examples(&s, " Protocol=ActiveSync&RedirectCount=1&"));
+	assert_true(in_examples(&s, "https://mail.corp.example/owa/h:"));
+	assert_true(in_examples(&s, " 502 0 0 31"));
+	bs_arena_fini(&s.a);
+
+	/* redact_personal_data = false: the lines as written. */
+	scan_fixture_redact(&s, "logs/w3c_bom_query.log", BS_LOGFMT_W3C, 0);
+	assert_true(
+	    in_examples(&s, "&mbx=MBX01.corp.example&MDB=4f8e2a1b-6c3d-4e5f-8a9b-0c1d2e3f4a5b&"));
+	assert_true(in_examples(&s, "/v1.0/dave@corp.example "));
+	assert_false(in_examples(&s, "h:"));
+	bs_arena_fini(&s.a);
+}
+
+/* HttpProxy's UrlQuery carries the same identities. */
+static void
+test_httpproxy_query_redaction(void **state)
+{
+	struct scan s;
+
+	(void)state;
+	scan_fixture(&s, "logs/httpproxy_bom.LOG", BS_LOGFMT_HTTPPROXY);
+	assert_int_equal(s.ls->n_examples, 2);
+	assert_false(in_examples(&s, "carol"));
+	assert_false(in_examples(&s, "10.4.5.6"));
+	assert_false(in_examples(&s, "7d1e2f3a"));
+	assert_true(in_examples(&s, ",?MailboxId=h:"));
+	assert_true(in_examples(&s, ",/EWS/Exchange.asmx,"));
+	bs_arena_fini(&s.a);
+}
+
 static void
 test_budget_and_long_line(void **state)
 {
@@ -313,6 +406,8 @@ main(void)
 	    cmocka_unit_test(test_w3c_restart_and_redaction),
 	    cmocka_unit_test(test_httpproxy_bom_and_reopen),
 	    cmocka_unit_test(test_w3c_bom_and_reopen),
+	    cmocka_unit_test(test_w3c_query_redaction),
+	    cmocka_unit_test(test_httpproxy_query_redaction),
 	    cmocka_unit_test(test_budget_and_long_line),
 	    cmocka_unit_test(test_times_and_numbers),
 	    cmocka_unit_test(test_pseudonym_is_keyed_and_stable),
