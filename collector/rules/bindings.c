@@ -234,7 +234,7 @@ bs_rule_backend_cert_name_mismatch(struct bs_rule_ctx *ctx)
 	    "New-ExchangeCertificate -SubjectName 'CN=<HOST>' -DomainName "
 	    "<HOST>,<FQDN> -FriendlyName 'Microsoft Exchange' -Services None, bind "
 	    "it, then iisreset.",
-	    "Certificate on 0.0.0.0:444 (%s) does not cover %s",
+	    "Certificate on %s (%s) does not cover %s", b->ssl_endpoint,
 	    c->common_name[0] ? c->common_name : c->thumbprint, r->host->fqdn);
 }
 

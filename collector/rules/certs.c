@@ -7,14 +7,15 @@
 
 #define DAY_MS (86400LL * 1000)
 
+/* Room for a few endpoints in a finding's title (512 bytes). */
+#define ENDPOINTS_MAX 256
+
 static json_t *
 cert_ev(const Bindscope__V1__Certificate *c, int64_t days_left)
 {
 	json_t *ev = bs_rules_cert_json(c);
-	json_t *used = json_array();
+	json_t *used = bs_rules_cert_endpoints_json(c);
 
-	for (size_t i = 0; used != NULL && i < c->n_used_by; i++)
-		json_array_append_new(used, json_string(c->used_by[i]));
 	if (ev == NULL) {
 		json_decref(used);
 		return NULL;
@@ -34,6 +35,7 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 		int64_t left_ms = c->not_after * 1000 - now;
 		int64_t days = left_ms / DAY_MS;
+		char eps[ENDPOINTS_MAX];
 		int rv = 0;
 
 		if (c->n_used_by == 0)
@@ -45,8 +47,8 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 			    "and rebind every listed endpoint; for 444 use the "
 			    "self-signed \"Microsoft Exchange\" certificate.",
 			    "Certificate %s used by %s expired %lld days ago",
-			    c->common_name[0] ? c->common_name : c->thumbprint, c->used_by[0],
-			    (long long)-days);
+			    c->common_name[0] ? c->common_name : c->thumbprint,
+			    bs_rules_cert_endpoints(c, eps, sizeof(eps)), (long long)-days);
 		} else if (!expired_rule && left_ms >= 0 &&
 		    days < (int64_t)ctx->a->opt.rules.expiring_warning_days) {
 			rv = bs_rule_raise_for(ctx, c->thumbprint,
@@ -57,8 +59,8 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 			    "Renew before it expires and rebind every listed endpoint in "
 			    "the same change window.",
 			    "Certificate %s used by %s expires in %lld days",
-			    c->common_name[0] ? c->common_name : c->thumbprint, c->used_by[0],
-			    (long long)days);
+			    c->common_name[0] ? c->common_name : c->thumbprint,
+			    bs_rules_cert_endpoints(c, eps, sizeof(eps)), (long long)days);
 		}
 		if (rv != 0)
 			return rv;
@@ -90,16 +92,18 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 		const char *name = c->common_name[0] ? c->common_name : c->thumbprint;
+		char eps[ENDPOINTS_MAX];
 		int rv = 0;
 
 		if (c->n_used_by == 0)
 			continue;
+		bs_rules_cert_endpoints(c, eps, sizeof(eps));
 		if (which == CC_WEAK_KEY && strcmp(c->key_type, "RSA") == 0 &&
 		    c->key_bits < ctx->a->opt.rules.weak_rsa_bits)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
 			    "Replace it with an RSA 2048+ or ECDSA P-256 certificate and rebind.",
-			    "Certificate %s used by %s has a %u-bit RSA key", name, c->used_by[0],
+			    "Certificate %s used by %s has a %u-bit RSA key", name, eps,
 			    c->key_bits);
 		else if (which == CC_WEAK_SIG &&
 		    (strstr(c->signature_algorithm, "sha1") != NULL ||
@@ -108,7 +112,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
 			    "Reissue it with a SHA-256 signature from your CA and rebind.",
-			    "Certificate %s used by %s is signed with %s", name, c->used_by[0],
+			    "Certificate %s used by %s is signed with %s", name, eps,
 			    c->signature_algorithm);
 		else if (which == CC_NO_KEY && c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
@@ -116,8 +120,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			    "Import the certificate with its private key (PFX) into LocalMachine\\My, or "
 			    "complete the pending request (Import-ExchangeCertificate), then rebind: "
 			    "without the key, TLS cannot start on the endpoint.",
-			    "Certificate %s used by %s has no private key in the store", name,
-			    c->used_by[0]);
+			    "Certificate %s used by %s has no private key in the store", name, eps);
 		if (rv != 0)
 			return rv;
 	}

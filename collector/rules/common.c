@@ -136,6 +136,67 @@ bs_rules_cert_json(const Bindscope__V1__Certificate *c)
 	    c->friendly_name);
 }
 
+static int
+rules_is_444(const char *endpoint)
+{
+	size_t n = strlen(endpoint);
+
+	return n > 4 && strcmp(endpoint + n - 4, ":444") == 0;
+}
+
+/* The i-th endpoint of c in finding order: 444 first. */
+static const char *
+rules_endpoint(const Bindscope__V1__Certificate *c, size_t i)
+{
+	size_t k = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t j = 0; j < c->n_used_by; j++)
+			if (rules_is_444(c->used_by[j]) == (pass == 0) && k++ == i)
+				return c->used_by[j];
+	return NULL;
+}
+
+const char *
+bs_rules_cert_endpoints(const Bindscope__V1__Certificate *c, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	if (outsz == 0)
+		return out;
+	snprintf(out, outsz, "%s", c->n_used_by == 0 ? "(none)" : "");
+	for (size_t i = 0; i < c->n_used_by; i++) {
+		const char *ep = rules_endpoint(c, i);
+		char more[48];
+		size_t need = strlen(ep) + (i > 0 ? 2 : 0);
+
+		/* Room for this one, and for the tail should a later one not fit. */
+		snprintf(more, sizeof(more), ", and %zu more", c->n_used_by - i - 1);
+		if (len + need + (i + 1 < c->n_used_by ? strlen(more) : 0) >= outsz) {
+			snprintf(more, sizeof(more), "%sand %zu more", i > 0 ? ", " : "",
+			    c->n_used_by - i);
+			if (len + strlen(more) < outsz)
+				memcpy(out + len, more, strlen(more) + 1);
+			break;
+		}
+		len += (size_t)snprintf(out + len, outsz - len, "%s%s", i > 0 ? ", " : "", ep);
+	}
+	return out;
+}
+
+json_t *
+bs_rules_cert_endpoints_json(const Bindscope__V1__Certificate *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < c->n_used_by; i++)
+		if (json_array_append_new(a, json_string(rules_endpoint(c, i))) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 int
 bs_rules_probe_failed(const Bindscope__V1__Probe *p)
 {

@@ -50,6 +50,13 @@ const Bindscope__V1__SslBinding *bs_rules_ssl(const bs_report *r, const char *en
 int bs_rules_probe_failed(const Bindscope__V1__Probe *p);
 /* A JSON object describing a certificate for evidence. */
 json_t *bs_rules_cert_json(const Bindscope__V1__Certificate *c);
+/* Every endpoint that serves c, those on port 444 (the front end's hop to
+ * this server) first, the rest in report order: as a title's
+ * comma-separated list into out (cut with "and N more" when it does not
+ * fit; "(none)" when unbound), and as a new JSON array (NULL on no
+ * memory). */
+const char *bs_rules_cert_endpoints(const Bindscope__V1__Certificate *c, char *out, size_t outsz);
+json_t *bs_rules_cert_endpoints_json(const Bindscope__V1__Certificate *c);
 
 /* Rule checks, by family. */
 int bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx);

@@ -338,6 +338,85 @@ test_expiry(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* One certificate serving several endpoints (a namespace certificate
+ * rebound to 444 by mistake): each finding about it names every endpoint,
+ * 444 (the front end's hop) first, so the admin rebinds them all. */
+static void
+test_cert_findings_name_every_endpoint(void **state)
+{
+	static const char *const rules[] = {
+	    "CERT_EXPIRED", "CERT_WEAK_KEY", "CERT_WEAK_SIGNATURE", "CERT_NO_PRIVATE_KEY"};
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "multi"), soon = server(a, "soon");
+	Bindscope__V1__Certificate *c = s.c443;
+	const struct bs_finding *f;
+	json_t *used;
+
+	(void)state;
+	/* used_by in the agent's join order: 443, 127.0.0.1:443, then 444. */
+	bs_arena_push(&a->arena, (void ***)&c->used_by, &c->n_used_by, "127.0.0.1:443");
+	bs_arena_push(&a->arena, (void ***)&c->used_by, &c->n_used_by, "0.0.0.0:444");
+	s.c444->n_used_by = 0;
+	s.b444->cert_thumbprint = c->thumbprint;
+	c->not_after = NOW_MS / 1000 - 3 * DAY;
+	c->key_type = "RSA";
+	c->key_bits = 1024;
+	c->signature_algorithm = "sha1WithRSAEncryption";
+	c->has_private_key = BINDSCOPE__V1__TRI__TRI_NO;
+	bs_arena_push(&a->arena, (void ***)&soon.c443->used_by, &soon.c443->n_used_by,
+	    "mail.corp.example:443");
+	soon.c443->not_after = NOW_MS / 1000 + 10 * DAY + 100;
+	add(a, &s);
+	add(a, &soon);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		f = find(a, "multi.corp.example", rules[i]);
+		assert_non_null(f);
+		if (strstr(f->title, " used by 0.0.0.0:444, 0.0.0.0:443, 127.0.0.1:443 ") == NULL)
+			fail_msg("%s: '%s'", rules[i], f->title);
+		used = json_object_get(f->evidence, "used_by");
+		assert_int_equal(json_array_size(used), 3);
+		assert_string_equal(json_string_value(json_array_get(used, 0)), "0.0.0.0:444");
+	}
+	f = find(a, "soon.corp.example", "CERT_EXPIRING");
+	assert_non_null(f);
+	assert_non_null(strstr(f->title, " used by 0.0.0.0:443, mail.corp.example:443 expires"));
+	bs_analysis_destroy(a);
+}
+
+/* A certificate bound everywhere: the title's list is cut, and says by
+ * how many. */
+static void
+test_cert_endpoints_bounded(void **state)
+{
+	struct bs_arena a;
+	Bindscope__V1__Certificate *c;
+	char out[64];
+	const char *more;
+	unsigned long listed = 1, rest = 0;
+
+	(void)state;
+	bs_arena_init(&a, 0);
+	c = BS_NEW(&a, certificate);
+	for (int i = 0; i < 30; i++)
+		bs_arena_push(&a, (void ***)&c->used_by, &c->n_used_by,
+		    bs_arena_printf(&a, "host-%02d.corp.example:443", i));
+	bs_arena_push(&a, (void ***)&c->used_by, &c->n_used_by, "0.0.0.0:444");
+	bs_rules_cert_endpoints(c, out, sizeof(out));
+	assert_true(strlen(out) < sizeof(out));
+	assert_memory_equal(out, "0.0.0.0:444, host-00.corp.example:443, ", 39);
+	more = strstr(out, "and ");
+	assert_non_null(more);
+	for (const char *p = out; p < more; p++)
+		listed += *p == ',';
+	rest = strtoul(more + 4, NULL, 10);
+	assert_int_equal(listed - 1 + rest, 31);
+	assert_non_null(strstr(out, " more"));
+	c->n_used_by = 0;
+	assert_string_equal(bs_rules_cert_endpoints(c, out, sizeof(out)), "(none)");
+	bs_arena_fini(&a);
+}
+
 static void
 test_stale_agent(void **state)
 {
@@ -613,6 +692,8 @@ main(void)
 	    cmocka_unit_test(test_cert_not_in_store),
 	    cmocka_unit_test(test_https_binding_without_cert),
 	    cmocka_unit_test(test_expiry),
+	    cmocka_unit_test(test_cert_findings_name_every_endpoint),
+	    cmocka_unit_test(test_cert_endpoints_bounded),
 	    cmocka_unit_test(test_stale_agent),
 	    cmocka_unit_test(test_probe_failed),
 	    cmocka_unit_test(test_binding_rules),
