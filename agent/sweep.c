@@ -134,10 +134,13 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 	        ? opt->agent_id
 	        : (s.report->host != NULL ? s.report->host->fqdn : ""));
 	*out = s.report;
-	/* Useful means: we know which server this is and saw some of its
-	 * web configuration or certificates. */
-	if (s.report->host == NULL || s.report->host->fqdn[0] == '\0' ||
-	    (s.report->n_sites == 0 && s.report->n_certificates == 0))
+	/* Useful means: some of the server's web configuration, http.sys
+	 * bindings or certificates were read. Evidence that does not name the
+	 * server still makes a report (an auditor may be handed just the
+	 * IIS configuration and a certificate export); the host source has
+	 * said the FQDN is unknown, and the collector refuses to store it. */
+	if (s.report->n_sites == 0 && s.report->n_ssl_bindings == 0 &&
+	    s.report->n_certificates == 0)
 		rv = BS_ENOENT;
 out:
 	bs_registry_destroy(s.reg);

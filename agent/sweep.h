@@ -63,7 +63,10 @@ struct bs_sweep {
 
 /* Runs every source over opt->root. The report and all it holds live in
  * arena (the caller's). Returns 0, or BS_ENOENT when nothing useful could
- * be read (the report is still produced, with its errors). */
+ * be read: no site, http.sys binding or certificate (the report is still
+ * produced, with its errors). A report whose host.fqdn is empty (the
+ * evidence does not name the server) returns 0: it carries a collection
+ * error saying so, and the collector refuses it. */
 int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out);
 
 /* Records a collection error in the report. path is relative to the root

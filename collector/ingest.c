@@ -36,7 +36,10 @@ bs_ingest_validate(const bs_report *r, char *why, size_t whysz)
 		return BS_EPARSE;
 	}
 	if (r->host == NULL || r->host->fqdn[0] == '\0') {
-		snprintf(why, whysz, "host.fqdn missing: the evidence did not name the server");
+		snprintf(why, whysz,
+		    "host.fqdn missing: the report names no server (FQDN unknown: its evidence "
+		    "had no Hostname in HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\"
+		    "Parameters); collect again with that key exported");
 		return BS_EPARSE;
 	}
 	/* Every string is shown somewhere (JSON, HTML, CSV): refuse what is

@@ -63,8 +63,10 @@ bs_src_host(struct bs_sweep *s)
 	s->report->host = h;
 	if (host_string(s, KEY_TCPIP, "Hostname", "NV Hostname", hostname, sizeof(hostname)) != 0 ||
 	    hostname[0] == '\0') {
-		bs_sweep_error(
-		    s, "host", KEY_TCPIP, 0, "no Hostname value: the server's name is unknown");
+		bs_sweep_error(s, "host", KEY_TCPIP, 0,
+		    "no Hostname value: the server's FQDN is unknown, so the report names no "
+		    "server and bindscope-collector import will refuse it (add this key to "
+		    "the registry exports)");
 	}
 	host_string(s, KEY_TCPIP, "Domain", "NV Domain", domain, sizeof(domain));
 	lower(hostname);

@@ -242,6 +242,24 @@ set -e
 expect "probe command: a closed port is refused, exit 1" \
 	bash -c "[ $rc = 1 ] && grep -q 'PROBE_REFUSED' '$work/probe-refused.txt'"
 
+# An auditor handed only applicationHost.config and a certificate export:
+# no registry, so the server's name is unknown. What was read is still a
+# report (exit 0) that says the FQDN is unknown; import refuses it, saying why.
+variant mbx01 noname
+rm -rf "$work/noname/registry"
+set +e
+"$agent" collect --root "$work/noname" --out "$work/noname.pb" --json >"$work/noname.json" 2>"$work/noname.err"
+rc=$?
+"$collector" import --db "$work/noname.db" "$work/noname.pb" >"$work/noname-import.out" 2>"$work/noname-import.err"
+irc=$?
+set -e
+expect "no registry: exit 0, sites and certificates reported" \
+	bash -c "[ $rc = 0 ] && jq -e '(.sites | length) == 2 and (.certificates | length) == 4 and (.host.fqdn // \"\") == \"\"' '$work/noname.json' >/dev/null"
+expect "no registry: stderr says the FQDN is unknown" grep -q "FQDN is unknown" "$work/noname.err"
+expect "no registry: nothing claims that nothing useful was read" bash -c "! grep -q 'nothing useful' '$work/noname.err'"
+expect "no registry: import refuses the report, exit 1, naming the missing FQDN" \
+	bash -c "[ $irc = 1 ] && grep -q 'noname.pb: refused: .*FQDN' '$work/noname-import.err'"
+
 # Nothing useful: exit 1, and the errors say why.
 mkdir -p "$work/empty"
 collect empty
