@@ -9,6 +9,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
 winbuild=${2:-}
 cd "$top"
+for t in git clang-format clang-tidy; do
+	command -v "$t" >/dev/null || { echo "lint: $t is missing (deploy/setup-deps.sh --test installs it)" >&2; exit 2; }
+done
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+	{ echo "lint: $top is not a git checkout: the tracked sources cannot be listed" >&2; exit 2; }
 fail=0
 for f in $(git ls-files '*.c' '*.h'); do
 	clang-format --dry-run --Werror "$f" 2>/dev/null || { echo "not clang-format clean: $f"; fail=1; }

@@ -5,6 +5,7 @@
 # fetch, table drawn), a filter keystroke and a sort.
 #   tests/bench/dashboard.sh BUILD_DIR [N]
 set -euo pipefail
+for t in node npm curl chromium; do command -v "$t" >/dev/null || { echo "dashboard: $t is missing (deploy/setup-deps.sh --test installs it)" >&2; exit 2; }; done
 build=$(cd "$1" && pwd)
 n=${2:-10000}
 here=$(cd "$(dirname "$0")" && pwd)

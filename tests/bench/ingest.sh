@@ -5,6 +5,7 @@
 # tcp://, each report a durable SQLite commit; prints both rates and
 # their ratio.   tests/bench/ingest.sh BUILD_DIR [AGENTS] [SECONDS]
 set -euo pipefail
+for t in bc sqlite3; do command -v "$t" >/dev/null || { echo "ingest: $t is missing (deploy/setup-deps.sh --test installs it)" >&2; exit 2; }; done
 build=$(cd "$1" && pwd)
 agents=${2:-200}
 secs=${3:-10}

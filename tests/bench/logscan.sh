@@ -5,6 +5,7 @@
 # bindscope's scanner; ratios printed.
 #   tests/bench/logscan.sh BUILD_DIR [SIZE_MIB]
 set -euo pipefail
+for t in bc taskset mawk; do command -v "$t" >/dev/null || { echo "logscan: $t is missing (deploy/setup-deps.sh --test installs it)" >&2; exit 2; }; done
 build=$(cd "$1" && pwd)
 mib=${2:-1024}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -26,6 +26,13 @@ expect() { # DESCRIPTION COMMAND...
 	if "$@"; then ok "$d"; else bad "$d"; fi
 }
 
+# cpack's Debian generator needs file and dpkg-shlibdeps: name what is
+# missing before building rather than after.
+missing=""
+for t in cpack dpkg-deb dpkg-shlibdeps file man curl sqlite3; do
+	command -v "$t" >/dev/null || missing="$missing $t"
+done
+[ -z "$missing" ] || { echo "package_test: missing:$missing (deploy/setup-deps.sh --test installs them)"; exit 1; }
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; exit 1; }
 deb_c=$(ls "$work"/out/bindscope-collector_*_amd64.deb)
 deb_a=$(ls "$work"/out/bindscope-agent_*_amd64.deb)
