@@ -78,8 +78,8 @@ bs_cli_import_evidence(struct bs_store *st, const char *path)
 	print_collection_errors(path, r);
 	if (rv == BS_ENOENT) {
 		fprintf(stderr,
-		    "bindscope-collector: %s: refused: nothing useful could be read (no server "
-		    "name, or no sites and no certificates)\n",
+		    "bindscope-collector: %s: refused: nothing useful could be read (no site, "
+		    "http.sys binding or certificate)\n",
 		    path);
 		goto out;
 	}

@@ -259,6 +259,12 @@ expect "no registry: stderr says the FQDN is unknown" grep -q "FQDN is unknown" 
 expect "no registry: nothing claims that nothing useful was read" bash -c "! grep -q 'nothing useful' '$work/noname.err'"
 expect "no registry: import refuses the report, exit 1, naming the missing FQDN" \
 	bash -c "[ $irc = 1 ] && grep -q 'noname.pb: refused: .*FQDN' '$work/noname-import.err'"
+set +e
+"$collector" import --db "$work/noname.db" "$work/noname" >/dev/null 2>"$work/noname-import2.err"
+irc=$?
+set -e
+expect "no registry: import of the evidence folder itself refuses it the same way" \
+	bash -c "[ $irc = 1 ] && grep -q 'noname: refused: host.fqdn missing: .*FQDN unknown' '$work/noname-import2.err'"
 
 # Nothing useful: exit 1, and the errors say why.
 mkdir -p "$work/empty"
