@@ -190,12 +190,19 @@ bs_src_sslbind(struct bs_sweep *s)
 		snprintf(parent, sizeof(parent), "%s\\%s", KEY_HTTP, kinds[k].sub);
 		if ((rv = bs_registry_subkeys(s->reg, parent, &names, &n)) != 0)
 			return rv;
-		found |= n > 0 || bs_registry_has_key(s->reg, parent);
+		if (n > 0 || bs_registry_has_key(s->reg, parent))
+			found |= 1 << k;
 		for (size_t i = 0; i < n; i++)
 			if ((rv = sslbind_one(s, parent, names[i], kinds[k].kind)) != 0)
 				return rv;
 	}
 	if (!found)
 		return sslbind_netsh(s);
+	/* SNI or CCS keys but no IP:port key: on an Exchange server that is a
+	 * failed export, not a server without 0.0.0.0:443 and :444. */
+	if ((found & 1) == 0 && !s->live)
+		bs_sweep_error(s, "sslbind", KEY_HTTP "\\SslBindingInfo", 0,
+		    "key not in the registry exports (only SNI or CCS bindings are): IP:port "
+		    "bindings such as 0.0.0.0:444 are unknown; export it with reg export");
 	return 0;
 }

@@ -47,12 +47,32 @@ test_store_name_unset_means_my(void **state)
 	bs_registry_destroy(f->s.reg);
 }
 
+/* An export that holds the SNI key but not SslBindingInfo is a failed
+ * export: the report says the IP:port bindings are unknown. */
+static void
+test_missing_ip_key_is_said(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+
+	load(f, "reg/http_sni_only.reg");
+	assert_int_equal(bs_src_sslbind(&f->s), 0);
+	assert_int_equal(r->n_ssl_bindings, 1);
+	assert_string_equal(find(r, "autodiscover.corp.example:443")->store_name, "MY");
+	assert_int_equal(r->n_errors, 1);
+	assert_non_null(strstr(r->errors[0]->path, "SslBindingInfo"));
+	assert_non_null(strstr(r->errors[0]->reason, "0.0.0.0:444"));
+	bs_registry_destroy(f->s.reg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 	        test_store_name_unset_means_my, sweep_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_missing_ip_key_is_said, sweep_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
