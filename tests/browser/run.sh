@@ -6,14 +6,9 @@
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
 #   tests/browser/run.sh BUILD_DIR
 set -euo pipefail
-build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-browser-XXXXXX)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+. "$here/../e2e/lib.sh"
+e2e_init browser "$1"
 
 if [ ! -d "$here/node_modules/playwright-core" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund >/dev/null)
@@ -58,8 +53,6 @@ log_level = warn
 port = $port
 web_root = $top/web-static
 CONF
-"$collector" serve --config "$work/c.conf" 2>"$work/c.log" &
-pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/summary" >/dev/null && break; sleep 0.1; done
+collector_out="$work/c.log" start_collector "$work/c.conf" "http://127.0.0.1:$port/api/summary"
 cd "$here"
 BASE_URL="http://127.0.0.1:$port/" REPORT_HTML="$work/report.html" node --test dashboard.test.mjs
