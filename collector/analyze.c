@@ -1,6 +1,7 @@
 /* analyze: loads the fleet's newest reports and applies the rule table. */
 #include "analyze.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -47,6 +48,27 @@ bs_rules_config_defaults(struct bs_rules_config *c)
 	c->expiring_critical_days = 7;
 	c->weak_rsa_bits = 2048;
 	c->changes_window = 86400;
+}
+
+int
+bs_mute_check(const char *server, const char *rule, const char *reason, int64_t now_ms,
+    int64_t expires_ms, char *why, size_t whysz)
+{
+	size_t k = 0;
+
+	while (k < bs_rules_count && strcmp(bs_rules[k].id, rule) != 0)
+		k++;
+	if (k == bs_rules_count)
+		snprintf(why, whysz, "unknown rule '%s' (docs/rules.md)", rule);
+	else if (server[0] == '\0')
+		snprintf(why, whysz, "no server named (an FQDN, or '*' for every server)");
+	else if (reason[0] == '\0')
+		snprintf(why, whysz, "a reason is required");
+	else if (expires_ms <= now_ms || expires_ms - now_ms > BS_MUTE_MAX_MS)
+		snprintf(why, whysz, "the expiry must be in the future and at most a year away");
+	else
+		return 0;
+	return BS_EINVAL;
 }
 
 void

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "arena.h"
-#include "store.h"
+#include "store/store.h"
 #include "wire.h"
 
 enum bs_severity {
@@ -31,6 +31,9 @@ struct bs_change {
 	int64_t at_ms; /* collected_at of the report that first showed it */
 	int64_t prev_at_ms; /* ... and of the one before: it happened between */
 };
+
+/* Longest mute: a year. Anything longer is a rule setting ([severity]). */
+#define BS_MUTE_MAX_MS (366LL * 86400 * 1000)
 
 /* A rule muted on one server ("*": every server) until expires_ms. */
 struct bs_mute {
@@ -91,6 +94,12 @@ struct bs_rules_config {
 };
 
 void bs_rules_config_defaults(struct bs_rules_config *c);
+
+/* 0 when a mute may be added: a known rule ID, a server ("*": all), a
+ * reason, and an expiry after now_ms and at most BS_MUTE_MAX_MS away;
+ * otherwise BS_EINVAL with the reason in why. */
+int bs_mute_check(const char *server, const char *rule, const char *reason, int64_t now_ms,
+    int64_t expires_ms, char *why, size_t whysz);
 
 struct bs_analysis_options {
 	int64_t now_ms; /* 0: the current time */

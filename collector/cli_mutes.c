@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "analyze.h"
 #include "err.h"
-#include "mutes.h"
-#include "store.h"
+#include "output/log_json.h"
+#include "store/mutes.h"
+#include "store/store.h"
 
 static int64_t
 cli_now_ms(void)
@@ -119,6 +121,7 @@ bs_cli_mute(int argc, char **argv)
 	const char *db = NULL, *server = NULL, *rule = NULL, *reason = NULL, *by = NULL;
 	int64_t now = cli_now_ms(), expires = 0, id = 0;
 	struct bs_store *st = NULL;
+	char why[256];
 	int rv;
 
 	for (int i = 0; i < argc; i++) {
@@ -172,21 +175,14 @@ bs_cli_mute(int argc, char **argv)
 		usage_mute(stderr);
 		return 2;
 	}
-	if (expires <= now || expires - now > BS_MUTE_MAX_MS) {
-		fprintf(stderr,
-		    "bindscope-collector mute: the expiry must be in the future "
-		    "and at most a year away\n");
+	if (bs_mute_check(server, rule, reason, now, expires, why, sizeof(why)) != 0) {
+		fprintf(stderr, "bindscope-collector mute: %s\n", why);
 		return 2;
 	}
 	if ((rv = cli_open(db, &st)) != 0)
 		return rv;
-	rv = bs_mutes_add(st, server, rule, reason, cli_actor(by), now, expires, &id);
+	rv = bs_store_mute_add(st, server, rule, reason, cli_actor(by), now, expires, &id);
 	bs_store_close(st);
-	if (rv == BS_EINVAL) {
-		fprintf(
-		    stderr, "bindscope-collector mute: unknown rule '%s' (docs/rules.md)\n", rule);
-		return 2;
-	}
 	if (rv != 0) {
 		fprintf(stderr, "bindscope-collector mute: %s\n", bs_strerror(rv));
 		return 2;
@@ -217,7 +213,7 @@ bs_cli_unmute(int argc, char **argv)
 	}
 	if ((rv = cli_open(db, &st)) != 0)
 		return rv;
-	rv = bs_mutes_remove(st, (int64_t)id, cli_actor(by), cli_now_ms());
+	rv = bs_store_mute_remove(st, (int64_t)id, cli_actor(by), cli_now_ms());
 	bs_store_close(st);
 	if (rv == BS_ENOENT) {
 		fprintf(stderr, "bindscope-collector unmute: no active mute %llu\n", id);

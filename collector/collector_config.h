@@ -8,7 +8,7 @@
 
 #include "analyze.h"
 #include "fsutil.h"
-#include "retention.h"
+#include "store/retention.h"
 
 struct bs_collector_config {
 	char listen[512]; /* NNG URL agents send to */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "analyze.h"
-#include "store.h"
+#include "store/store.h"
 
 /* Analyses up to max reports not analysed yet, oldest first, in
  * transactions of a few hundred. *done: how many. The fleet context (norms,
@@ -24,9 +24,5 @@ int bs_history_update(
 int bs_history_load_inputs(struct bs_store *st, struct bs_analysis *a);
 /* After: first and last seen of every finding still open. */
 int bs_history_load_seen(struct bs_store *st, struct bs_analysis *a);
-
-/* The change log, newest first: one server's (fqdn) or everyone's (NULL),
- * at most limit entries. A new JSON array, owned by the caller. */
-int bs_history_changes_json(struct bs_store *st, const char *fqdn, size_t limit, json_t **out);
 
 #endif

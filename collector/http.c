@@ -16,12 +16,12 @@
 #include "err.h"
 #include "fqdn.h"
 #include "fsutil.h"
-#include "history.h"
+#include "output/log_json.h"
 #include "metrics.h"
 #include "http_auth.h"
 #include "log.h"
 #include "report_json.h"
-#include "store.h"
+#include "store/store.h"
 
 #define HTTP_STATIC_MAX (4u * 1024u * 1024u)
 /* Change log entries per response: the newest. */
@@ -93,7 +93,7 @@ http_changes(struct bs_http *h, const char *fqdn, size_t limit)
 	pthread_mutex_lock(&h->lock);
 	if (h->store == NULL)
 		bs_store_open(h->db_path, 1, &h->store);
-	if (h->store == NULL || bs_history_changes_json(h->store, fqdn, limit, &j) != 0)
+	if (h->store == NULL || bs_changes_json(h->store, fqdn, limit, &j) != 0)
 		j = NULL;
 	pthread_mutex_unlock(&h->lock);
 	return j;

@@ -27,7 +27,7 @@
 #include "report_text.h"
 #include "rules/rules.h"
 #include "server.h"
-#include "store.h"
+#include "store/store.h"
 #include "verify.h"
 
 #define IMPORT_MAX (16u * 1024u * 1024u)

@@ -15,7 +15,7 @@
 #include "fsutil.h"
 #include "ingest.h"
 #include "log.h"
-#include "store.h"
+#include "store/store.h"
 #include "wire.h"
 
 /* Concurrent receives in flight; more only queue in NNG. */

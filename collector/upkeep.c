@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +11,7 @@
 #include "history.h"
 #include "log.h"
 #include "report_json.h"
-#include "store.h"
+#include "store/store.h"
 
 #define UPKEEP_PRUNE_EVERY_S 3600
 #define UPKEEP_PRUNE_BATCH 1000
@@ -88,14 +87,10 @@ upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
 static int64_t
 upkeep_data_version(struct bs_store *st)
 {
-	sqlite3_stmt *s;
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(bs_store_db(st), "PRAGMA data_version", -1, &s, NULL) != SQLITE_OK)
+	if (bs_store_data_version(st, &v) != 0)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
 	return v;
 }
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "analyze.h"
-#include "retention.h"
+#include "store/retention.h"
 
 struct bs_upkeep;
 

@@ -16,7 +16,7 @@
 #include "config.h"
 #include "history.h"
 #include "report_json.h"
-#include "store.h"
+#include "store/store.h"
 #include "wire.h"
 
 #define NOW_MS (1800000000LL * 1000)

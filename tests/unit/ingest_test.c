@@ -4,7 +4,7 @@
 
 #include "err.h"
 #include "ingest.h"
-#include "store.h"
+#include "store/store.h"
 #include "wire.h"
 
 static uint8_t *

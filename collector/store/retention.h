@@ -2,13 +2,13 @@
  * then the last one of each day for keep_daily days more (0: forever). A
  * server's newest report, and reports the history pass has not read yet,
  * are never pruned. The change log and findings history are kept. */
-#ifndef BS_RETENTION_H
-#define BS_RETENTION_H
+#ifndef BS_STORE_RETENTION_H
+#define BS_STORE_RETENTION_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store/store.h"
 
 struct bs_retention {
 	unsigned keep_all_days; /* 90 */

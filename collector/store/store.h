@@ -1,5 +1,7 @@
-/* store: the collector's SQLite database. Every accepted report is kept
- * whole (its serialized bytes), so any later analysis or audit can be
+/* store: the collector's SQLite database, and the only room that speaks
+ * SQL (store/history.h: findings history and change log; store/mutes.h:
+ * mutes and the audit log; store/retention.h). Every accepted report is
+ * kept whole (its serialized bytes), so any later analysis or audit can be
  * re-run from the originals. Writes are one transaction per report, and a
  * report counts as received only once that transaction has committed.
  * One bs_store per thread: SQLite connections are not shared. */
@@ -54,15 +56,12 @@ typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn, const char *prove
     int64_t received_at_ms, const uint8_t *raw, size_t len);
 int bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg);
 
-/* The connection, for the modules that own their queries over this
- * schema (history, mutes, retention). Owned by the store. */
-struct sqlite3;
-struct sqlite3 *bs_store_db(struct bs_store *s);
 /* The schema version: a read-only open of an older database sees the
  * tables of that version only. */
 int bs_store_version(const struct bs_store *s);
-/* Runs SQL without results; errors are logged. */
-int bs_store_exec(struct bs_store *s, const char *sql);
+/* Changes whenever another connection commits (new reports, a mute from
+ * the command line), so a reader knows when to look again. */
+int bs_store_data_version(struct bs_store *s, int64_t *out);
 
 /* Copies the database at path to out with SQLite's online backup API,
  * while other connections keep writing; out is written whole or not at

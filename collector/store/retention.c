@@ -1,10 +1,9 @@
 /* retention: the pruning query, in bounded batches. */
-#include "retention.h"
-
-#include <sqlite3.h>
+#include "store/retention.h"
 
 #include "err.h"
 #include "log.h"
+#include "store/store_int.h"
 
 #define DAY_MS (86400LL * 1000)
 
@@ -12,7 +11,7 @@ int
 bs_retention_prune(struct bs_store *st, const struct bs_retention *r, int64_t now_ms,
     size_t max_rows, size_t *deleted)
 {
-	sqlite3 *db = bs_store_db(st);
+	sqlite3 *db = st->db;
 	sqlite3_stmt *s = NULL;
 	int64_t all_before = now_ms - (int64_t)r->keep_all_days * DAY_MS;
 	int64_t daily_before =
@@ -20,7 +19,7 @@ bs_retention_prune(struct bs_store *st, const struct bs_retention *r, int64_t no
 	int rv = BS_EDB;
 
 	*deleted = 0;
-	if (bs_store_version(st) < 2)
+	if (st->version < 2)
 		return BS_EDB;
 	/* Older than keep_all: delete unless it is the server's newest, not
 	 * yet analysed, or (within keep_daily) the last of its UTC day. */

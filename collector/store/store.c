@@ -1,23 +1,14 @@
-/* store: SQLite schema, migrations and the few queries the collector
- * needs. */
-#include "store.h"
+/* store: the connection, the schema and its migrations, the reports
+ * table, transactions and the online backup. */
+#include "store/store.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "log.h"
-
-struct bs_store {
-	sqlite3 *db;
-	sqlite3_stmt *ins_report;
-	sqlite3_stmt *upsert_server;
-	sqlite3_stmt *set_latest;
-	int in_tx; /* inside bs_store_begin */
-	int version; /* schema version (user_version) as opened */
-};
+#include "store/store_int.h"
 
 /* Migrations: entry i moves the schema from user_version i to i + 1.
  * Never edit a released entry; append a new one. */
@@ -107,7 +98,7 @@ static const char *const store_migrations[] = {
     "CREATE INDEX reports_server_id ON reports(server_id, id);",
 };
 
-static int
+int
 store_exec(struct bs_store *s, const char *sql)
 {
 	char *msg = NULL;
@@ -116,6 +107,29 @@ store_exec(struct bs_store *s, const char *sql)
 		bs_log(BS_LOG_ERROR, "db_error", "sql=\"%.60s\" error=\"%s\"", sql,
 		    msg != NULL ? msg : "?");
 		sqlite3_free(msg);
+		return BS_EDB;
+	}
+	return 0;
+}
+
+int
+store_prepare(struct bs_store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		bs_log(BS_LOG_ERROR, "db_prepare", "error=\"%s\"", sqlite3_errmsg(s->db));
+		return BS_EDB;
+	}
+	return 0;
+}
+
+int
+store_step_done(struct bs_store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		bs_log(BS_LOG_ERROR, "db_write", "error=\"%s\"", sqlite3_errmsg(s->db));
 		return BS_EDB;
 	}
 	return 0;
@@ -239,6 +253,7 @@ bs_store_close(struct bs_store *s)
 	sqlite3_finalize(s->ins_report);
 	sqlite3_finalize(s->upsert_server);
 	sqlite3_finalize(s->set_latest);
+	sqlite3_finalize(s->prev_report);
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	free(s);
@@ -351,16 +366,20 @@ bs_store_version(const struct bs_store *s)
 	return s->version;
 }
 
-sqlite3 *
-bs_store_db(struct bs_store *s)
-{
-	return s->db;
-}
-
 int
-bs_store_exec(struct bs_store *s, const char *sql)
+bs_store_data_version(struct bs_store *s, int64_t *out)
 {
-	return store_exec(s, sql);
+	sqlite3_stmt *st;
+	int rv = BS_EDB;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+		return BS_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rv = 0;
+	}
+	sqlite3_finalize(st);
+	return rv;
 }
 
 int

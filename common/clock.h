@@ -1,0 +1,16 @@
+/* clock: wall-clock time as both programs read and print it: Unix
+ * milliseconds, and ISO 8601 UTC for everything shown to people. */
+#ifndef BS_CLOCK_H
+#define BS_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Unix time in milliseconds. */
+int64_t bs_now_ms(void);
+
+/* "2026-11-25T14:00:00Z" of Unix milliseconds into out; "" for 0 or less
+ * (never set) and for a time the C library cannot break down. */
+void bs_time_format(int64_t ms, char *out, size_t outsz);
+
+#endif
