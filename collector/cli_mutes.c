@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "err.h"
 #include "output/log_json.h"
 #include "store/mutes.h"

@@ -7,7 +7,7 @@
 
 #include "config.h"
 #include "err.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 #define S(name, field)                                                                             \
 	{                                                                                          \

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "fsutil.h"
 #include "store/retention.h"
 

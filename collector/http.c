@@ -12,10 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "err.h"
 #include "fqdn.h"
 #include "fsutil.h"
+#include "output/load.h"
 #include "output/log_json.h"
 #include "metrics.h"
 #include "http_auth.h"
@@ -126,7 +127,7 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 		pthread_mutex_lock(&h->lock);
 		if (h->store == NULL)
 			bs_store_open(h->db_path, 1, &h->store);
-		rv = h->store != NULL ? bs_analysis_run(h->store, &ao, &own) : BS_EDB;
+		rv = h->store != NULL ? bs_output_load(h->store, &ao, &own) : BS_EDB;
 		pthread_mutex_unlock(&h->lock);
 		a = own;
 	}

@@ -5,9 +5,9 @@
 #ifndef BS_HTTP_H
 #define BS_HTTP_H
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "server.h"
-#include "upkeep.h"
+#include "upkeep/upkeep.h"
 #include <stddef.h>
 
 struct bs_http_options {

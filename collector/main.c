@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
 #include "collector_config.h"
 #include "config.h"
@@ -17,15 +17,16 @@
 #include "cli_mutes.h"
 #include "http_auth.h"
 #include "cli_users.h"
-#include "history.h"
+#include "output/load.h"
+#include "upkeep/history_pass.h"
 #include "http.h"
-#include "upkeep.h"
+#include "upkeep/upkeep.h"
 #include "ingest.h"
 #include "log.h"
 #include "pki.h"
 #include "report_json.h"
 #include "report_text.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 #include "server.h"
 #include "store/store.h"
 #include "verify.h"
@@ -546,7 +547,7 @@ cmd_import(int argc, char **argv)
 		/* Findings history and change log for what was just stored, so
 		 * report and check see first-seen times and changes at once. */
 		bs_analysis_options_defaults(&ao);
-		if ((rv = bs_history_update(st, &ao, (size_t)-1, &done)) != 0) {
+		if ((rv = bs_history_pass(st, &ao, (size_t)-1, &done)) != 0) {
 			fprintf(stderr, "bindscope-collector: findings history not updated: %s\n",
 			    bs_strerror(rv));
 			status = status != 0 ? status : 1;
@@ -603,7 +604,7 @@ load_analysis(const char *db, const struct bs_analysis_options *ao, struct bs_an
 		fprintf(stderr, "bindscope-collector: database %s: %s\n", db, bs_strerror(rv));
 		return rv;
 	}
-	rv = bs_analysis_run(st, ao, a);
+	rv = bs_output_load(st, ao, a);
 	bs_store_close(st);
 	if (rv != 0)
 		fprintf(stderr, "bindscope-collector: analysis failed: %s\n", bs_strerror(rv));

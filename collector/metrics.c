@@ -7,7 +7,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "report_json.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 /* A label value: backslash, double quote and newline escaped. */
 static int

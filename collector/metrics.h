@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
 #include "server.h"
 

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "pbjson.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 void
 bs_report_time(int64_t ms, char *out, size_t outsz)

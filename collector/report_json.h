@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 
 /* The whole report: generated_at, summary, servers (with findings). */
 json_t *bs_report_json(const struct bs_analysis *a);

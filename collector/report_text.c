@@ -9,7 +9,7 @@
 
 #include "err.h"
 #include "report_json.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 int
 bs_csv_field(struct bs_buf *out, const char *s)

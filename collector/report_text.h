@@ -5,7 +5,7 @@
 #ifndef BS_REPORT_TEXT_H
 #define BS_REPORT_TEXT_H
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
 
 int bs_report_csv(const struct bs_analysis *a, struct bs_buf *out);

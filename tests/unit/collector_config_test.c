@@ -5,7 +5,7 @@
 
 #include "collector_config.h"
 #include "err.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 static size_t
 rule_index(const char *id)

@@ -7,12 +7,13 @@
 
 #include <sqlite3.h>
 
-#include "analyze.h"
-#include "changes.h"
+#include "analysis/analyze.h"
+#include "analysis/changes.h"
 #include "err.h"
-#include "history.h"
+#include "output/load.h"
+#include "upkeep/history_pass.h"
 #include "output/log_json.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 #include "store/mutes.h"
 #include "store/retention.h"
 #include "store/store.h"
@@ -119,7 +120,7 @@ pass(struct bs_store *st, int64_t now)
 
 	bs_analysis_options_defaults(&o);
 	o.now_ms = now;
-	assert_int_equal(bs_history_update(st, &o, 1000, &done), 0);
+	assert_int_equal(bs_history_pass(st, &o, 1000, &done), 0);
 	return done;
 }
 
@@ -131,7 +132,7 @@ analyse(struct bs_store *st, int64_t now)
 
 	bs_analysis_options_defaults(&o);
 	o.now_ms = now;
-	assert_int_equal(bs_analysis_run(st, &o, &a), 0);
+	assert_int_equal(bs_output_load(st, &o, &a), 0);
 	return a;
 }
 

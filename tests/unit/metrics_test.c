@@ -3,7 +3,7 @@
  * escaped whatever a report put in them. */
 #include "test_util.h"
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
 #include "metrics.h"
 #include "wire.h"

@@ -1,5 +1,5 @@
 /* changes: the diff of two reports behind the change log. */
-#include "changes.h"
+#include "analysis/changes.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "analysis/rules/rules.h"
 
 int
 bs_rule_agent_stale(struct bs_rule_ctx *ctx)

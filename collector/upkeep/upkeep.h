@@ -3,12 +3,12 @@
  * current analysis snapshot that the dashboard's requests share, so a
  * request never re-reads 10,000 reports. Its own SQLite connection; short
  * write transactions, so ingest never waits long. */
-#ifndef BS_UPKEEP_H
-#define BS_UPKEEP_H
+#ifndef BS_UPKEEP_UPKEEP_H
+#define BS_UPKEEP_UPKEEP_H
 
 #include <stddef.h>
 
-#include "analyze.h"
+#include "analysis/model.h"
 #include "store/retention.h"
 
 struct bs_upkeep;

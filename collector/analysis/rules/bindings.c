@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "err.h"
-#include "rules.h"
+#include "analysis/rules/rules.h"
 
 #define BACKEND_APPID "{4dc3e181-e14b-4a21-b022-59fc669b0914}"
 

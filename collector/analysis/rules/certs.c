@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "rules.h"
+#include "analysis/rules/rules.h"
 
 #define DAY_MS (86400LL * 1000)
 

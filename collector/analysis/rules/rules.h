@@ -3,10 +3,10 @@
  * of its section in docs/rules.md); each family of rules is one file. A
  * check looks at one server (with the whole fleet in reach for
  * cross-server evidence) and raises findings through bs_rule_raise. */
-#ifndef BS_RULES_H
-#define BS_RULES_H
+#ifndef BS_ANALYSIS_RULES_H
+#define BS_ANALYSIS_RULES_H
 
-#include "analyze.h"
+#include "analysis/model.h"
 
 struct bs_rule_ctx {
 	struct bs_analysis *a;
@@ -14,16 +14,6 @@ struct bs_rule_ctx {
 	const struct bs_rule *rule;
 	enum bs_severity severity; /* the rule's as configured; evidence may raise it */
 };
-
-struct bs_rule {
-	const char *id;
-	enum bs_severity severity; /* default; evidence may raise it */
-	const char *anchor; /* docs/rules.md#anchor */
-	int (*check)(struct bs_rule_ctx *ctx);
-};
-
-extern const struct bs_rule bs_rules[];
-extern const size_t bs_rules_count;
 
 /* Adds a finding to ctx->server. evidence is stolen (an object, or NULL
  * for none). Returns 0 or BS_ENOMEM. */

@@ -1,5 +1,5 @@
 /* upkeep: history pass, retention and the shared analysis snapshot. */
-#include "upkeep.h"
+#include "upkeep/upkeep.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
-#include "history.h"
+#include "output/load.h"
+#include "upkeep/history_pass.h"
 #include "log.h"
 #include "report_json.h"
 #include "store/store.h"
@@ -35,15 +37,6 @@ struct bs_upkeep {
 	int stopping, kicked;
 	struct bs_upkeep_snap *current;
 };
-
-static int64_t
-upkeep_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Drops one reference; frees the snapshot at zero. Under lock. */
 static void
@@ -101,7 +94,7 @@ upkeep_prune(struct bs_upkeep *u, struct bs_store *st)
 
 	do {
 		if (bs_retention_prune(
-		        st, &u->opt.retention, upkeep_now_ms(), UPKEEP_PRUNE_BATCH, &n) != 0)
+		        st, &u->opt.retention, bs_now_ms(), UPKEEP_PRUNE_BATCH, &n) != 0)
 			break;
 		total += n;
 	} while (n > 0 && !u->stopping);
@@ -119,7 +112,7 @@ upkeep_main(void *arg)
 
 	while (!u->stopping) {
 		struct timespec until;
-		int64_t now = upkeep_now_ms(), v;
+		int64_t now = bs_now_ms(), v;
 		size_t done = 0;
 
 		if (st == NULL && bs_store_open(u->db_path, 0, &st) != 0)
@@ -128,7 +121,7 @@ upkeep_main(void *arg)
 			struct bs_analysis_options ao = u->opt.analysis;
 
 			ao.now_ms = 0;
-			if (bs_history_update(st, &ao, UPKEEP_HISTORY_MAX, &done) != 0)
+			if (bs_history_pass(st, &ao, UPKEEP_HISTORY_MAX, &done) != 0)
 				bs_log(BS_LOG_WARN, "history_pass_failed", "detail=\"retrying\"");
 			if (now - last_prune >= UPKEEP_PRUNE_EVERY_S * 1000LL) {
 				upkeep_prune(u, st);
@@ -147,9 +140,9 @@ upkeep_main(void *arg)
 				struct bs_analysis *a = NULL;
 
 				seen_version = v;
-				if (bs_analysis_run(st, &ao, &a) == 0) {
+				if (bs_output_load(st, &ao, &a) == 0) {
 					upkeep_publish(u, a);
-					last_snap = upkeep_now_ms();
+					last_snap = bs_now_ms();
 					build_ms = last_snap - now;
 				}
 			}

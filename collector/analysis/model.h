@@ -1,15 +1,17 @@
-/* analyze: runs the rule table over the newest report of every server and
- * yields the findings that every output (JSON API, dashboard, CSV, HTML
- * file, readiness gate) is made from, so they can never disagree. */
-#ifndef BS_ANALYZE_H
-#define BS_ANALYZE_H
+/* model: what an analysis is made of and yields: severities, servers
+ * with their newest report, findings, changes, mutes, the fleet's norms,
+ * and the options the admin tunes. Every output (JSON API, dashboard, CSV,
+ * HTML file, metrics, readiness gate) reads these, so they can never
+ * disagree. Everything lives in the analysis's arena and goes with
+ * bs_analysis_destroy; nothing here touches a database. */
+#ifndef BS_ANALYSIS_MODEL_H
+#define BS_ANALYSIS_MODEL_H
 
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
-#include "store/store.h"
 #include "wire.h"
 
 enum bs_severity {
@@ -23,7 +25,21 @@ const char *bs_severity_name(enum bs_severity s);
 /* "info", "warning", "critical" -> severity; 0 on success. */
 int bs_severity_parse(const char *s, enum bs_severity *out);
 
-struct bs_rule;
+struct bs_rule_ctx;
+
+/* One audit rule: an entry of the table in rules/table.c. */
+struct bs_rule {
+	const char *id; /* stable: dashboards, mutes and gates name it */
+	enum bs_severity severity; /* default; evidence may raise it */
+	const char *anchor; /* docs/rules.md#anchor */
+	int (*check)(struct bs_rule_ctx *ctx);
+};
+
+/* The rule table, in report order. */
+extern const struct bs_rule bs_rules[];
+extern const size_t bs_rules_count;
+/* The rule with this ID, or NULL. */
+const struct bs_rule *bs_rule_find(const char *id);
 
 /* One entry of the change log (collector/changes.h for the kinds). */
 struct bs_change {
@@ -95,12 +111,6 @@ struct bs_rules_config {
 
 void bs_rules_config_defaults(struct bs_rules_config *c);
 
-/* 0 when a mute may be added: a known rule ID, a server ("*": all), a
- * reason, and an expiry after now_ms and at most BS_MUTE_MAX_MS away;
- * otherwise BS_EINVAL with the reason in why. */
-int bs_mute_check(const char *server, const char *rule, const char *reason, int64_t now_ms,
-    int64_t expires_ms, char *why, size_t whysz);
-
 struct bs_analysis_options {
 	int64_t now_ms; /* 0: the current time */
 	unsigned stale_after; /* seconds; 0 disables AGENT_STALE */
@@ -153,32 +163,32 @@ struct bs_analysis {
 	struct bs_server **by_name; /* servers sorted by FQDN (case-insensitive) */
 };
 
-/* Loads the newest report of every server from st and runs every rule.
- * A stored report that no longer decodes is logged and skipped. Caller
- * owns *out (bs_analysis_destroy). */
-int bs_analysis_run(
-    struct bs_store *st, const struct bs_analysis_options *opt, struct bs_analysis **out);
-
-/* For tests and benchmarks: an analysis over reports built in memory. The
- * reports must live in a->arena. */
+/* An empty analysis with these options (now_ms 0: the current time).
+ * Caller owns *out (bs_analysis_destroy, which accepts NULL). */
 int bs_analysis_create(const struct bs_analysis_options *opt, struct bs_analysis **out);
-int bs_analysis_add(
-    struct bs_analysis *a, const char *provenance, int64_t received_at_ms, bs_report *r);
-int bs_analysis_evaluate(struct bs_analysis *a);
-/* The fleet-wide part of evaluate (name index, norms, peer index) alone. */
-int bs_analysis_prepare(struct bs_analysis *a);
-/* Runs the rules for one server against the fleet of a (norms and peers
- * as evaluated), for a report that is not the server's newest: the
- * history pass uses it. s need not be in a->servers. */
-int bs_analysis_evaluate_one(struct bs_analysis *a, struct bs_server *s);
-/* For tests and the history loader: adds a change / an active mute. */
-int bs_analysis_add_change(struct bs_analysis *a, struct bs_server *s, const char *kind,
-    const char *object, const char *before, const char *after, int64_t at_ms, int64_t prev_at_ms);
-int bs_analysis_add_mute(struct bs_analysis *a, int64_t id, const char *server, const char *rule,
-    const char *reason, const char *by, int64_t created_ms, int64_t expires_ms);
-
 void bs_analysis_destroy(struct bs_analysis *a);
 
+/* Adds a server with its newest report r, which must live in a->arena. */
+int bs_analysis_add(
+    struct bs_analysis *a, const char *provenance, int64_t received_at_ms, bs_report *r);
+/* The same from a report's stored bytes (copied into the arena first,
+ * since the report points into them). A report that no longer decodes,
+ * or names another server than fqdn, is logged and skipped. */
+int bs_analysis_add_raw(struct bs_analysis *a, const char *fqdn, const char *provenance,
+    int64_t received_at_ms, const uint8_t *raw, size_t len);
+/* Adds a change to server s's recent changes. */
+int bs_analysis_add_change(struct bs_analysis *a, struct bs_server *s, const char *kind,
+    const char *object, const char *before, const char *after, int64_t at_ms, int64_t prev_at_ms);
+/* Adds an active mute (before the rules run). */
+int bs_analysis_add_mute(struct bs_analysis *a, int64_t id, const char *server, const char *rule,
+    const char *reason, const char *by, int64_t created_ms, int64_t expires_ms);
+/* After the rules ran: the finding (rule, key) of server fqdn was first
+ * seen at first_ms and last at last_ms (the findings history). */
+void bs_analysis_set_seen(struct bs_analysis *a, const char *fqdn, const char *rule,
+    const char *key, int64_t first_ms, int64_t last_ms);
+
+/* Sorts the servers by name, so bs_analysis_find is a binary search. */
+int bs_analysis_index(struct bs_analysis *a);
 /* The server with this FQDN (any case), or NULL. */
 struct bs_server *bs_analysis_find(const struct bs_analysis *a, const char *fqdn);
 

@@ -1,7 +1,9 @@
 /* table: every rule the collector knows, in report order. Adding a rule is
  * one line here, one check function in its family's file, and one section
  * in docs/rules.md. IDs are stable: dashboards, mutes and gates name them. */
-#include "rules.h"
+#include <string.h>
+
+#include "analysis/rules/rules.h"
 
 const struct bs_rule bs_rules[] = {
     {"BACKEND_BINDING_MISSING", BS_SEV_CRITICAL, "backend_binding_missing",
@@ -40,3 +42,12 @@ _Static_assert(sizeof(bs_rules) / sizeof(bs_rules[0]) <= BS_RULES_MAX,
     "raise BS_RULES_MAX: [severity] settings are kept per table index");
 
 const size_t bs_rules_count = sizeof(bs_rules) / sizeof(bs_rules[0]);
+
+const struct bs_rule *
+bs_rule_find(const char *id)
+{
+	for (size_t k = 0; k < bs_rules_count; k++)
+		if (strcmp(bs_rules[k].id, id) == 0)
+			return &bs_rules[k];
+	return NULL;
+}

@@ -2,8 +2,8 @@
  * the things an outage comes from: sites, their bindings, and which
  * certificate each http.sys binding serves. The collector's change log is
  * made of these, and answers "nobody changed anything". */
-#ifndef BS_CHANGES_H
-#define BS_CHANGES_H
+#ifndef BS_ANALYSIS_CHANGES_H
+#define BS_ANALYSIS_CHANGES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "err.h"
-#include "rules.h"
+#include "analysis/rules/rules.h"
 
 static int
 rule_vraise(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json_t *evidence,

@@ -1,13 +1,13 @@
-/* history: CONFIG_CHANGED, the rule that reads the change log. The log
- * itself is written by the collector's history pass (collector/history.c)
- * from the diff of consecutive reports (collector/changes.c). */
+/* changelog: CONFIG_CHANGED, the rule that reads the change log. The log
+ * itself is the diff of consecutive reports (analysis/changes.c), written
+ * by the history pass (upkeep/history_pass.c). */
 #include <stdio.h>
 #include <string.h>
 
-#include "changes.h"
+#include "analysis/changes.h"
 #include "err.h"
-#include "report_json.h"
-#include "rules.h"
+#include "clock.h"
+#include "analysis/rules/rules.h"
 
 int
 bs_rule_config_changed(struct bs_rule_ctx *ctx)
@@ -26,8 +26,8 @@ bs_rule_config_changed(struct bs_rule_ctx *ctx)
 
 		if (c->at_ms < since)
 			continue;
-		bs_report_time(c->at_ms, at, sizeof(at));
-		bs_report_time(c->prev_at_ms, prev, sizeof(prev));
+		bs_time_format(c->at_ms, at, sizeof(at));
+		bs_time_format(c->prev_at_ms, prev, sizeof(prev));
 		json_array_append_new(list,
 		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind", c->kind, "object",
 		        c->object, "before", c->before, "after", c->after, "seen_at", at,
@@ -39,7 +39,7 @@ bs_rule_config_changed(struct bs_rule_ctx *ctx)
 		json_decref(list);
 		return 0;
 	}
-	bs_report_time(last->at_ms, at, sizeof(at));
+	bs_time_format(last->at_ms, at, sizeof(at));
 	bs_change_describe(last->kind, last->object, last->before, last->after, what, sizeof(what));
 	return bs_rule_raise(ctx, ctx->severity,
 	    json_pack("{s:o, s:I}", "changes", list, "window_s",

@@ -1,16 +1,13 @@
-/* analyze: loads the fleet's newest reports and applies the rule table. */
-#include "analyze.h"
+/* model: building, indexing and freeing an analysis; severity names. */
+#include "analysis/model.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
-#include "history.h"
-#include "rules/rules.h"
 
 const char *
 bs_severity_name(enum bs_severity s)
@@ -50,27 +47,6 @@ bs_rules_config_defaults(struct bs_rules_config *c)
 	c->changes_window = 86400;
 }
 
-int
-bs_mute_check(const char *server, const char *rule, const char *reason, int64_t now_ms,
-    int64_t expires_ms, char *why, size_t whysz)
-{
-	size_t k = 0;
-
-	while (k < bs_rules_count && strcmp(bs_rules[k].id, rule) != 0)
-		k++;
-	if (k == bs_rules_count)
-		snprintf(why, whysz, "unknown rule '%s' (docs/rules.md)", rule);
-	else if (server[0] == '\0')
-		snprintf(why, whysz, "no server named (an FQDN, or '*' for every server)");
-	else if (reason[0] == '\0')
-		snprintf(why, whysz, "a reason is required");
-	else if (expires_ms <= now_ms || expires_ms - now_ms > BS_MUTE_MAX_MS)
-		snprintf(why, whysz, "the expiry must be in the future and at most a year away");
-	else
-		return 0;
-	return BS_EINVAL;
-}
-
 void
 bs_analysis_options_defaults(struct bs_analysis_options *o)
 {
@@ -82,17 +58,14 @@ int
 bs_analysis_create(const struct bs_analysis_options *opt, struct bs_analysis **out)
 {
 	struct bs_analysis *a = calloc(1, sizeof(*a));
-	struct timespec ts;
 
 	*out = NULL;
 	if (a == NULL)
 		return BS_ENOMEM;
 	bs_arena_init(&a->arena, 0);
 	a->opt = *opt;
-	if (a->opt.now_ms == 0) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		a->opt.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	}
+	if (a->opt.now_ms == 0)
+		a->opt.now_ms = bs_now_ms();
 	a->generated_at_ms = a->opt.now_ms;
 	*out = a;
 	return 0;
@@ -121,9 +94,8 @@ analysis_cmp_name(const void *x, const void *y)
 	    (*(struct bs_server *const *)x)->fqdn, (*(struct bs_server *const *)y)->fqdn);
 }
 
-/* Sorts a copy of the server list by name, for bs_analysis_find. */
-static int
-analysis_index(struct bs_analysis *a)
+int
+bs_analysis_index(struct bs_analysis *a)
 {
 	if (a->by_name != NULL)
 		return 0;
@@ -138,46 +110,29 @@ analysis_index(struct bs_analysis *a)
 }
 
 int
-bs_analysis_evaluate_one(struct bs_analysis *a, struct bs_server *s)
+bs_analysis_add_raw(struct bs_analysis *a, const char *fqdn, const char *provenance,
+    int64_t received_at_ms, const uint8_t *raw, size_t len)
 {
-	s->stale = a->opt.stale_after > 0 &&
-	    a->opt.now_ms - s->received_at_ms > (int64_t)a->opt.stale_after * 1000;
-	for (size_t k = 0; k < bs_rules_count; k++) {
-		int setting = a->opt.rules.severity[k];
-		struct bs_rule_ctx ctx = {a, s, &bs_rules[k],
-		    setting == BS_RULE_DEFAULT ? bs_rules[k].severity : (enum bs_severity)setting};
-		int rv;
+	bs_report *r;
+	uint8_t *copy;
+	int rv;
 
-		if (setting == BS_RULE_OFF)
-			continue;
-		if ((rv = bs_rules[k].check(&ctx)) != 0)
-			return rv;
+	/* The report's strings point into its bytes' arena: unpack from a
+	 * copy that the analysis owns. */
+	copy = bs_arena_alloc(&a->arena, len > 0 ? len : 1);
+	if (copy == NULL)
+		return BS_ENOMEM;
+	if (len > 0) /* a zero-length blob reads as NULL */
+		memcpy(copy, raw, len);
+	rv = bs_wire_unpack_report(&a->arena, copy, len, &r);
+	if (rv == 0 && (r->host == NULL || strcmp(r->host->fqdn, fqdn) != 0))
+		rv = BS_EPARSE;
+	if (rv != 0) {
+		bs_log(BS_LOG_WARN, "stored_report_unreadable", "fqdn=%s error=\"%s\"", fqdn,
+		    bs_strerror(rv));
+		return rv == BS_ENOMEM ? rv : 0;
 	}
-	return 0;
-}
-
-int
-bs_analysis_prepare(struct bs_analysis *a)
-{
-	int rv;
-
-	if ((rv = analysis_index(a)) != 0)
-		return rv;
-	bs_rules_fleet_norms(a);
-	return 0;
-}
-
-int
-bs_analysis_evaluate(struct bs_analysis *a)
-{
-	int rv;
-
-	if ((rv = bs_analysis_prepare(a)) != 0)
-		return rv;
-	for (size_t i = 0; i < a->n_servers; i++)
-		if ((rv = bs_analysis_evaluate_one(a, a->servers[i])) != 0)
-			return rv;
-	return 0;
+	return bs_analysis_add(a, provenance, received_at_ms, r);
 }
 
 int
@@ -213,59 +168,6 @@ bs_analysis_add_mute(struct bs_analysis *a, int64_t id, const char *server, cons
 	return bs_arena_push(&a->arena, (void ***)&a->mutes, &a->n_mutes, m);
 }
 
-struct load_ctx {
-	struct bs_analysis *a;
-};
-
-static int
-analysis_load_one(void *arg, const char *fqdn, const char *provenance, int64_t received_at_ms,
-    const uint8_t *raw, size_t len)
-{
-	struct load_ctx *lc = arg;
-	bs_report *r;
-	uint8_t *copy;
-	int rv;
-
-	/* The report's strings point into its bytes' arena: unpack from a
-	 * copy that the analysis owns. */
-	copy = bs_arena_alloc(&lc->a->arena, len > 0 ? len : 1);
-	if (copy == NULL)
-		return BS_ENOMEM;
-	if (len > 0) /* a zero-length blob reads as NULL */
-		memcpy(copy, raw, len);
-	rv = bs_wire_unpack_report(&lc->a->arena, copy, len, &r);
-	if (rv == 0 && (r->host == NULL || strcmp(r->host->fqdn, fqdn) != 0))
-		rv = BS_EPARSE;
-	if (rv != 0) {
-		bs_log(BS_LOG_WARN, "stored_report_unreadable", "fqdn=%s error=\"%s\"", fqdn,
-		    bs_strerror(rv));
-		return rv == BS_ENOMEM ? rv : 0;
-	}
-	return bs_analysis_add(lc->a, provenance, received_at_ms, r);
-}
-
-int
-bs_analysis_run(
-    struct bs_store *st, const struct bs_analysis_options *opt, struct bs_analysis **out)
-{
-	struct bs_analysis *a = NULL;
-	struct load_ctx lc;
-	int rv;
-
-	*out = NULL;
-	if ((rv = bs_analysis_create(opt, &a)) != 0)
-		return rv;
-	lc.a = a;
-	if ((rv = bs_store_each_latest(st, analysis_load_one, &lc)) != 0 ||
-	    (rv = analysis_index(a)) != 0 || (rv = bs_history_load_inputs(st, a)) != 0 ||
-	    (rv = bs_analysis_evaluate(a)) != 0 || (rv = bs_history_load_seen(st, a)) != 0) {
-		bs_analysis_destroy(a);
-		return rv;
-	}
-	*out = a;
-	return 0;
-}
-
 void
 bs_analysis_destroy(struct bs_analysis *a)
 {
@@ -297,4 +199,21 @@ bs_analysis_find(const struct bs_analysis *a, const char *fqdn)
 	}
 	hit = bsearch(fqdn, a->by_name, a->n_servers, sizeof(*a->by_name), analysis_cmp_key);
 	return hit != NULL ? *hit : NULL;
+}
+
+void
+bs_analysis_set_seen(struct bs_analysis *a, const char *fqdn, const char *rule, const char *key,
+    int64_t first_ms, int64_t last_ms)
+{
+	struct bs_server *srv = bs_analysis_find(a, fqdn);
+
+	for (size_t i = 0; srv != NULL && i < srv->n_findings; i++) {
+		struct bs_finding *f = srv->findings[i];
+
+		if (strcmp(f->rule->id, rule) == 0 && strcmp(f->key, key) == 0) {
+			f->first_seen_ms = first_ms;
+			if (last_ms > f->last_seen_ms)
+				f->last_seen_ms = last_ms;
+		}
+	}
 }

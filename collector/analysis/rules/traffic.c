@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "err.h"
-#include "rules.h"
+#include "analysis/rules/rules.h"
 
 static size_t
 traffic_hash(const char *s)
