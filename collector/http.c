@@ -13,15 +13,16 @@
 #include <time.h>
 
 #include "analysis/analyze.h"
+#include "clock.h"
 #include "err.h"
 #include "fqdn.h"
 #include "fsutil.h"
 #include "output/load.h"
 #include "output/log_json.h"
-#include "metrics.h"
+#include "output/metrics.h"
 #include "http_auth.h"
 #include "log.h"
-#include "report_json.h"
+#include "output/report_json.h"
 #include "store/store.h"
 
 #define HTTP_STATIC_MAX (4u * 1024u * 1024u)
@@ -138,7 +139,7 @@ http_api(struct bs_http *h, const char *url, unsigned *status, const char **ctyp
 		char when[32];
 
 		j = bs_report_json_summary(a);
-		bs_report_time(a->generated_at_ms, when, sizeof(when));
+		bs_time_format(a->generated_at_ms, when, sizeof(when));
 		if (j != NULL)
 			json_object_set_new(j, "generated_at", json_string(when));
 	} else if (strcmp(url, "/api/servers") == 0) {

@@ -24,8 +24,8 @@
 #include "ingest.h"
 #include "log.h"
 #include "pki.h"
-#include "report_json.h"
-#include "report_text.h"
+#include "output/format.h"
+#include "output/gate.h"
 #include "analysis/rules/rules.h"
 #include "server.h"
 #include "store/store.h"
@@ -617,6 +617,7 @@ cmd_report(int argc, char **argv)
 	const char *db = NULL, *format = NULL, *outpath = NULL, *stale = NULL, *cfgpath = NULL;
 	struct bs_analysis_options ao;
 	struct bs_analysis *a = NULL;
+	const struct bs_format *fmt = NULL;
 	struct bs_buf b;
 	int rv, status = 0;
 
@@ -643,9 +644,7 @@ cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (db == NULL || format == NULL ||
-	    (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
-	        strcmp(format, "html") != 0)) {
+	if (db == NULL || format == NULL || (fmt = bs_format_find(format)) == NULL) {
 		fprintf(stderr,
 		    "bindscope-collector report: --db and --format "
 		    "json|csv|html are required\n\n");
@@ -655,20 +654,7 @@ cmd_report(int argc, char **argv)
 	if (analysis_options(cfgpath, stale, &ao) != 0 || load_analysis(db, &ao, &a) != 0)
 		return 2;
 	bs_buf_init(&b, 0);
-	if (strcmp(format, "json") == 0) {
-		json_t *doc = bs_report_json(a);
-		char *s = doc != NULL ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-
-		rv = s != NULL ? bs_buf_puts(&b, s) : BS_ENOMEM;
-		if (rv == 0)
-			rv = bs_buf_putc(&b, '\n');
-		free(s);
-		json_decref(doc);
-	} else if (strcmp(format, "csv") == 0) {
-		rv = bs_report_csv(a, &b);
-	} else {
-		rv = bs_report_html(a, &b);
-	}
+	rv = fmt->render(a, 0, &b);
 	if (rv != 0) {
 		fprintf(
 		    stderr, "bindscope-collector: cannot render the report: %s\n", bs_strerror(rv));
@@ -693,7 +679,9 @@ cmd_check(int argc, char **argv)
 	struct bs_analysis_options ao;
 	enum bs_severity fail_on;
 	struct bs_analysis *a = NULL;
-	size_t hits = 0, checked = 0, muted = 0;
+	struct bs_gate g;
+	struct bs_buf b;
+	int rv;
 
 	for (int i = 0; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -733,33 +721,17 @@ cmd_check(int argc, char **argv)
 		bs_analysis_destroy(a);
 		return 2;
 	}
-	for (size_t i = 0; i < a->n_servers; i++) {
-		const struct bs_server *s = a->servers[i];
-
-		if (server != NULL && strcmp(s->fqdn, server) != 0)
-			continue;
-		checked++;
-		for (size_t k = 0; k < s->n_findings; k++) {
-			const struct bs_finding *f = s->findings[k];
-
-			if (f->severity < fail_on)
-				continue;
-			if (f->mute != NULL) {
-				muted++;
-				continue;
-			}
-			hits++;
-			printf("%-8s %-28s %s: %s\n", bs_severity_name(f->severity), f->rule->id,
-			    s->fqdn, f->title);
-		}
-	}
-	printf("%s: %zu server(s) checked, %zu finding(s) at or above %s",
-	    hits > 0 ? "FAIL" : "PASS", checked, hits, bs_severity_name(fail_on));
-	if (muted > 0)
-		printf(" (%zu more muted: bindscope-collector mutes)", muted);
-	putchar('\n');
+	bs_buf_init(&b, 0);
+	/* The verdict is the exit status; the lines are for people. */
+	if ((rv = bs_gate_render(a, fail_on, server, &b, &g)) == 0)
+		fwrite(b.data, 1, b.len, stdout);
+	bs_buf_fini(&b);
 	bs_analysis_destroy(a);
-	return hits > 0 ? 1 : 0;
+	if (rv != 0) {
+		fprintf(stderr, "bindscope-collector check: %s\n", bs_strerror(rv));
+		return 2;
+	}
+	return g.hits > 0 ? 1 : 0;
 }
 
 int

@@ -12,7 +12,7 @@
 #include "output/load.h"
 #include "upkeep/history_pass.h"
 #include "log.h"
-#include "report_json.h"
+#include "output/format.h"
 #include "store/store.h"
 
 #define UPKEEP_PRUNE_EVERY_S 3600
@@ -61,11 +61,13 @@ upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
 	s->a = a;
 	s->refs = 1;
 	{
-		json_t *doc = bs_report_json(a);
+		struct bs_buf b;
 
-		s->report = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
-		s->report_len = s->report != NULL ? strlen(s->report) : 0;
-		json_decref(doc);
+		/* /api/report as the API serves it, rendered once here. */
+		bs_buf_init(&b, 0);
+		if (bs_format_find("json")->render(a, 1, &b) == 0)
+			s->report = bs_buf_steal(&b, &s->report_len);
+		bs_buf_fini(&b);
 	}
 	pthread_mutex_lock(&u->lock);
 	old = u->current;

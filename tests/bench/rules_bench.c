@@ -16,7 +16,7 @@
 #include "config.h"
 #include "output/load.h"
 #include "upkeep/history_pass.h"
-#include "report_json.h"
+#include "output/report_json.h"
 #include "store/store.h"
 #include "wire.h"
 

@@ -10,8 +10,8 @@
 #include "analysis/analyze.h"
 #include "buf.h"
 #include "ingest.h"
-#include "report_json.h"
-#include "report_text.h"
+#include "output/report_json.h"
+#include "output/report_text.h"
 #include "analysis/changes.h"
 #include "wire.h"
 

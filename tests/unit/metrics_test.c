@@ -5,7 +5,7 @@
 
 #include "analysis/analyze.h"
 #include "buf.h"
-#include "metrics.h"
+#include "output/metrics.h"
 #include "wire.h"
 
 #define NOW_MS (1800000000LL * 1000)

@@ -2,7 +2,7 @@
  * strings meet spreadsheets and browsers. */
 #include "test_util.h"
 
-#include "report_text.h"
+#include "output/report_text.h"
 
 static void
 test_csv_quoting_and_formulas(void **state)

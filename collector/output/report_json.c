@@ -1,30 +1,19 @@
 /* report_json: builds the report document from an analysis. */
-#include "report_json.h"
+#include "output/report_json.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "pbjson.h"
 #include "analysis/rules/rules.h"
-
-void
-bs_report_time(int64_t ms, char *out, size_t outsz)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, outsz, "%s", "");
-}
 
 static json_t *
 time_json(int64_t ms)
 {
 	char buf[32];
 
-	bs_report_time(ms, buf, sizeof(buf));
+	bs_time_format(ms, buf, sizeof(buf));
 	return buf[0] ? json_string(buf) : json_null();
 }
 

@@ -5,7 +5,7 @@
 #ifndef BS_REPORT_TEXT_H
 #define BS_REPORT_TEXT_H
 
-#include "analysis/analyze.h"
+#include "analysis/model.h"
 #include "buf.h"
 
 int bs_report_csv(const struct bs_analysis *a, struct bs_buf *out);

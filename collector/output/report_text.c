@@ -1,5 +1,5 @@
 /* report_text: CSV and self-contained HTML renderings of an analysis. */
-#include "report_text.h"
+#include "output/report_text.h"
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
-#include "report_json.h"
-#include "analysis/rules/rules.h"
+#include "output/report_json.h"
 
 int
 bs_csv_field(struct bs_buf *out, const char *s)
@@ -52,7 +52,7 @@ report_muted_text(const struct bs_finding *f, char *out, size_t n)
 	out[0] = '\0';
 	if (f->mute == NULL)
 		return;
-	bs_report_time(f->mute->expires_ms, until, sizeof(until));
+	bs_time_format(f->mute->expires_ms, until, sizeof(until));
 	snprintf(out, n, "until %s by %s: %s", until, f->mute->by, f->mute->reason);
 }
 
@@ -74,8 +74,8 @@ bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 			    bs_report_status(s), f->rule->id, bs_severity_name(f->severity),
 			    f->title, ev != NULL ? ev : "{}", f->remediation, first, last, muted};
 
-			bs_report_time(f->first_seen_ms, first, sizeof(first));
-			bs_report_time(f->last_seen_ms, last, sizeof(last));
+			bs_time_format(f->first_seen_ms, first, sizeof(first));
+			bs_time_format(f->last_seen_ms, last, sizeof(last));
 			report_muted_text(f, muted, sizeof(muted));
 
 			for (size_t c = 0; rv == 0 && c < sizeof(cells) / sizeof(cells[0]); c++) {
@@ -123,7 +123,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 	for (unsigned i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	free(data);
-	bs_report_time(a->generated_at_ms, when, sizeof(when));
+	bs_time_format(a->generated_at_ms, when, sizeof(when));
 	rv |= bs_buf_printf(out,
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -141,7 +141,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 		const struct bs_server *s = a->servers[i];
 		char last[32];
 
-		bs_report_time(s->received_at_ms, last, sizeof(last));
+		bs_time_format(s->received_at_ms, last, sizeof(last));
 		rv |= bs_buf_puts(out, "<tr><td>");
 		rv |= bs_html_escape(out, s->fqdn);
 		rv |= bs_buf_puts(out, "</td><td>");
@@ -182,7 +182,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 			rv |= bs_html_escape(out, ev != NULL ? ev : "{}");
 			rv |= bs_buf_puts(out, "</pre></td><td>");
 			rv |= bs_html_escape(out, f->remediation);
-			bs_report_time(f->first_seen_ms, first, sizeof(first));
+			bs_time_format(f->first_seen_ms, first, sizeof(first));
 			rv |= bs_buf_printf(out, "</td><td>%s</td></tr>\n", first);
 			free(ev);
 		}
@@ -199,7 +199,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 		for (size_t k = 0; rv == 0 && k < s->n_changes; k++) {
 			const struct bs_change *c = s->changes[k];
 
-			bs_report_time(c->at_ms, first, sizeof(first));
+			bs_time_format(c->at_ms, first, sizeof(first));
 			rv |= bs_buf_puts(out, "<tr><td>");
 			rv |= bs_html_escape(out, s->fqdn);
 			rv |= bs_buf_printf(out, "</td><td>%s</td><td>%s</td><td>", first, c->kind);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis/analyze.h"
+#include "analysis/model.h"
 
 /* The whole report: generated_at, summary, servers (with findings). */
 json_t *bs_report_json(const struct bs_analysis *a);
@@ -21,8 +21,5 @@ json_t *bs_report_json_findings(const struct bs_analysis *a);
 
 /* "critical", "warning", "stale" or "clean". */
 const char *bs_report_status(const struct bs_server *s);
-
-/* ISO 8601 UTC ("2026-11-25T14:00:00Z") of Unix milliseconds into out. */
-void bs_report_time(int64_t ms, char *out, size_t outsz);
 
 #endif

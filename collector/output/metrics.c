@@ -1,13 +1,12 @@
 /* metrics: Prometheus text exposition format 0.0.4. */
-#include "metrics.h"
+#include "output/metrics.h"
 
 #include <string.h>
 #include <sys/stat.h>
 
 #include "err.h"
 #include "fsutil.h"
-#include "report_json.h"
-#include "analysis/rules/rules.h"
+#include "output/report_json.h"
 
 /* A label value: backslash, double quote and newline escaped. */
 static int

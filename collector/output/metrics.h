@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "analysis/analyze.h"
+#include "analysis/model.h"
 #include "buf.h"
 #include "server.h"
 
