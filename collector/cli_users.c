@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "err.h"
 #include "fsutil.h"
-#include "http_auth.h"
+#include "http/auth.h"
 
 #define USERS_FILE_MAX (256u * 1024u)
 

@@ -2,14 +2,14 @@
  * /metrics): reports received and refused by reason, ingest latency,
  * servers by status, findings by rule and severity, each server's report
  * age and agent spool backlog, database size. */
-#ifndef BS_METRICS_H
-#define BS_METRICS_H
+#ifndef BS_OUTPUT_METRICS_H
+#define BS_OUTPUT_METRICS_H
 
 #include <stdint.h>
 
 #include "analysis/model.h"
 #include "buf.h"
-#include "server.h"
+#include "ingest/server.h"
 
 /* Appends the exposition to out. stats and a may be NULL (not serving
  * agents; no analysis yet): their families are then left out. */

@@ -1,8 +1,8 @@
 /* report_json: the analysis as JSON, the one shape behind the JSON API,
  * the dashboard, `report --format json` and the auditor's HTML file. All
  * returned values are new references (json_decref them). */
-#ifndef BS_REPORT_JSON_H
-#define BS_REPORT_JSON_H
+#ifndef BS_OUTPUT_REPORT_JSON_H
+#define BS_OUTPUT_REPORT_JSON_H
 
 #include <jansson.h>
 #include <stddef.h>

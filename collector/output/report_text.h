@@ -2,8 +2,8 @@
  * finding, for spreadsheets) and one self-contained HTML page (for the
  * auditor's file). Every string from an agent is escaped for its format;
  * CSV cells that a spreadsheet would run as formulas are neutralised. */
-#ifndef BS_REPORT_TEXT_H
-#define BS_REPORT_TEXT_H
+#ifndef BS_OUTPUT_REPORT_TEXT_H
+#define BS_OUTPUT_REPORT_TEXT_H
 
 #include "analysis/model.h"
 #include "buf.h"

@@ -9,7 +9,7 @@
 
 #include "analysis/analyze.h"
 #include "buf.h"
-#include "ingest.h"
+#include "ingest/ingest.h"
 #include "output/report_json.h"
 #include "output/report_text.h"
 #include "analysis/changes.h"

@@ -4,7 +4,7 @@
 #include "test_util.h"
 
 #include "err.h"
-#include "http_auth.h"
+#include "http/auth.h"
 
 static void
 test_written_lines_verify(void **state)

@@ -2,7 +2,7 @@
  * nothing else, whatever the path or method. */
 #include "test_util.h"
 
-#include "http.h"
+#include "http/http.h"
 
 static struct bs_http *h;
 

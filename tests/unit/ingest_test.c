@@ -3,7 +3,7 @@
 #include "test_util.h"
 
 #include "err.h"
-#include "ingest.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "wire.h"
 

@@ -1,5 +1,5 @@
 /* fqdn: one definition of an acceptable server name. */
-#include "fqdn.h"
+#include "ingest/fqdn.h"
 
 #include <string.h>
 

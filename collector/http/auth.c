@@ -1,5 +1,5 @@
 /* http_auth: PBKDF2-SHA256 user file for the dashboard's basic auth. */
-#include "http_auth.h"
+#include "http/auth.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,5 +1,5 @@
 /* pki: EC P-256 CA, server and agent certificates with OpenSSL 3. */
-#include "pki.h"
+#include "ingest/pki.h"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "fqdn.h"
+#include "ingest/fqdn.h"
 #include "fsutil.h"
 #include "sig.h"
 

@@ -4,8 +4,8 @@
  * sign` turns an agent's CSR into a certificate so keys never travel;
  * `pki revoke` lists a certificate the collector must refuse. Files in
  * DIR: ca.pem ca.key server.pem server.key revoked.txt (serials, hex). */
-#ifndef BS_PKI_H
-#define BS_PKI_H
+#ifndef BS_INGEST_PKI_H
+#define BS_INGEST_PKI_H
 
 #include <openssl/x509.h>
 #include <stddef.h>

@@ -1,17 +1,17 @@
 /* ingest: turns bytes from outside (an agent's Envelope off the network,
  * or a report file given to `import`) into a stored report, and says what
  * to answer. Everything here treats its input as hostile: sizes are
- * bounded, unpacking is budgeted, and the server's identity is checked
- * before anything is written. The signature check (secure transport) slots
- * in here, in ingest_envelope. */
-#ifndef BS_INGEST_H
-#define BS_INGEST_H
+ * bounded, unpacking is budgeted, and the server's identity (the
+ * verified signature and certificate, verify.h) is checked before
+ * anything is written. */
+#ifndef BS_INGEST_INGEST_H
+#define BS_INGEST_INGEST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
-#include "verify.h"
+#include "ingest/verify.h"
 #include "wire.h"
 
 struct bs_ingest_result {

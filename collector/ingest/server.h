@@ -1,10 +1,12 @@
 /* server: the collector's NNG REP endpoint. Receives happen on NNG's
- * threads through a pool of contexts; each message goes to the ingest
- * worker, which commits it to SQLite and only then answers, so an
- * acknowledgement always means "durably stored". The TLS seam: the
- * listener gets its nng_tls_config here when the secure transport lands. */
-#ifndef BS_SERVER_H
-#define BS_SERVER_H
+ * threads through a pool of contexts; verify threads decode and check each
+ * report, and one ingest worker commits it to SQLite and only then
+ * answers, so an acknowledgement always means "durably stored". Over
+ * tls+tcp:// the listener requires mutual TLS (common/tlsconf.h) and every
+ * report must be signed by an enrolled agent (verify.h); plain tcp:// is
+ * the unauthenticated demo mode. */
+#ifndef BS_INGEST_SERVER_H
+#define BS_INGEST_SERVER_H
 
 #include <stddef.h>
 #include <stdint.h>

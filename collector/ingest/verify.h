@@ -3,8 +3,8 @@
  * signature over the report bytes; this checks the certificate against the
  * collector's CA (clientAuth, in date, not revoked), the signature, and
  * that the report's host FQDN is the certificate's. */
-#ifndef BS_VERIFY_H
-#define BS_VERIFY_H
+#ifndef BS_INGEST_VERIFY_H
+#define BS_INGEST_VERIFY_H
 
 #include <stddef.h>
 

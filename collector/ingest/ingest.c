@@ -1,12 +1,12 @@
 /* ingest: validation and storage of received reports. */
-#include "ingest.h"
+#include "ingest/ingest.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "err.h"
-#include "fqdn.h"
+#include "ingest/fqdn.h"
 #include "log.h"
 #include "pbjson.h"
 

@@ -1,5 +1,5 @@
 /* verify: agent certificate and report signature checks. */
-#include "verify.h"
+#include "ingest/verify.h"
 
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 
 #include "err.h"
-#include "pki.h"
+#include "ingest/pki.h"
 #include "sig.h"
 
 /* Agent certificates verified recently, by SHA-256 of their DER: chain

@@ -1,14 +1,15 @@
 /* http: the dashboard and JSON API, served by libmicrohttpd (NNG 1.5.2's
- * HTTP server has known defects). Only the allow-listed static files of
- * web-static/ are served, read once at start: no path is ever built from
- * a request. Every response carries a strict Content-Security-Policy. */
-#ifndef BS_HTTP_H
-#define BS_HTTP_H
+ * HTTP server has known defects): HTTPS and basic auth (auth.h) when
+ * configured, a strict Content-Security-Policy on every response. What
+ * each path gets is routes.h's table. */
+#ifndef BS_HTTP_HTTP_H
+#define BS_HTTP_HTTP_H
 
-#include "analysis/analyze.h"
-#include "server.h"
-#include "upkeep/upkeep.h"
 #include <stddef.h>
+
+#include "analysis/model.h"
+#include "ingest/server.h"
+#include "upkeep/upkeep.h"
 
 struct bs_http_options {
 	const char *address; /* IPv4 literal; "127.0.0.1" by default */
@@ -19,7 +20,7 @@ struct bs_http_options {
 	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
 	const char *tls_cert_file; /* PEM: serve HTTPS with these when both are set */
 	const char *tls_key_file;
-	const char *users_file; /* basic auth for every request when set (http_auth.h) */
+	const char *users_file; /* basic auth for every request when set (auth.h) */
 	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
 };
 

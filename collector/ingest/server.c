@@ -1,5 +1,5 @@
 /* server: NNG REP contexts feeding one SQLite ingest worker. */
-#include "server.h"
+#include "ingest/server.h"
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
@@ -13,7 +13,7 @@
 #include "err.h"
 #include "tlsconf.h"
 #include "fsutil.h"
-#include "ingest.h"
+#include "ingest/ingest.h"
 #include "log.h"
 #include "store/store.h"
 #include "wire.h"

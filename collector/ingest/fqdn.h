@@ -1,7 +1,7 @@
 /* fqdn: what the collector accepts as a server's name (reports, the API
  * path, certificates it issues): lower-case DNS characters, at most 253. */
-#ifndef BS_FQDN_H
-#define BS_FQDN_H
+#ifndef BS_INGEST_FQDN_H
+#define BS_INGEST_FQDN_H
 
 #include <stddef.h>
 
