@@ -3,7 +3,7 @@
  * file, line and key. */
 #include "test_util.h"
 
-#include "collector_config.h"
+#include "cli/collector_config.h"
 #include "err.h"
 #include "analysis/rules/rules.h"
 

@@ -1,12 +1,12 @@
 /* collector_config: the collector's settings, their defaults, and the INI
  * table for bindscope-collector.conf (deploy/examples/collector.conf
  * documents every key). */
-#ifndef BS_COLLECTOR_CONFIG_H
-#define BS_COLLECTOR_CONFIG_H
+#ifndef BS_CLI_COLLECTOR_CONFIG_H
+#define BS_CLI_COLLECTOR_CONFIG_H
 
 #include <stddef.h>
 
-#include "analysis/analyze.h"
+#include "analysis/model.h"
 #include "fsutil.h"
 #include "store/retention.h"
 

@@ -1,60 +1,54 @@
-/* cli_users: `bindscope-collector http-user`, which adds or replaces one
+/* users: `bindscope-collector http-user`, which adds or replaces one
  * dashboard user in the basic-auth users file ([http] users_file). The
  * password is read from standard input so it never shows in ps or shell
  * history; the file is rewritten atomically, readable by its owner only. */
-#include "cli_users.h"
-
 #include <openssl/crypto.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "cli/cli.h"
 #include "err.h"
 #include "fsutil.h"
 #include "http/auth.h"
 
 #define USERS_FILE_MAX (256u * 1024u)
 
-static void
-usage_http_user(FILE *f)
-{
-	fputs("usage: bindscope-collector http-user --file FILE --user NAME\n"
-	      "\n"
-	      "Reads the password from standard input (one line) and adds NAME to the\n"
-	      "dashboard's users file, or replaces its password. Point [http] users_file\n"
-	      "at FILE to require these users (HTTP basic auth; use it with HTTPS).\n",
-	    f);
-}
+struct users_args {
+	const char *file, *user;
+};
+
+static const struct bs_opt users_opts[] = {
+    {"file", "FILE", BS_OPT_VALUE, offsetof(struct users_args, file), 1,
+        "the users file ([http] users_file)"},
+    {"user", "NAME", BS_OPT_VALUE, offsetof(struct users_args, user), 1,
+        "the user to add, or whose password to replace"},
+};
+
+static const struct bs_cmd users_cmd = {BS_CLI_PROG, "http-user", users_opts,
+    sizeof(users_opts) / sizeof(users_opts[0]), NULL,
+    "Reads the password from standard input (one line) and adds NAME to the\n"
+    "dashboard's users file, or replaces its password. Point [http] users_file\n"
+    "at FILE to require these users (HTTP basic auth; use it with HTTPS).\n"};
 
 int
 bs_cli_http_user(int argc, char **argv)
 {
-	const char *file = NULL, *user = NULL;
+	struct users_args a = {0};
+	const char *file, *user;
 	char pass[512], line[512];
 	char *old = NULL;
 	size_t oldlen = 0, n, pos = 0, ulen;
 	struct bs_buf b;
-	int rv;
+	int first, rv;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage_http_user(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
-			file = argv[++i];
-		} else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
-			user = argv[++i];
-		} else {
-			usage_http_user(stderr);
-			return 2;
-		}
-	}
-	if (file == NULL || user == NULL) {
-		usage_http_user(stderr);
-		return 2;
-	}
+	if ((rv = bs_cli_parsed(bs_opts_parse(&users_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	file = a.file;
+	user = a.user;
 	if (fgets(pass, sizeof(pass), stdin) == NULL) {
 		fprintf(stderr, "bindscope-collector http-user: no password on standard input\n");
 		return 2;

@@ -1,5 +1,5 @@
 /* collector_config: defaults and key table for bindscope-collector.conf. */
-#include "collector_config.h"
+#include "cli/collector_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
