@@ -23,10 +23,14 @@ log_append(json_t *arr, json_t *item)
 	return item != NULL && json_array_append_new(arr, item) == 0 ? 0 : BS_ENOMEM;
 }
 
-/* Runs a store walk that appends to a new array; *out on success only. */
+/* What a store walk appending to arr (NULL: none could be made) gave:
+ * *out is arr on success. */
 static int
 log_finish(json_t *arr, int rv, json_t **out)
 {
+	*out = NULL;
+	if (arr == NULL)
+		return BS_ENOMEM;
 	if (rv != 0) {
 		json_decref(arr);
 		return rv;
@@ -49,10 +53,8 @@ bs_changes_json(struct bs_store *st, const char *fqdn, size_t limit, json_t **ou
 {
 	json_t *arr = json_array();
 
-	*out = NULL;
-	if (arr == NULL)
-		return BS_ENOMEM;
-	return log_finish(arr, bs_store_changes_newest(st, fqdn, limit, log_change, arr), out);
+	return log_finish(
+	    arr, arr != NULL ? bs_store_changes_newest(st, fqdn, limit, log_change, arr) : 0, out);
 }
 
 static int
@@ -72,10 +74,8 @@ bs_mutes_json(struct bs_store *st, int64_t now_ms, int all, json_t **out)
 {
 	json_t *arr = json_array();
 
-	*out = NULL;
-	if (arr == NULL)
-		return BS_ENOMEM;
-	return log_finish(arr, bs_store_each_mute(st, now_ms, all, log_mute, arr), out);
+	return log_finish(
+	    arr, arr != NULL ? bs_store_each_mute(st, now_ms, all, log_mute, arr) : 0, out);
 }
 
 static int
@@ -91,8 +91,5 @@ bs_audit_json(struct bs_store *st, json_t **out)
 {
 	json_t *arr = json_array();
 
-	*out = NULL;
-	if (arr == NULL)
-		return BS_ENOMEM;
-	return log_finish(arr, bs_store_each_audit(st, log_audit, arr), out);
+	return log_finish(arr, arr != NULL ? bs_store_each_audit(st, log_audit, arr) : 0, out);
 }

@@ -44,45 +44,52 @@ bs_store_any_pending(struct bs_store *s, int *any)
 	return 0;
 }
 
+struct history_pending {
+	struct bs_arena *ar;
+	struct bs_stored_report *rows;
+	size_t n;
+};
+
+static int
+history_pending_row(sqlite3_stmt *st, void *arg)
+{
+	struct history_pending *p = arg;
+	struct bs_stored_report *row = &p->rows[p->n];
+
+	row->id = sqlite3_column_int64(st, 0);
+	row->server_id = sqlite3_column_int64(st, 1);
+	row->fqdn = bs_arena_strdup(p->ar, history_text(st, 2));
+	row->received_ms = sqlite3_column_int64(st, 3);
+	row->collected_ms = sqlite3_column_int64(st, 4);
+	row->provenance = bs_arena_strdup(p->ar, history_text(st, 5));
+	row->raw = history_blob(st, 6, p->ar, &row->len);
+	if (row->fqdn == NULL || row->provenance == NULL || row->raw == NULL)
+		return BS_ENOMEM;
+	p->n++;
+	return 0;
+}
+
 int
 bs_store_pending(
     struct bs_store *s, struct bs_arena *ar, size_t max, struct bs_stored_report **rows, size_t *n)
 {
+	struct history_pending p = {ar, NULL, 0};
 	sqlite3_stmt *st = NULL;
-	int rc = SQLITE_DONE, rv;
+	int rv;
 
 	*n = 0;
+	if ((p.rows = bs_arena_alloc(ar, (max > 0 ? max : 1) * sizeof(*p.rows))) == NULL)
+		return BS_ENOMEM;
 	if ((rv = store_prepare(s,
 	         "SELECT r.id, r.server_id, s.fqdn, r.received_ms, r.collected_ms, r.provenance,"
 	         " r.raw FROM reports r JOIN servers s ON s.id = r.server_id"
 	         " WHERE r.analyzed = 0 ORDER BY r.id LIMIT ?",
 	         &st)) != 0)
 		return rv;
-	*rows = bs_arena_alloc(ar, (max > 0 ? max : 1) * sizeof(**rows));
-	if (*rows == NULL) {
-		rv = BS_ENOMEM;
-		goto out;
-	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct bs_stored_report *row = &(*rows)[*n];
-
-		row->id = sqlite3_column_int64(st, 0);
-		row->server_id = sqlite3_column_int64(st, 1);
-		row->fqdn = bs_arena_strdup(ar, history_text(st, 2));
-		row->received_ms = sqlite3_column_int64(st, 3);
-		row->collected_ms = sqlite3_column_int64(st, 4);
-		row->provenance = bs_arena_strdup(ar, history_text(st, 5));
-		row->raw = history_blob(st, 6, ar, &row->len);
-		if (row->fqdn == NULL || row->provenance == NULL || row->raw == NULL) {
-			rv = BS_ENOMEM;
-			goto out;
-		}
-		(*n)++;
-	}
-	rv = rc == SQLITE_DONE ? 0 : BS_EDB;
-out:
-	sqlite3_finalize(st);
+	rv = store_walk(st, history_pending_row, &p);
+	*rows = p.rows;
+	*n = p.n;
 	return rv;
 }
 
@@ -222,30 +229,42 @@ out:
 	return rv;
 }
 
-/* Rows of a change query (server, kind, object, before, after, at, prev)
- * to fn. */
+struct history_changes {
+	bs_store_change_fn fn;
+	void *arg;
+};
+
+struct history_seen {
+	bs_store_seen_fn fn;
+	void *arg;
+};
+
+/* A change query's row (server, kind, object, before, after, at, prev). */
 static int
-history_each_change(sqlite3_stmt *st, bs_store_change_fn fn, void *arg)
+history_change_row(sqlite3_stmt *st, void *arg)
 {
-	int rc, rv = 0;
+	const struct history_changes *w = arg;
+	struct bs_store_change c = {history_text(st, 0), history_text(st, 1), history_text(st, 2),
+	    history_text(st, 3), history_text(st, 4), sqlite3_column_int64(st, 5),
+	    sqlite3_column_int64(st, 6)};
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct bs_store_change c = {history_text(st, 0), history_text(st, 1),
-		    history_text(st, 2), history_text(st, 3), history_text(st, 4),
-		    sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6)};
+	return w->fn(w->arg, &c);
+}
 
-		if ((rv = fn(arg, &c)) != 0)
-			break;
-	}
-	if (rv == 0 && rc != SQLITE_DONE)
-		rv = BS_EDB;
-	sqlite3_finalize(st);
-	return rv;
+static int
+history_seen_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_seen *w = arg;
+	struct bs_store_seen f = {history_text(st, 0), history_text(st, 1), history_text(st, 2),
+	    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)};
+
+	return w->fn(w->arg, &f);
 }
 
 int
 bs_store_changes_since(struct bs_store *s, int64_t since_ms, bs_store_change_fn fn, void *arg)
 {
+	struct history_changes w = {fn, arg};
 	sqlite3_stmt *st = NULL;
 	int rv;
 
@@ -258,13 +277,14 @@ bs_store_changes_since(struct bs_store *s, int64_t since_ms, bs_store_change_fn 
 	         &st)) != 0)
 		return rv;
 	sqlite3_bind_int64(st, 1, since_ms);
-	return history_each_change(st, fn, arg);
+	return store_walk(st, history_change_row, &w);
 }
 
 int
 bs_store_changes_newest(
     struct bs_store *s, const char *fqdn, size_t limit, bs_store_change_fn fn, void *arg)
 {
+	struct history_changes w = {fn, arg};
 	sqlite3_stmt *st = NULL;
 	int rv;
 
@@ -280,14 +300,15 @@ bs_store_changes_newest(
 	if (fqdn != NULL)
 		sqlite3_bind_text(st, 1, fqdn, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	return history_each_change(st, fn, arg);
+	return store_walk(st, history_change_row, &w);
 }
 
 int
 bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg)
 {
+	struct history_seen w = {fn, arg};
 	sqlite3_stmt *st = NULL;
-	int rc, rv;
+	int rv;
 
 	if (s->version < 2)
 		return 0;
@@ -297,15 +318,5 @@ bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg)
 	         " WHERE f.resolved_ms IS NULL",
 	         &st)) != 0)
 		return rv;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct bs_store_seen f = {history_text(st, 0), history_text(st, 1),
-		    history_text(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4)};
-
-		if ((rv = fn(arg, &f)) != 0)
-			break;
-	}
-	if (rv == 0 && rc != SQLITE_DONE)
-		rv = BS_EDB;
-	sqlite3_finalize(st);
-	return rv;
+	return store_walk(st, history_seen_row, &w);
 }

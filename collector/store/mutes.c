@@ -96,11 +96,35 @@ bs_store_mute_remove(struct bs_store *st, int64_t id, const char *by, int64_t no
 	return mutes_end(st, s, mutes_audit(st, now_ms, by, "unmute", detail));
 }
 
+struct mutes_walk {
+	bs_store_mute_fn fn;
+	bs_store_audit_fn audit;
+	void *arg;
+	int64_t now_ms;
+};
+
+static int
+mutes_row(sqlite3_stmt *s, void *arg)
+{
+	const struct mutes_walk *w = arg;
+	struct bs_store_mute m = {sqlite3_column_int64(s, 0),
+	    (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+	    (const char *)sqlite3_column_text(s, 3), (const char *)sqlite3_column_text(s, 4),
+	    sqlite3_column_int64(s, 5), sqlite3_column_int64(s, 6),
+	    (const char *)sqlite3_column_text(s, 7), sqlite3_column_int64(s, 8), 0};
+
+	if (sqlite3_column_type(s, 8) == SQLITE_NULL)
+		m.removed_by = NULL; /* removed_by and removed_ms are set together */
+	m.active = m.removed_by == NULL && m.expires_ms > w->now_ms;
+	return w->fn(w->arg, &m);
+}
+
 int
 bs_store_each_mute(struct bs_store *st, int64_t now_ms, int all, bs_store_mute_fn fn, void *arg)
 {
+	struct mutes_walk w = {fn, NULL, arg, now_ms};
 	sqlite3_stmt *s = NULL;
-	int rc, rv;
+	int rv;
 
 	if (st->version < 2)
 		return 0; /* an older database, opened read-only: no mutes yet */
@@ -112,47 +136,29 @@ bs_store_each_mute(struct bs_store *st, int64_t now_ms, int all, bs_store_mute_f
 		return rv;
 	sqlite3_bind_int(s, 1, all);
 	sqlite3_bind_int64(s, 2, now_ms);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct bs_store_mute m = {sqlite3_column_int64(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 3),
-		    (const char *)sqlite3_column_text(s, 4), sqlite3_column_int64(s, 5),
-		    sqlite3_column_int64(s, 6), (const char *)sqlite3_column_text(s, 7),
-		    sqlite3_column_int64(s, 8), 0};
+	return store_walk(s, mutes_row, &w);
+}
 
-		if (sqlite3_column_type(s, 8) == SQLITE_NULL)
-			m.removed_by = NULL; /* removed_by and removed_ms are set together */
-		m.active = m.removed_by == NULL && m.expires_ms > now_ms;
-		if ((rv = fn(arg, &m)) != 0)
-			break;
-	}
-	if (rv == 0 && rc != SQLITE_DONE)
-		rv = BS_EDB;
-	sqlite3_finalize(s);
-	return rv;
+static int
+mutes_audit_row(sqlite3_stmt *s, void *arg)
+{
+	const struct mutes_walk *w = arg;
+	struct bs_store_audit e = {sqlite3_column_int64(s, 0),
+	    (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+	    (const char *)sqlite3_column_text(s, 3)};
+
+	return w->audit(w->arg, &e);
 }
 
 int
 bs_store_each_audit(struct bs_store *st, bs_store_audit_fn fn, void *arg)
 {
+	struct mutes_walk w = {NULL, fn, arg, 0};
 	sqlite3_stmt *s = NULL;
-	int rc, rv;
+	int rv;
 
 	if ((rv = store_prepare(
 	         st, "SELECT at_ms, actor, action, detail FROM audit_log ORDER BY id", &s)) != 0)
 		return rv;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct bs_store_audit e = {sqlite3_column_int64(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 3)};
-
-		if ((rv = fn(arg, &e)) != 0)
-			break;
-	}
-	if (rv == 0 && rc != SQLITE_DONE)
-		rv = BS_EDB;
-	sqlite3_finalize(s);
-	return rv;
+	return store_walk(s, mutes_audit_row, &w);
 }

@@ -135,26 +135,54 @@ store_step_done(struct bs_store *s, sqlite3_stmt *st)
 	return 0;
 }
 
+int
+store_walk(sqlite3_stmt *st, store_row_fn row, void *arg)
+{
+	int rc, rv = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rv = row(st, arg)) != 0)
+			break;
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = BS_EDB;
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* The first column of the one row sql yields (a count, a pragma). */
+static int
+store_scalar(struct bs_store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rv = BS_EDB;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return BS_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rv = 0;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
 static int
 store_migrate(struct bs_store *s)
 {
-	sqlite3_stmt *st;
-	int version = 0, rv = 0;
+	int64_t version = 0;
+	int rv = 0;
 	const int latest = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (store_scalar(s, "PRAGMA user_version", &version) != 0)
 		return BS_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
 	if (version > latest) {
 		bs_log(BS_LOG_ERROR, "db_too_new",
 		    "schema_version=%d supported=%d: a newer collector wrote "
 		    "this database",
-		    version, latest);
+		    (int)version, latest);
 		return BS_EDB;
 	}
-	for (int v = version; v < latest && rv == 0; v++) {
+	for (int v = (int)version; v < latest && rv == 0; v++) {
 		char pragma[64];
 
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
@@ -220,20 +248,13 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 		}
 	}
 	{
-		sqlite3_stmt *st;
-		int version = 0;
+		int64_t version = 0;
 
-		if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				version = sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
-		}
-		s->version = version;
+		store_scalar(s, "PRAGMA user_version", &version);
+		s->version = (int)version;
 		if (version < 1) {
 			bs_log(BS_LOG_ERROR, "db_open",
-			    "path=\"%s\" error=\"not a "
-			    "bindscope database (or empty)\"",
-			    path);
+			    "path=\"%s\" error=\"not a bindscope database (or empty)\"", path);
 			rv = BS_EDB;
 			goto out;
 		}
@@ -319,11 +340,26 @@ out:
 	return rv;
 }
 
+struct store_latest {
+	bs_store_latest_fn fn;
+	void *arg;
+};
+
+static int
+store_latest_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_latest *w = arg;
+
+	return w->fn(w->arg, (const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
+	    sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3));
+}
+
 int
 bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
 {
+	struct store_latest w = {fn, arg};
 	sqlite3_stmt *st;
-	int rc, rv = 0;
 
 	if (sqlite3_prepare_v2(s->db,
 	        "SELECT s.fqdn, r.provenance, r.received_ms, r.raw"
@@ -331,33 +367,13 @@ bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
 	        " ORDER BY s.fqdn",
 	        -1, &st, NULL) != SQLITE_OK)
 		return BS_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rv = fn(arg, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
-		    sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3));
-		if (rv != 0)
-			break;
-	}
-	if (rv == 0 && rc != SQLITE_DONE)
-		rv = BS_EDB;
-	sqlite3_finalize(st);
-	return rv;
+	return store_walk(st, store_latest_row, &w);
 }
 
 int
 bs_store_count_reports(struct bs_store *s, int64_t *out)
 {
-	sqlite3_stmt *st;
-	int rv = BS_EDB;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM reports", -1, &st, NULL) != SQLITE_OK)
-		return BS_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rv = 0;
-	}
-	sqlite3_finalize(st);
-	return rv;
+	return store_scalar(s, "SELECT count(*) FROM reports", out);
 }
 
 int
@@ -369,17 +385,7 @@ bs_store_version(const struct bs_store *s)
 int
 bs_store_data_version(struct bs_store *s, int64_t *out)
 {
-	sqlite3_stmt *st;
-	int rv = BS_EDB;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
-		return BS_EDB;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rv = 0;
-	}
-	sqlite3_finalize(st);
-	return rv;
+	return store_scalar(s, "PRAGMA data_version", out);
 }
 
 int

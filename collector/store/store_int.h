@@ -24,5 +24,10 @@ int store_exec(struct bs_store *s, const char *sql);
 int store_prepare(struct bs_store *s, const char *sql, sqlite3_stmt **st);
 /* Steps st to SQLITE_DONE and resets it; a failed write is logged. */
 int store_step_done(struct bs_store *s, sqlite3_stmt *st);
+/* Steps st through its rows, calling row for each, then finalizes it. A
+ * non-zero return from row stops the walk and is returned; a failed step
+ * is BS_EDB. */
+typedef int (*store_row_fn)(sqlite3_stmt *st, void *arg);
+int store_walk(sqlite3_stmt *st, store_row_fn row, void *arg);
 
 #endif

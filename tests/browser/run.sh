@@ -44,15 +44,7 @@ sleep 1
 	--reason "CHG-7 test binding" --for 1d --by tester >/dev/null
 "$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
 port=$((30000 + ($$ % 20000)))
-cat >"$work/c.conf" <<CONF
-[collector]
-listen = tcp://127.0.0.1:$((port + 1))
-db = $work/bs.db
-log_level = warn
-[http]
-port = $port
-web_root = $top/web-static
-CONF
+dashboard_conf "$work/c.conf" "$work/bs.db" "$port"
 collector_out="$work/c.log" start_collector "$work/c.conf" "http://127.0.0.1:$port/api/summary"
 cd "$here"
 BASE_URL="http://127.0.0.1:$port/" REPORT_HTML="$work/report.html" node --test dashboard.test.mjs

@@ -121,18 +121,9 @@ expect "a misspelt rule in [severity] is refused with file, line and key" \
 "$collector" pki init --dir "$work/pki" >/dev/null
 echo "correct horse battery" | "$collector" http-user --file "$work/users" --user auditor >/dev/null
 port=$((21000 + ($$ % 20000)))
-cat >"$work/serve.conf" <<CONF
-[collector]
-listen = tcp://127.0.0.1:$((port + 1))
-db = $work/bs.db
-log_level = warn
-[http]
-port = $port
-web_root = $top/web-static
-tls_cert_file = $work/pki/server.pem
-tls_key_file = $work/pki/server.key
-users_file = $work/users
-CONF
+dashboard_conf "$work/serve.conf" "$work/bs.db" "$port" \
+	"tls_cert_file = $work/pki/server.pem" "tls_key_file = $work/pki/server.key" \
+	"users_file = $work/users"
 base="https://127.0.0.1:$port"
 collector_out="$work/serve.log" start_collector "$work/serve.conf" "$base/api/summary"
 expect "HTTPS dashboard refuses a request without credentials" \

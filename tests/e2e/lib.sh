@@ -82,6 +82,20 @@ start_collector() {
 	return 1
 }
 
+# dashboard_conf FILE DB PORT [LINE...]: a quiet collector serving DB's
+# dashboard on 127.0.0.1:PORT (agents on PORT+1); each LINE goes under
+# [http].
+dashboard_conf() {
+	local file=$1 db=$2 port=$3
+	shift 3
+	{
+		printf '[collector]\nlisten = tcp://127.0.0.1:%s\ndb = %s\nlog_level = warn\n' \
+			"$((port + 1))" "$db"
+		printf '[http]\nport = %s\nweb_root = %s\n' "$port" "$top/web-static"
+		printf '%s\n' "$@"
+	} >"$file"
+}
+
 # stop_collector: SIGTERM, and wait for it to exit.
 stop_collector() {
 	kill -TERM "$pid" 2>/dev/null || true
