@@ -136,6 +136,9 @@ bs_opts_parse(const struct bs_cmd *c, int argc, char **argv, void *args, int *fi
 			rv = BS_OPTS_HELP;
 		} else if (ch == ':') {
 			rv = opts_fail(c, "option '%s' needs a value", argv[optind - 1]);
+		} else if (o == NULL && optopt >= OPTS_VAL0) { /* glibc: --flag=value */
+			rv = opts_fail(
+			    c, "option '--%s' takes no value", c->opts[optopt - OPTS_VAL0].name);
 		} else if (o == NULL) {
 			rv = opts_fail(c, "unknown option '%s'", argv[optind - 1]);
 		} else if (o->kind == BS_OPT_VALUE) {

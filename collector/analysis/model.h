@@ -41,7 +41,7 @@ extern const size_t bs_rules_count;
 /* The rule with this ID, or NULL. */
 const struct bs_rule *bs_rule_find(const char *id);
 
-/* One entry of the change log (collector/changes.h for the kinds). */
+/* One entry of the change log (analysis/changes.h for the kinds). */
 struct bs_change {
 	const char *kind, *object, *before, *after;
 	int64_t at_ms; /* collected_at of the report that first showed it */
