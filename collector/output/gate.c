@@ -2,6 +2,7 @@
 #include "output/gate.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 
@@ -15,7 +16,8 @@ bs_gate_render(const struct bs_analysis *a, enum bs_severity fail_on, const char
 	for (size_t i = 0; i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
 
-		if (server != NULL && strcmp(s->fqdn, server) != 0)
+		/* DNS ignores case, and so did the lookup that found server. */
+		if (server != NULL && strcasecmp(s->fqdn, server) != 0)
 			continue;
 		g->checked++;
 		for (size_t k = 0; k < s->n_findings; k++) {
