@@ -96,6 +96,15 @@ bs_opts_usage(const struct bs_cmd *c, FILE *f)
 		c->more(f);
 }
 
+/* The table entry getopt_long's val stands for, or NULL. */
+static const struct bs_opt *
+opts_entry(const struct bs_cmd *c, int val)
+{
+	if (c->opts == NULL || val < OPTS_VAL0 || (size_t)(val - OPTS_VAL0) >= c->n_opts)
+		return NULL;
+	return &c->opts[val - OPTS_VAL0];
+}
+
 /* Names the mistake, then the usage, on stderr; the exit status. */
 static int
 opts_fail(const struct bs_cmd *c, const char *fmt, const char *what)
@@ -128,7 +137,7 @@ bs_opts_parse(const struct bs_cmd *c, int argc, char **argv, void *args, int *fi
 	opterr = 0; /* our messages, which name the command */
 	optind = 0; /* a fresh scan (glibc and mingw-w64 both reset on 0) */
 	while (rv == 0 && (ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-		const struct bs_opt *o = ch >= OPTS_VAL0 ? &c->opts[ch - OPTS_VAL0] : NULL;
+		const struct bs_opt *o = opts_entry(c, ch), *flag = opts_entry(c, optopt);
 		char *field = o != NULL ? (char *)args + o->offset : NULL;
 
 		if (ch == 'h') {
@@ -136,9 +145,8 @@ bs_opts_parse(const struct bs_cmd *c, int argc, char **argv, void *args, int *fi
 			rv = BS_OPTS_HELP;
 		} else if (ch == ':') {
 			rv = opts_fail(c, "option '%s' needs a value", argv[optind - 1]);
-		} else if (o == NULL && optopt >= OPTS_VAL0) { /* glibc: --flag=value */
-			rv = opts_fail(
-			    c, "option '--%s' takes no value", c->opts[optopt - OPTS_VAL0].name);
+		} else if (o == NULL && flag != NULL) { /* glibc: --flag=value */
+			rv = opts_fail(c, "option '--%s' takes no value", flag->name);
 		} else if (o == NULL) {
 			rv = opts_fail(c, "unknown option '%s'", argv[optind - 1]);
 		} else if (o->kind == BS_OPT_VALUE) {
