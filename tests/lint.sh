@@ -21,15 +21,16 @@ fi
 for f in $(git ls-files 'collector/*.c' 'collector/*.h' | grep -v '^collector/store/'); do
 	if grep -q '#include <sqlite3.h>' "$f"; then echo "sqlite3.h outside collector/store/: $f"; fail=1; fi
 done
-declare -A may=(
-	[store]="store"
-	[analysis]="analysis store/rows.h"
-	[ingest]="ingest store"
-	[output]="output analysis store ingest/server.h"
-	[upkeep]="upkeep output analysis store"
-	[http]="http upkeep output ingest analysis store"
-	[cli]="cli http upkeep output ingest analysis store"
-)
+declare -A may
+while read -r room below; do may[$room]="$room $below"; done <<'ROOMS'
+store
+analysis store/rows.h
+ingest store
+output analysis store ingest/server.h
+upkeep output analysis store
+http upkeep output ingest analysis store
+cli http upkeep output ingest analysis store
+ROOMS
 for f in $(git ls-files 'collector/*/*.c' 'collector/*/*.h' 'collector/*/*/*.c' 'collector/*/*/*.h'); do
 	room=${f#collector/}
 	room=${room%%/*}

@@ -307,16 +307,12 @@ int
 bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg)
 {
 	struct history_seen w = {fn, arg};
-	sqlite3_stmt *st = NULL;
-	int rv;
 
 	if (s->version < 2)
 		return 0;
-	if ((rv = store_prepare(s,
-	         "SELECT s.fqdn, f.rule_id, f.fkey, f.first_seen_ms, f.last_seen_ms"
-	         " FROM finding_state f JOIN servers s ON s.id = f.server_id"
-	         " WHERE f.resolved_ms IS NULL",
-	         &st)) != 0)
-		return rv;
-	return store_walk(st, history_seen_row, &w);
+	return store_query(s,
+	    "SELECT s.fqdn, f.rule_id, f.fkey, f.first_seen_ms, f.last_seen_ms"
+	    " FROM finding_state f JOIN servers s ON s.id = f.server_id"
+	    " WHERE f.resolved_ms IS NULL",
+	    history_seen_row, &w);
 }

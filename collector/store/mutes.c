@@ -154,11 +154,7 @@ int
 bs_store_each_audit(struct bs_store *st, bs_store_audit_fn fn, void *arg)
 {
 	struct mutes_walk w = {NULL, fn, arg, 0};
-	sqlite3_stmt *s = NULL;
-	int rv;
 
-	if ((rv = store_prepare(
-	         st, "SELECT at_ms, actor, action, detail FROM audit_log ORDER BY id", &s)) != 0)
-		return rv;
-	return store_walk(s, mutes_audit_row, &w);
+	return store_query(st, "SELECT at_ms, actor, action, detail FROM audit_log ORDER BY id",
+	    mutes_audit_row, &w);
 }

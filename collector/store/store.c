@@ -149,6 +149,17 @@ store_walk(sqlite3_stmt *st, store_row_fn row, void *arg)
 	return rv;
 }
 
+int
+store_query(struct bs_store *s, const char *sql, store_row_fn row, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if ((rv = store_prepare(s, sql, &st)) != 0)
+		return rv;
+	return store_walk(st, row, arg);
+}
+
 /* The first column of the one row sql yields (a count, a pragma). */
 static int
 store_scalar(struct bs_store *s, const char *sql, int64_t *out)
@@ -359,15 +370,11 @@ int
 bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
 {
 	struct store_latest w = {fn, arg};
-	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(s->db,
-	        "SELECT s.fqdn, r.provenance, r.received_ms, r.raw"
-	        " FROM servers s JOIN reports r ON r.id = s.latest_report_id"
-	        " ORDER BY s.fqdn",
-	        -1, &st, NULL) != SQLITE_OK)
-		return BS_EDB;
-	return store_walk(st, store_latest_row, &w);
+	return store_query(s,
+	    "SELECT s.fqdn, r.provenance, r.received_ms, r.raw"
+	    " FROM servers s JOIN reports r ON r.id = s.latest_report_id ORDER BY s.fqdn",
+	    store_latest_row, &w);
 }
 
 int

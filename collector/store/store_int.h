@@ -29,5 +29,7 @@ int store_step_done(struct bs_store *s, sqlite3_stmt *st);
  * is BS_EDB. */
 typedef int (*store_row_fn)(sqlite3_stmt *st, void *arg);
 int store_walk(sqlite3_stmt *st, store_row_fn row, void *arg);
+/* Prepares sql (no parameters) and walks its rows. */
+int store_query(struct bs_store *s, const char *sql, store_row_fn row, void *arg);
 
 #endif

@@ -489,16 +489,8 @@ test_older_database_opens_and_migrates(void **state)
 	bs_store_close(st);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_certificate_swap_first_seen_and_resolution),
-	    cmocka_unit_test(test_mutes_hide_from_status_until_expiry),
-	    cmocka_unit_test(test_retention_keeps_daily_and_newest),
-	    cmocka_unit_test(test_unanalysed_reports_are_not_pruned),
-	    cmocka_unit_test(test_changes_diff),
-	    cmocka_unit_test(test_older_database_opens_and_migrates),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_certificate_swap_first_seen_and_resolution),
+    cmocka_unit_test(test_mutes_hide_from_status_until_expiry),
+    cmocka_unit_test(test_retention_keeps_daily_and_newest),
+    cmocka_unit_test(test_unanalysed_reports_are_not_pruned), cmocka_unit_test(test_changes_diff),
+    cmocka_unit_test(test_older_database_opens_and_migrates))

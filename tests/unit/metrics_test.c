@@ -103,12 +103,5 @@ test_without_ingest_or_analysis(void **state)
 	bs_buf_fini(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_exposition),
-	    cmocka_unit_test(test_without_ingest_or_analysis),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_exposition),
+    cmocka_unit_test(test_without_ingest_or_analysis))

@@ -159,14 +159,6 @@ test_repeated_option_bounded(void **state)
 	assert_non_null(strstr(err, "too many --name options"));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_values_flags_lists_operands),
-	    cmocka_unit_test(test_help_prints_the_table),
-	    cmocka_unit_test(test_mistakes_named),
-	    cmocka_unit_test(test_repeated_option_bounded),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_values_flags_lists_operands),
+    cmocka_unit_test(test_help_prints_the_table), cmocka_unit_test(test_mistakes_named),
+    cmocka_unit_test(test_repeated_option_bounded))

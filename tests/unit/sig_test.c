@@ -128,12 +128,4 @@ test_pem_files(void **state)
 	EVP_PKEY_free(key);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sign_and_verify),
-	    cmocka_unit_test(test_pem_files),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_sign_and_verify), cmocka_unit_test(test_pem_files))

@@ -159,13 +159,6 @@ test_torn_and_altered_files_refused(void **state)
 	bs_fs_names_free(names, n);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_put_list_read_remove),
-	    cmocka_unit_test(test_bounds_drop_the_oldest),
-	    cmocka_unit_test(test_torn_and_altered_files_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_put_list_read_remove),
+    cmocka_unit_test(test_bounds_drop_the_oldest),
+    cmocka_unit_test(test_torn_and_altered_files_refused))

@@ -38,6 +38,24 @@ test_tmpdir(char *buf, size_t n)
 	return buf;
 }
 
+/* The test program: the tests (cmocka_unit_test(name), ...) as one group
+ * with setup and teardown functions (NULL for none). */
+#define TEST_MAIN(setup, teardown, ...)                                                            \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = {__VA_ARGS__};                                   \
+		return cmocka_run_group_tests(tests, setup, teardown);                             \
+	}
+
+/* err, the message of case i of a table of bad inputs, names the file
+ * (path) and says want. */
+static inline void
+test_error_names(const char *err, const char *path, const char *want, size_t i)
+{
+	if (strstr(err, path) == NULL || strstr(err, want) == NULL)
+		fail_msg("case %zu: got '%s', want '%s' naming %s", i, err, want, path);
+}
+
 /* Writes text to a file named name in a fresh temporary folder; its path
  * goes to path (n bytes) and is returned. */
 static inline const char *

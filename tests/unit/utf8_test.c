@@ -119,14 +119,6 @@ test_text_decode_windows_files(void **state)
 	free(text);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_utf8),
-	    cmocka_unit_test(test_malformed_utf8_refused),
-	    cmocka_unit_test(test_utf16le_to_utf8),
-	    cmocka_unit_test(test_text_decode_windows_files),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_valid_utf8),
+    cmocka_unit_test(test_malformed_utf8_refused), cmocka_unit_test(test_utf16le_to_utf8),
+    cmocka_unit_test(test_text_decode_windows_files))

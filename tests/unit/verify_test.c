@@ -213,12 +213,5 @@ test_revocation_after_acceptance(void **state)
 	agent_fini(&ag);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_enrolled_agent_accepted_and_forgeries_refused),
-	    cmocka_unit_test(test_revocation_after_acceptance),
-	};
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+TEST_MAIN(setup, NULL, cmocka_unit_test(test_enrolled_agent_accepted_and_forgeries_refused),
+    cmocka_unit_test(test_revocation_after_acceptance))

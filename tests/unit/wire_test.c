@@ -182,16 +182,7 @@ test_spool_frame(void **state)
 	free(f);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_report_round_trip),
-	    cmocka_unit_test(test_fixture_report_decodes),
-	    cmocka_unit_test(test_bad_input_refused),
-	    cmocka_unit_test(test_unpack_budget),
-	    cmocka_unit_test(test_envelopes_and_acks),
-	    cmocka_unit_test(test_spool_frame),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_report_round_trip),
+    cmocka_unit_test(test_fixture_report_decodes), cmocka_unit_test(test_bad_input_refused),
+    cmocka_unit_test(test_unpack_budget), cmocka_unit_test(test_envelopes_and_acks),
+    cmocka_unit_test(test_spool_frame))
