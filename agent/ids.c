@@ -1,4 +1,4 @@
-/* ids: random identifiers and wall-clock milliseconds. */
+/* ids: random identifiers. */
 #include "ids.h"
 
 #include <openssl/rand.h>
@@ -38,13 +38,4 @@ bs_random_hex(char *out, size_t nbytes)
 		out[2 * i + 1] = hex[r[i] & 15];
 	}
 	out[2 * nbytes] = '\0';
-}
-
-int64_t
-bs_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -1,6 +1,8 @@
 /* sender: delivers one serialized Envelope to the collector over NNG
- * REQ/REP and returns the collector's acknowledgement. The TLS seam: when
- * the secure transport lands, the dialer gets its nng_tls_config here. */
+ * REQ/REP and returns the collector's acknowledgement. Over tls+tcp:// the
+ * dialer authenticates with the agent's certificate and checks the
+ * collector's against the CA and server name (common/tlsconf.h); plain
+ * tcp:// is the unauthenticated demo mode. */
 #ifndef BS_SENDER_H
 #define BS_SENDER_H
 

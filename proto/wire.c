@@ -41,26 +41,38 @@ bs_wire_pack(const ProtobufCMessage *msg, uint8_t **out, size_t *len)
 	return 0;
 }
 
+/* The arena, and whether it refused an allocation: protobuf-c says only
+ * that an unpack failed, not why. */
+struct wire_budget {
+	struct bs_arena *a;
+	int refused;
+};
+
+static void *
+wire_budget_alloc(void *data, size_t size)
+{
+	struct wire_budget *b = data;
+	void *p = bs_arena_alloc(b->a, size);
+
+	if (p == NULL)
+		b->refused = 1;
+	return p;
+}
+
 static int
 wire_unpack(const ProtobufCMessageDescriptor *d, struct bs_arena *a, const uint8_t *data,
     size_t len, ProtobufCMessage **out)
 {
-	ProtobufCAllocator alloc;
-	size_t before = a->used;
+	struct wire_budget b = {a, 0};
+	ProtobufCAllocator alloc = {wire_budget_alloc, wire_free, &b};
 	ProtobufCMessage *m;
 
 	*out = NULL;
 	if (len > BS_WIRE_MAX_MSG)
 		return BS_ETOOBIG;
-	bs_wire_allocator(a, &alloc);
 	m = protobuf_c_message_unpack(d, &alloc, len, data);
-	if (m == NULL) {
-		/* protobuf-c does not say why; a budget hit shows as growth
-		 * up to the limit. */
-		if (a->limit != 0 && a->used + 65536 > a->limit && a->used > before)
-			return BS_ENOMEM;
-		return BS_EPARSE;
-	}
+	if (m == NULL)
+		return b.refused ? BS_ENOMEM : BS_EPARSE;
 	*out = m;
 	return 0;
 }

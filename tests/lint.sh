@@ -35,5 +35,31 @@ if [ -n "$out" ]; then
 	echo "$out"
 	fail=1
 fi
+# The collector's rooms: the SQL stays in store/, and each room includes
+# only the rooms below it (arrows point one way: no circles).
+for f in $(git ls-files 'collector/*.c' 'collector/*.h' | grep -v '^collector/store/'); do
+	if grep -q '#include <sqlite3.h>' "$f"; then echo "sqlite3.h outside collector/store/: $f"; fail=1; fi
+done
+declare -A may
+while read -r room below; do may[$room]="$room $below"; done <<'ROOMS'
+store
+analysis store/rows.h
+ingest store
+output analysis store ingest/server.h
+upkeep output analysis store
+http upkeep output ingest analysis store
+cli http upkeep output ingest analysis store
+ROOMS
+for f in $(git ls-files 'collector/*/*.c' 'collector/*/*.h' 'collector/*/*/*.c' 'collector/*/*/*.h'); do
+	room=${f#collector/}
+	room=${room%%/*}
+	for inc in $(sed -n 's|^#include "\([a-z_]*/[a-z_/]*\.h\)".*|\1|p' "$f"); do
+		ok=0
+		for m in ${may[$room]:-}; do
+			case $inc in "$m" | "$m"/*) ok=1 ;; esac
+		done
+		[ $ok -eq 1 ] || { echo "$f: includes $inc, above or beside its room ($room)"; fail=1; }
+	done
+done
 [ $fail -eq 0 ] && echo "lint: clean"
 exit $fail

@@ -12,11 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "config.h"
-#include "history.h"
-#include "report_json.h"
-#include "store.h"
+#include "output/load.h"
+#include "upkeep/history_pass.h"
+#include "output/report_json.h"
+#include "store/store.h"
 #include "wire.h"
 
 #define NOW_MS (1800000000LL * 1000)
@@ -209,11 +210,11 @@ run(const char *dir, size_t n)
 	bs_analysis_options_defaults(&o);
 	o.now_ms = NOW_MS;
 	t0 = now_s();
-	if (bs_history_update(st, &o, n, &done) != 0)
+	if (bs_history_pass(st, &o, n, &done) != 0)
 		return 1;
 	t_hist = now_s() - t0;
 	t0 = now_s();
-	if (bs_analysis_run(st, &o, &an) != 0)
+	if (bs_output_load(st, &o, &an) != 0)
 		return 1;
 	t_load = now_s() - t0;
 	t0 = now_s();

@@ -6,14 +6,9 @@
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
 #   tests/browser/run.sh BUILD_DIR
 set -euo pipefail
-build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-browser-XXXXXX)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+. "$here/../e2e/lib.sh"
+e2e_init browser "$1"
 
 if [ ! -d "$here/node_modules/playwright-core" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund >/dev/null)
@@ -49,17 +44,7 @@ sleep 1
 	--reason "CHG-7 test binding" --for 1d --by tester >/dev/null
 "$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
 port=$((30000 + ($$ % 20000)))
-cat >"$work/c.conf" <<CONF
-[collector]
-listen = tcp://127.0.0.1:$((port + 1))
-db = $work/bs.db
-log_level = warn
-[http]
-port = $port
-web_root = $top/web-static
-CONF
-"$collector" serve --config "$work/c.conf" 2>"$work/c.log" &
-pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/summary" >/dev/null && break; sleep 0.1; done
+dashboard_conf "$work/c.conf" "$work/bs.db" "$port"
+collector_out="$work/c.log" start_collector "$work/c.conf" "http://127.0.0.1:$port/api/summary"
 cd "$here"
 BASE_URL="http://127.0.0.1:$port/" REPORT_HTML="$work/report.html" node --test dashboard.test.mjs

@@ -6,20 +6,8 @@
 # collection error and a complete report of the rest.
 #   tests/e2e/evidence_test.sh BUILD_DIR
 set -euo pipefail
-
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-evidence-XXXXXX)
-spid=""
-trap '[ -n "$spid" ] && kill "$spid" 2>/dev/null; rm -rf "$work"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
-jqtrue() { [ "$(jq -r "$2" "$1")" = "true" ]; }
+. "$(dirname "$0")/lib.sh"
+e2e_init evidence "$1"
 
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
 cfg=Windows/System32/inetsrv/config/applicationHost.config
@@ -207,13 +195,14 @@ expect "budget: the cut is reported and the bytes stay within 1 MiB" jqtrue "$wo
 # evidence binds: as the front end reaches mbx03.corp.example:444.
 keys="$work/fleet/_keys"
 port=$((30000 + ($$ % 20000)))
+accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); } # PORT
 serve() { # CERT [CHAIN]: serves until unserve
 	local extra=()
 	[ -n "${2:-}" ] && extra=(-cert_chain "$keys/$2.pem")
 	openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$keys/$1.pem" -key "$keys/$1.key" \
 		"${extra[@]}" </dev/null >/dev/null 2>&1 &
 	spid=$!
-	for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
+	until_ok 5 accepts "$port" || true
 }
 unserve() { kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true; spid=""; }
 cp -r "$work/fleet/mbx03" "$work/mbx03"
@@ -272,5 +261,4 @@ collect empty
 expect "empty root: exit 1 with the missing pieces named" \
 	bash -c "[ \$(cat '$work/empty.rc') = 1 ] && grep -q 'applicationHost.config' '$work/empty.err' && grep -q 'registry' '$work/empty.err'"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done

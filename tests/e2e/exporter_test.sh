@@ -10,24 +10,14 @@
 #   tests/e2e/exporter_test.sh BUILD_DIR
 set -euo pipefail
 
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
+. "$(dirname "$0")/lib.sh"
+e2e_init exporter "$1"
 mkzip="$build/tests/mkzip"
 ps1="$top/deploy/windows/Export-BindscopeEvidence.ps1"
 src="$top/agent/source"
-work=$(mktemp -d /tmp/bs-exporter-XXXXXX)
-trap 'rm -rf "$work"' EXIT
 # Extraction folders are made here, so the test can see none stays.
 export TMPDIR="$work/tmp"
 mkdir -p "$TMPDIR"
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
-jqtrue() { [ "$(jq -r "$2" "$1")" = "true" ]; }
 
 # ---- The script and the agent agree on every path ----------------------
 ps_const() { sed -n "s/^\\\$$1 = '\\(.*\\)'\$/\\1/p" "$ps1"; }
@@ -248,5 +238,4 @@ expect "collect of a file that only starts like a zip: exit 1, named" \
 	bash -c "[ $rc = 1 ] && grep -q '$work/fake.zip: not a readable zip' '$work/fake.err'"
 expect "no extraction folder left behind" [ -z "$(ls -A "$TMPDIR")" ]
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done

@@ -8,22 +8,8 @@
 # setting turns a rule off.
 #   tests/e2e/faults_test.sh BUILD_DIR
 set -euo pipefail
-
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-faults-XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-fails=0
-passes=0
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { # DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-jqtrue() { [ "$(jq -r "$2" "$1")" = "true" ]; }
+. "$(dirname "$0")/lib.sh"
+e2e_init faults "$1"
 
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" --faults >/dev/null
 servers=$(cd "$work/fleet" && ls -d mbx*)
@@ -135,25 +121,11 @@ expect "a misspelt rule in [severity] is refused with file, line and key" \
 "$collector" pki init --dir "$work/pki" >/dev/null
 echo "correct horse battery" | "$collector" http-user --file "$work/users" --user auditor >/dev/null
 port=$((21000 + ($$ % 20000)))
-cat >"$work/serve.conf" <<CONF
-[collector]
-listen = tcp://127.0.0.1:$((port + 1))
-db = $work/bs.db
-log_level = warn
-[http]
-port = $port
-web_root = $top/web-static
-tls_cert_file = $work/pki/server.pem
-tls_key_file = $work/pki/server.key
-users_file = $work/users
-CONF
-"$collector" serve --config "$work/serve.conf" 2>"$work/serve.log" &
-spid=$!
+dashboard_conf "$work/serve.conf" "$work/bs.db" "$port" \
+	"tls_cert_file = $work/pki/server.pem" "tls_key_file = $work/pki/server.key" \
+	"users_file = $work/users"
 base="https://127.0.0.1:$port"
-for _ in $(seq 50); do
-	[ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/summary")" = 401 ] && break
-	sleep 0.1
-done
+collector_out="$work/serve.log" start_collector "$work/serve.conf" "$base/api/summary"
 expect "HTTPS dashboard refuses a request without credentials" \
 	[ "$(curl -sk -o /dev/null -w '%{http_code}' "$base/api/summary")" = 401 ]
 expect "and a wrong password" \
@@ -167,8 +139,6 @@ expect "the server page carries its change history" jqtrue "$work/mbx01.json" \
 	'[.changes[] | .kind] == ["certificate_changed"]'
 expect "plain HTTP to the HTTPS port gets no answer" \
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)" = 000 ]
-kill "$spid" 2>/dev/null || true
-wait "$spid" 2>/dev/null || true
+stop_collector
 
-echo "# $passes passed, $fails failed"
-[ "$fails" = 0 ]
+e2e_done

@@ -4,41 +4,13 @@
 # HTML file, dashboard and API), then a collector restart.
 #   tests/e2e/fleet_test.sh BUILD_DIR
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_init e2e "$1"
 
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-e2e-XXXXXX)
-pid=""
-fails=0
-passes=0
-
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { # DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-jqtrue() { # FILE FILTER
-	[ "$(jq -r "$2" "$1")" = "true" ]
-}
 # The dashboard API serves the collector's analysis snapshot, refreshed
 # about every second: fetch until the snapshot shows the expected report.
-api_until() { # FILE URL FILTER
-	for _ in $(seq 1 50); do
-		curl -sS "$2" -o "$1" && jqtrue "$1" "$3" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 0
-}
+api_fetch() { curl -sS "$2" -o "$1" && jqtrue "$1" "$3"; } # FILE URL FILTER
+api_until() { until_ok 10 api_fetch "$@" || true; }
 
 # Ports from the PID so parallel runs do not collide.
 nng_port=$((20000 + ($$ % 20000)))
@@ -55,17 +27,7 @@ port = $http_port
 web_root = $top/web-static
 CONF
 
-start_collector() {
-	"$collector" serve --config "$work/collector.conf" >>"$work/collector.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q 'event=dashboard' "$work/collector.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$work/collector.log"
-	return 1
-}
-start_collector
+start_collector "$work/collector.conf" event=dashboard
 
 for s in mbx01 mbx02 mbx03 mbx04; do
 	printf '[agent]\nroot = %s\ncollector = tcp://127.0.0.1:%s\nsend_timeout = 10s\nstate_dir = %s\n' \
@@ -202,23 +164,18 @@ expect "collect on a missing root exits 1 with a named error" \
 	bash -c "[ $rc = 1 ] && grep -q 'empty-root-does-not-exist' '$work/empty.err'"
 
 # Restart: SIGTERM stops cleanly, everything committed is still there.
-kill -TERM "$pid"
-wait "$pid" || true
-pid=""
+stop_collector
 expect "collector stopped cleanly on SIGTERM" grep -q "event=stopped clean=1" "$work/collector.log"
-start_collector
+start_collector "$work/collector.conf" event=dashboard
 expect "agent sweep after restart acknowledged" "$agent" run --config "$work/agent-mbx02.conf" --once
 "$collector" report --db "$work/bs.db" --format json --out "$work/after.json"
 expect "all four servers survive the restart" jqtrue "$work/after.json" '.servers | length == 4'
 expect "database holds every acknowledged report" \
 	[ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = 8 ]
 
-kill -TERM "$pid"
-wait "$pid" || true
-pid=""
+stop_collector
 # Under the sanitizer build, the collector reports leaks and errors at exit.
 expect "collector log free of sanitizer reports" \
 	bash -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error' '$work/collector.log'"
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+e2e_done

@@ -6,27 +6,12 @@
 # acknowledged is in the database.
 #   tests/e2e/ops_test.sh BUILD_DIR
 set -euo pipefail
-
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-work=$(mktemp -d /tmp/bs-ops-XXXXXX)
-pid=""
-fails=0
-passes=0
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { # DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+. "$(dirname "$0")/lib.sh"
+e2e_init ops "$1"
+# The collector writes its log_file; stderr apart, so the file is seen to
+# get the lines on its own.
+collector_out="$work/collector.stderr"
+collector_log="$work/collector.log"
 
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
 port=$((22000 + ($$ % 20000)))
@@ -69,18 +54,13 @@ expect "agent config check passes a good file" [ "$rc4" = 0 ]
 expect "agent config check names a missing evidence root" \
 	bash -c "[ $rc5 = 2 ] && grep -q 'bad3.conf: \[agent\] root: .*nowhere is not a folder' '$work/cc3.err'"
 
-start_collector() {
-	"$collector" serve --config "$work/collector.conf" 2>>"$work/collector.stderr" &
-	pid=$!
-	for _ in $(seq 50); do grep -q 'event=listening' "$work/collector.log" 2>/dev/null && break; sleep 0.1; done
-}
-start_collector
+start_collector "$work/collector.conf"
 expect "the log file gets the collector's lines" grep -q 'event=listening' "$work/collector.log"
 
 # SIGHUP: logrotate moved the file; the collector writes a new one.
 mv "$work/collector.log" "$work/collector.log.1"
 kill -HUP "$pid"
-for _ in $(seq 30); do [ -s "$work/collector.log" ] && break; sleep 0.1; done
+until_ok 3 test -s "$work/collector.log" || true
 expect "SIGHUP reopens the log file" grep -q 'event=log_reopened' "$work/collector.log"
 
 # Agents keep sending while a backup is taken.
@@ -104,14 +84,13 @@ wait "$bpid"
 burst 6 &
 bpid=$!
 sleep 0.4
-kill -TERM "$pid"
-wait "$pid" 2>/dev/null || true
-pid=""
+stop_collector
 kill "$bpid" 2>/dev/null || true # no new sweeps; the one in flight spools and gives up
 wait "$bpid" 2>/dev/null || true
-for _ in $(seq 300); do pgrep -f "bs-ops-.*/agent-mbx0" >/dev/null || break; sleep 0.1; done
+no_agents() { ! pgrep -f "bs-ops-.*/agent-mbx0" >/dev/null; }
+until_ok 30 no_agents || true
 expect "SIGTERM: the collector stops cleanly" grep -q 'event=stopped clean=1' "$work/collector.log"
-start_collector
+start_collector "$work/collector.conf"
 burst 1 # drains what the agents spooled while it was down
 grep -o 'event=report_acked file=[0-9]*-[0-9a-f]*-[0-9]*' "$work/agents.log" |
 	sed 's/.*file=[0-9]*-\([0-9a-f]*\)-0*\([0-9]*\)$/\1 \2/' | sort -u >"$work/acked.txt"
@@ -119,9 +98,6 @@ sqlite3 "$work/bs.db" "select boot_id || ' ' || sequence from reports" | sort -u
 expect "every acknowledged report is stored ($(wc -l <"$work/acked.txt") acknowledged)" \
 	bash -c "[ -s '$work/acked.txt' ] && [ -z \"\$(comm -23 '$work/acked.txt' '$work/stored.txt')\" ]"
 expect "and none twice" [ "$(sqlite3 "$work/bs.db" 'select count(*) from reports')" = "$(wc -l <"$work/stored.txt")" ]
-kill -TERM "$pid"
-wait "$pid" 2>/dev/null || true
-pid=""
+stop_collector
 
-echo "# $passes passed, $fails failed"
-[ "$fails" = 0 ]
+e2e_done

@@ -7,24 +7,8 @@
 # as an admin would: config check, serve, dashboard, /metrics, backup.
 #   tests/e2e/package_test.sh BUILD_DIR
 set -euo pipefail
-
-build=$(cd "$1" && pwd)
-work=$(mktemp -d /tmp/bs-pkg-XXXXXX)
-pid=""
-fails=0
-passes=0
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { # DESCRIPTION COMMAND...
-	local d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+. "$(dirname "$0")/lib.sh"
+e2e_init pkg "$1"
 
 # cpack's Debian generator needs file and dpkg-shlibdeps: name what is
 # missing before building rather than after.
@@ -77,16 +61,12 @@ sed -e "s|^db = .*|db = $work/state/bindscope.db|" \
 mkdir -p "$work/state"
 expect "the packaged collector accepts the edited example configuration" \
 	"$root/usr/bin/bindscope-collector" config check --config "$work/collector.conf"
-"$root/usr/bin/bindscope-collector" serve --config "$work/collector.conf" 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" >/dev/null && break; sleep 0.1; done
+collector_bin="$root/usr/bin/bindscope-collector" collector_out="$work/serve.log" \
+	start_collector "$work/collector.conf" "http://127.0.0.1:$port/metrics"
 expect "the packaged collector serves the dashboard" bash -c "curl -sf 'http://127.0.0.1:$port/' | grep -q '<title>bindscope'"
 expect "and /metrics" bash -c "curl -sf 'http://127.0.0.1:$port/metrics' | grep -q '^bindscope_reports_total{result=\"accepted\"} 0'"
 expect "and a backup while it runs" bash -c "'$root/usr/bin/bindscope-collector' backup --db '$work/state/bindscope.db' --out '$work/backup.db' >/dev/null && [ \"\$(sqlite3 '$work/backup.db' 'pragma integrity_check')\" = ok ]"
-kill -TERM "$pid"
-wait "$pid" 2>/dev/null || true
-pid=""
+stop_collector
 expect "and stops cleanly on SIGTERM" grep -q 'event=stopped clean=1' "$work/serve.log"
 
-echo "# $passes passed, $fails failed"
-[ "$fails" = 0 ]
+e2e_done

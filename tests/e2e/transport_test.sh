@@ -4,25 +4,8 @@
 # refusal of every forgery, each while the collector keeps serving.
 #   tests/e2e/transport_test.sh BUILD_DIR
 set -euo pipefail
-
-build=$(cd "$1" && pwd)
-top=$(cd "$(dirname "$0")/../.." && pwd)
-agent="$build/agent/bindscope-agent"
-collector="$build/collector/bindscope-collector"
-sendraw="$build/tests/sendraw"
-work=$(mktemp -d /tmp/bs-transport-XXXXXX)
-pid=""
-fails=0
-passes=0
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	wait 2>/dev/null || true
-	[ -n "${BS_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-bad() { fails=$((fails + 1)); echo "not ok - $1"; }
-expect() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+. "$(dirname "$0")/lib.sh"
+e2e_init transport "$1"
 db_count() { sqlite3 "$work/bs.db" "select count(*) from reports ${1:-}"; }
 
 port=$((20000 + ($$ % 20000) + 7))
@@ -71,13 +54,6 @@ CONF
 }
 for s in mbx01 mbx02 mbx03 mbx04; do agentconf "$s" "$s" "$s"; done
 spooled() { ls "$work/state-$1/spool/"*.env 2>/dev/null | wc -l; }
-start_collector() {
-	"$collector" serve --config "$work/collector.conf" >>"$work/collector.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do grep -q "event=listening" "$work/collector.log" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
-
 # 1. The collector is down: every sweep waits in the spool.
 apids=()
 for s in mbx01 mbx02 mbx03 mbx04; do
@@ -89,7 +65,7 @@ expect "collector down: each agent keeps its report in the spool" \
 	bash -c "[ $(spooled mbx01) = 1 ] && [ $(spooled mbx02) = 1 ] && [ $(spooled mbx03) = 1 ] && [ $(spooled mbx04) = 1 ]"
 
 # 2. The collector starts; agents restart with a non-empty spool.
-start_collector
+start_collector "$work/collector.conf"
 for s in mbx01 mbx02 mbx03 mbx04; do
 	expect "$s: spool delivered after the collector came back" "$agent" run --config "$work/agent-$s.conf" --once 2>>"$work/agents.log"
 done
@@ -112,7 +88,7 @@ for round in 1 2 3; do
 		wait "$pid" 2>/dev/null || true
 		pid=""
 		sleep 1
-		start_collector
+		start_collector "$work/collector.conf"
 	fi
 	for a in "${apids[@]}"; do wait "$a" || true; done
 done

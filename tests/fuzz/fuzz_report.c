@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
-#include "ingest.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "changes.h"
+#include "ingest/ingest.h"
+#include "output/report_json.h"
+#include "output/report_text.h"
+#include "analysis/changes.h"
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

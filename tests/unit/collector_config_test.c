@@ -3,23 +3,9 @@
  * file, line and key. */
 #include "test_util.h"
 
-#include "collector_config.h"
+#include "cli/collector_config.h"
 #include "err.h"
-#include "rules/rules.h"
-
-static const char *
-write_conf(const char *text, char *path, size_t n)
-{
-	char dir[64];
-	FILE *f;
-
-	snprintf(path, n, "%s/collector.conf", test_tmpdir(dir, sizeof(dir)));
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
+#include "analysis/rules/rules.h"
 
 static size_t
 rule_index(const char *id)
@@ -41,9 +27,10 @@ test_rules_and_severity(void **state)
 	bs_collector_config_defaults(&c);
 	assert_int_equal(c.rules.peer_min_requests, 20);
 	assert_int_equal(c.rules.peer_min_fail_pct, 5);
-	write_conf("[rules]\npeer_min_requests = 50\nexpiring_warning_days = 45\n"
-	           "[severity]\nVERSION_DRIFT = off\nCERT_WEAK_KEY = Critical\n"
-	           "AGENT_STALE = default\n",
+	test_write_file("collector.conf",
+	    "[rules]\npeer_min_requests = 50\nexpiring_warning_days = 45\n"
+	    "[severity]\nVERSION_DRIFT = off\nCERT_WEAK_KEY = Critical\n"
+	    "AGENT_STALE = default\n",
 	    path, sizeof(path));
 	assert_int_equal(bs_collector_config_load(&c, path, err, sizeof(err)), 0);
 	assert_int_equal(c.rules.peer_min_requests, 50);
@@ -79,11 +66,9 @@ test_errors_name_line_and_key(void **state)
 		char path[128], err[512];
 
 		bs_collector_config_defaults(&c);
-		write_conf(cases[i].text, path, sizeof(path));
+		test_write_file("collector.conf", cases[i].text, path, sizeof(path));
 		assert_int_equal(bs_collector_config_load(&c, path, err, sizeof(err)), BS_EINVAL);
-		assert_non_null(strstr(err, path));
-		if (strstr(err, cases[i].want) == NULL)
-			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+		test_error_names(err, path, cases[i].want, i);
 	}
 }
 
@@ -104,13 +89,5 @@ test_example_is_valid(void **state)
 	assert_int_equal(c.stale_after, d.stale_after);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rules_and_severity),
-	    cmocka_unit_test(test_errors_name_line_and_key),
-	    cmocka_unit_test(test_example_is_valid),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_rules_and_severity),
+    cmocka_unit_test(test_errors_name_line_and_key), cmocka_unit_test(test_example_is_valid))

@@ -5,20 +5,6 @@
 #include "config.h"
 #include "err.h"
 
-static const char *
-write_conf(const char *text, char *path, size_t n)
-{
-	char dir[64];
-	FILE *f;
-
-	snprintf(path, n, "%s/agent.conf", test_tmpdir(dir, sizeof(dir)));
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 static void
 test_good_and_defaults(void **state)
 {
@@ -27,7 +13,8 @@ test_good_and_defaults(void **state)
 
 	(void)state;
 	bs_agent_config_defaults(&c);
-	write_conf("[agent]\nroot = /srv/ev/mbx01\ninterval = 2m\n", path, sizeof(path));
+	test_write_file(
+	    "agent.conf", "[agent]\nroot = /srv/ev/mbx01\ninterval = 2m\n", path, sizeof(path));
 	assert_int_equal(bs_agent_config_load(&c, path, err, sizeof(err)), 0);
 	assert_string_equal(c.root, "/srv/ev/mbx01");
 	assert_int_equal(c.interval, 120);
@@ -55,11 +42,9 @@ test_errors_name_line_and_key(void **state)
 		char path[128], err[512];
 
 		bs_agent_config_defaults(&c);
-		write_conf(cases[i].text, path, sizeof(path));
+		test_write_file("agent.conf", cases[i].text, path, sizeof(path));
 		assert_int_equal(bs_agent_config_load(&c, path, err, sizeof(err)), BS_EINVAL);
-		assert_non_null(strstr(err, path));
-		if (strstr(err, cases[i].want) == NULL)
-			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+		test_error_names(err, path, cases[i].want, i);
 	}
 }
 
@@ -80,13 +65,5 @@ test_duration_and_uint(void **state)
 	assert_int_equal(bs_parse_uint("65535", 65535, &v), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good_and_defaults),
-	    cmocka_unit_test(test_errors_name_line_and_key),
-	    cmocka_unit_test(test_duration_and_uint),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_good_and_defaults),
+    cmocka_unit_test(test_errors_name_line_and_key), cmocka_unit_test(test_duration_and_uint))

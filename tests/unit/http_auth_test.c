@@ -4,21 +4,7 @@
 #include "test_util.h"
 
 #include "err.h"
-#include "http_auth.h"
-
-static const char *
-write_file(const char *text, char *path, size_t n)
-{
-	char dir[64];
-	FILE *f;
-
-	snprintf(path, n, "%s/users", test_tmpdir(dir, sizeof(dir)));
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
+#include "http/auth.h"
 
 static void
 test_written_lines_verify(void **state)
@@ -31,7 +17,7 @@ test_written_lines_verify(void **state)
 	assert_int_equal(bs_http_users_line("bob", "another long secret", b, sizeof(b)), 0);
 	assert_int_equal(bs_http_users_line("bad:name", "x", b + 0, 0), BS_EINVAL);
 	snprintf(text, sizeof(text), "# dashboard users\n%s\r\n\n%s\n", a, b);
-	write_file(text, path, sizeof(path));
+	test_write_file("users", text, path, sizeof(path));
 	assert_int_equal(bs_http_users_load(path, &u, err, sizeof(err)), 0);
 	assert_true(bs_http_users_check(u, "alice", "correct horse battery"));
 	assert_true(bs_http_users_check(u, "alice", "correct horse battery")); /* cached */
@@ -66,21 +52,12 @@ test_bad_lines_name_file_and_line(void **state)
 		char path[128], err[256];
 		struct bs_http_users *u = NULL;
 
-		write_file(cases[i].text, path, sizeof(path));
+		test_write_file("users", cases[i].text, path, sizeof(path));
 		assert_int_equal(bs_http_users_load(path, &u, err, sizeof(err)), BS_EINVAL);
 		assert_null(u);
-		assert_non_null(strstr(err, path));
-		if (strstr(err, cases[i].want) == NULL)
-			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+		test_error_names(err, path, cases[i].want, i);
 	}
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_written_lines_verify),
-	    cmocka_unit_test(test_bad_lines_name_file_and_line),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_written_lines_verify),
+    cmocka_unit_test(test_bad_lines_name_file_and_line))

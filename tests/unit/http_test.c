@@ -2,7 +2,7 @@
  * nothing else, whatever the path or method. */
 #include "test_util.h"
 
-#include "http.h"
+#include "http/http.h"
 
 static struct bs_http *h;
 
@@ -68,12 +68,4 @@ test_api_without_store(void **state)
 	assert_int_equal(get("GET", "/api/servers/<script>", &ct), 503);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_allow_list),
-	    cmocka_unit_test(test_api_without_store),
-	};
-	return cmocka_run_group_tests(tests, start, stop);
-}
+TEST_MAIN(start, stop, cmocka_unit_test(test_allow_list), cmocka_unit_test(test_api_without_store))

@@ -3,8 +3,8 @@
 #include "test_util.h"
 
 #include "err.h"
-#include "ingest.h"
-#include "store.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
 #include "wire.h"
 
 static uint8_t *
@@ -196,15 +196,6 @@ test_budgeted_unpack(void **state)
 	free(big);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_store_dedupe_and_reopen),
-	    cmocka_unit_test(test_refusals),
-	    cmocka_unit_test(test_invalid_utf8_refused_naming_field),
-	    cmocka_unit_test(test_import_bare_report_is_offline),
-	    cmocka_unit_test(test_budgeted_unpack),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_store_dedupe_and_reopen),
+    cmocka_unit_test(test_refusals), cmocka_unit_test(test_invalid_utf8_refused_naming_field),
+    cmocka_unit_test(test_import_bare_report_is_offline), cmocka_unit_test(test_budgeted_unpack))

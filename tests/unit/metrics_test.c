@@ -3,9 +3,9 @@
  * escaped whatever a report put in them. */
 #include "test_util.h"
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "buf.h"
-#include "metrics.h"
+#include "output/metrics.h"
 #include "wire.h"
 
 #define NOW_MS (1800000000LL * 1000)
@@ -103,12 +103,5 @@ test_without_ingest_or_analysis(void **state)
 	bs_buf_fini(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_exposition),
-	    cmocka_unit_test(test_without_ingest_or_analysis),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_exposition),
+    cmocka_unit_test(test_without_ingest_or_analysis))

@@ -2,7 +2,7 @@
  * strings meet spreadsheets and browsers. */
 #include "test_util.h"
 
-#include "report_text.h"
+#include "output/report_text.h"
 
 static void
 test_csv_quoting_and_formulas(void **state)
@@ -49,13 +49,5 @@ test_buf_bound(void **state)
 	bs_buf_fini(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csv_quoting_and_formulas),
-	    cmocka_unit_test(test_html_escape),
-	    cmocka_unit_test(test_buf_bound),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_csv_quoting_and_formulas),
+    cmocka_unit_test(test_html_escape), cmocka_unit_test(test_buf_bound))

@@ -3,9 +3,9 @@
  * memory, the way the agent's join leaves them. */
 #include "test_util.h"
 
-#include "analyze.h"
+#include "analysis/analyze.h"
 #include "err.h"
-#include "rules/rules.h"
+#include "analysis/rules/rules.h"
 
 #define NOW_MS (1800000000LL * 1000)
 #define DAY (86400LL)

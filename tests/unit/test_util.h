@@ -1,4 +1,5 @@
-/* test_util: helpers the unit tests share (fixture files, temp dirs). */
+/* test_util: helpers the unit tests share (fixture files, temp dirs,
+ * files written for a test). */
 #ifndef BS_TEST_UTIL_H
 #define BS_TEST_UTIL_H
 
@@ -35,6 +36,40 @@ test_tmpdir(char *buf, size_t n)
 	if (mkdtemp(buf) == NULL)
 		fail_msg("mkdtemp failed");
 	return buf;
+}
+
+/* The test program: the tests (cmocka_unit_test(name), ...) as one group
+ * with setup and teardown functions (NULL for none). */
+#define TEST_MAIN(setup, teardown, ...)                                                            \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = {__VA_ARGS__};                                   \
+		return cmocka_run_group_tests(tests, setup, teardown);                             \
+	}
+
+/* err, the message of case i of a table of bad inputs, names the file
+ * (path) and says want. */
+static inline void
+test_error_names(const char *err, const char *path, const char *want, size_t i)
+{
+	if (strstr(err, path) == NULL || strstr(err, want) == NULL)
+		fail_msg("case %zu: got '%s', want '%s' naming %s", i, err, want, path);
+}
+
+/* Writes text to a file named name in a fresh temporary folder; its path
+ * goes to path (n bytes) and is returned. */
+static inline const char *
+test_write_file(const char *name, const char *text, char *path, size_t n)
+{
+	char dir[64];
+	FILE *f;
+
+	snprintf(path, n, "%s/%s", test_tmpdir(dir, sizeof(dir)), name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
 }
 
 #endif

@@ -1,0 +1,126 @@
+/* collector_config: defaults and key table for bindscope-collector.conf. */
+#include "cli/collector_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "err.h"
+#include "analysis/rules/rules.h"
+
+#define S(name, field)                                                                             \
+	{                                                                                          \
+		"collector", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field),     \
+		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
+	}
+
+#define T(name, field)                                                                             \
+	{                                                                                          \
+		"tls", name, BS_CFG_STRING, offsetof(struct bs_collector_config, field),           \
+		    sizeof(((struct bs_collector_config *)0)->field), 0                            \
+	}
+
+#define R(name, field, mx)                                                                         \
+	{                                                                                          \
+		"rules", name, BS_CFG_UINT,                                                        \
+		    offsetof(struct bs_collector_config, rules) +                                  \
+		    offsetof(struct bs_rules_config, field),                                       \
+		    0, mx                                                                          \
+	}
+
+static const struct bs_cfg_key collector_keys[] = {
+    T("ca_file", tls_ca),
+    T("cert_file", tls_cert),
+    T("key_file", tls_key),
+    T("revoked_file", tls_revoked),
+    S("listen", listen),
+    S("db", db),
+    S("log_level", log_level),
+    S("log_file", log_file),
+    {"collector", "stale_after", BS_CFG_DURATION, offsetof(struct bs_collector_config, stale_after),
+        0, 30 * 86400},
+    {"http", "address", BS_CFG_STRING, offsetof(struct bs_collector_config, http_address),
+        sizeof(((struct bs_collector_config *)0)->http_address), 0},
+    {"http", "port", BS_CFG_UINT, offsetof(struct bs_collector_config, http_port), 0, 65535},
+    {"http", "web_root", BS_CFG_STRING, offsetof(struct bs_collector_config, web_root),
+        sizeof(((struct bs_collector_config *)0)->web_root), 0},
+    {"http", "tls_cert_file", BS_CFG_STRING, offsetof(struct bs_collector_config, http_tls_cert),
+        sizeof(((struct bs_collector_config *)0)->http_tls_cert), 0},
+    {"http", "tls_key_file", BS_CFG_STRING, offsetof(struct bs_collector_config, http_tls_key),
+        sizeof(((struct bs_collector_config *)0)->http_tls_key), 0},
+    {"http", "users_file", BS_CFG_STRING, offsetof(struct bs_collector_config, http_users),
+        sizeof(((struct bs_collector_config *)0)->http_users), 0},
+    R("peer_min_requests", peer_min_requests, 1000000000),
+    R("peer_min_fail_pct", peer_min_fail_pct, 100),
+    R("expiring_warning_days", expiring_warning_days, 3650),
+    R("expiring_critical_days", expiring_critical_days, 3650),
+    R("weak_rsa_bits", weak_rsa_bits, 16384),
+    {"rules", "changes_window", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, rules) +
+            offsetof(struct bs_rules_config, changes_window),
+        0, 366 * 86400},
+    {"retention", "keep_all_days", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, retention) +
+            offsetof(struct bs_retention, keep_all_days),
+        0, 36500},
+    {"retention", "keep_daily_days", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, retention) +
+            offsetof(struct bs_retention, keep_daily_days),
+        0, 36500},
+};
+
+/* [severity] RULE_ID = default | info | warning | critical | off; the order
+ * is enum bs_rule_setting's. */
+static const char *const severity_choices[] = {
+    "default", "info", "warning", "critical", "off", NULL};
+
+void
+bs_collector_config_defaults(struct bs_collector_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->listen, "tcp://127.0.0.1:7400");
+	strcpy(c->db, "/var/lib/bindscope/bindscope.db");
+	strcpy(c->http_address, "127.0.0.1");
+	c->http_port = 8480;
+	strcpy(c->web_root, "/usr/share/bindscope/web-static");
+	strcpy(c->log_level, "info");
+	c->stale_after = 3 * 300;
+	bs_rules_config_defaults(&c->rules);
+	c->retention.keep_all_days = 90;
+	c->retention.keep_daily_days = 0;
+}
+
+int
+bs_collector_config_load(struct bs_collector_config *c, const char *path, char *err, size_t errsz)
+{
+	const size_t nfixed = sizeof(collector_keys) / sizeof(collector_keys[0]);
+	struct bs_cfg_key *keys = calloc(nfixed + bs_rules_count, sizeof(*keys));
+	int rv;
+
+	if (keys == NULL)
+		return BS_ENOMEM;
+	/* One [severity] key per rule of the table, so a rule added there is
+	 * configurable without touching this file, and a misspelt ID is an
+	 * unknown key. */
+	memcpy(keys, collector_keys, sizeof(collector_keys));
+	for (size_t i = 0; i < bs_rules_count && i < BS_RULES_MAX; i++) {
+		struct bs_cfg_key *k = &keys[nfixed + i];
+
+		k->section = "severity";
+		k->name = bs_rules[i].id;
+		k->type = BS_CFG_CHOICE;
+		k->offset = offsetof(struct bs_collector_config, rules) +
+		    offsetof(struct bs_rules_config, severity) + i * sizeof(int);
+		k->choices = severity_choices;
+	}
+	rv = bs_config_load(path, keys, nfixed + bs_rules_count, c, err, errsz);
+	if (rv == 0 && c->rules.expiring_critical_days > c->rules.expiring_warning_days) {
+		snprintf(err, errsz,
+		    "%s: [rules] expiring_critical_days (%u) is above expiring_warning_days (%u)",
+		    path, c->rules.expiring_critical_days, c->rules.expiring_warning_days);
+		rv = BS_EINVAL;
+	}
+	free(keys);
+	return rv;
+}

@@ -1,0 +1,370 @@
+/* routes: the route table, the API's handlers and the static files. */
+#include "http/routes.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "err.h"
+#include "fsutil.h"
+#include "ingest/fqdn.h"
+#include "log.h"
+#include "output/format.h"
+#include "output/load.h"
+#include "output/log_json.h"
+#include "output/metrics.h"
+#include "output/report_json.h"
+#include "store/store.h"
+
+#define ROUTES_STATIC_MAX (4u * 1024u * 1024u)
+/* Change log entries per response: the newest. */
+#define ROUTES_CHANGES_MAX 500
+
+static const struct {
+	const char *url;
+	const char *file;
+	const char *ctype;
+} routes_files[] = {
+    {"/", "index.html", "text/html; charset=utf-8"},
+    {"/index.html", "index.html", "text/html; charset=utf-8"},
+    {"/app.js", "app.js", "text/javascript; charset=utf-8"},
+    {"/style.css", "style.css", "text/css; charset=utf-8"},
+};
+#define ROUTES_NFILES (sizeof(routes_files) / sizeof(routes_files[0]))
+
+struct bs_routes {
+	struct bs_routes_options opt;
+	char db_path[BS_PATH_MAX];
+	char *file_data[ROUTES_NFILES];
+	size_t file_len[ROUTES_NFILES];
+	pthread_mutex_t lock; /* the store connection is used by one request at a time */
+	struct bs_store *store;
+};
+
+static const char routes_unready[] = "the report store is not readable yet\n";
+
+static int
+routes_text(unsigned status, const char *msg, struct bs_response *resp)
+{
+	resp->status = status;
+	resp->ctype = "text/plain; charset=utf-8";
+	resp->body = strdup(msg);
+	resp->len = resp->body != NULL ? strlen(resp->body) : 0;
+	return resp->body != NULL ? 0 : BS_ENOMEM;
+}
+
+static int
+routes_json(json_t *j, struct bs_response *resp)
+{
+	if (j == NULL) {
+		resp->status = 500;
+		return BS_ENOMEM;
+	}
+	resp->body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (resp->body == NULL)
+		return BS_ENOMEM;
+	resp->len = strlen(resp->body);
+	resp->ctype = "application/json";
+	resp->status = 200;
+	return 0;
+}
+
+/* The body is a copy of data. */
+static int
+routes_copy(const char *data, size_t len, const char *ctype, struct bs_response *resp)
+{
+	if ((resp->body = malloc(len > 0 ? len : 1)) == NULL)
+		return BS_ENOMEM;
+	memcpy(resp->body, data, len);
+	resp->len = len;
+	resp->ctype = ctype;
+	resp->status = 200;
+	return 0;
+}
+
+/* The read-only store connection, opened on first use (the collector may
+ * have created no database yet). Under r->lock. */
+static struct bs_store *
+routes_store(struct bs_routes *r)
+{
+	if (r->store == NULL)
+		bs_store_open(r->db_path, 1, &r->store);
+	return r->store;
+}
+
+/* The change log from the store: one server's or the fleet's. */
+static json_t *
+routes_changes(struct bs_routes *r, const char *fqdn)
+{
+	json_t *j = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (routes_store(r) == NULL || bs_changes_json(r->store, fqdn, ROUTES_CHANGES_MAX, &j) != 0)
+		j = NULL;
+	pthread_mutex_unlock(&r->lock);
+	return j;
+}
+
+/* One request to an API route over the analysis. */
+struct api_call {
+	struct bs_routes *r;
+	const char *arg; /* what follows a prefix route's path */
+	const struct bs_analysis *a;
+	const struct bs_upkeep_snap *snap; /* NULL: a was made for this request */
+	struct bs_response *resp;
+};
+
+static int
+api_summary(struct api_call *c)
+{
+	json_t *j = bs_report_json_summary(c->a);
+	char when[32];
+
+	bs_time_format(c->a->generated_at_ms, when, sizeof(when));
+	if (j != NULL)
+		json_object_set_new(j, "generated_at", json_string(when));
+	return routes_json(j, c->resp);
+}
+
+static int
+api_servers(struct api_call *c)
+{
+	json_t *j = json_array();
+
+	for (size_t i = 0; j != NULL && i < c->a->n_servers; i++)
+		json_array_append_new(j, bs_report_json_server(c->a->servers[i], 0));
+	return routes_json(j, c->resp);
+}
+
+static int
+api_findings(struct api_call *c)
+{
+	return routes_json(bs_report_json_findings(c->a), c->resp);
+}
+
+/* The report in the format table's JSON, as the snapshot rendered it
+ * when there is one. */
+static int
+api_report(struct api_call *c)
+{
+	const struct bs_format *f = bs_format_find("json");
+	const char *pre = NULL;
+	size_t plen = 0;
+	struct bs_buf b;
+	int rv;
+
+	if (c->snap != NULL && (pre = bs_upkeep_snap_report(c->snap, &plen)) != NULL)
+		return routes_copy(pre, plen, f->ctype, c->resp);
+	bs_buf_init(&b, 0);
+	if ((rv = f->render(c->a, 1, &b)) == 0)
+		rv = routes_copy(b.data, b.len, f->ctype, c->resp);
+	bs_buf_fini(&b);
+	return rv;
+}
+
+/* /api/servers/FQDN: one server in detail, with its change history. */
+static int
+api_server(struct api_call *c)
+{
+	size_t bad;
+	struct bs_server *s =
+	    bs_fqdn_check(c->arg, &bad) == 0 ? bs_analysis_find(c->a, c->arg) : NULL;
+	json_t *j;
+
+	if (s == NULL)
+		return routes_text(404, "no such server\n", c->resp);
+	j = bs_report_json_server(s, 1);
+	if (j != NULL)
+		json_object_set_new(j, "changes", routes_changes(c->r, s->fqdn));
+	return routes_json(j, c->resp);
+}
+
+static const struct {
+	const char *path;
+	int prefix; /* path is a prefix, the rest of the URL the argument */
+	int (*fn)(struct api_call *c);
+} api_routes[] = {
+    {"/api/summary", 0, api_summary},
+    {"/api/servers", 0, api_servers},
+    {"/api/findings", 0, api_findings},
+    {"/api/report", 0, api_report},
+    {"/api/servers/", 1, api_server},
+};
+
+/* 1 when url is path, or (prefix) starts with it. */
+static int
+routes_match(const char *path, int prefix, const char *url)
+{
+	return prefix ? strncmp(url, path, strlen(path)) == 0 : strcmp(url, path) == 0;
+}
+
+static int
+route_api(struct bs_routes *r, const char *url, struct bs_response *resp)
+{
+	struct bs_analysis_options ao = r->opt.analysis;
+	struct bs_upkeep_snap *snap = NULL;
+	struct bs_analysis *own = NULL;
+	struct api_call c = {r, NULL, NULL, NULL, resp};
+	size_t i = 0;
+	int rv = 0;
+
+	while (i < sizeof(api_routes) / sizeof(api_routes[0]) &&
+	    !routes_match(api_routes[i].path, api_routes[i].prefix, url))
+		i++;
+	/* The upkeep thread's snapshot when serving; a fresh analysis per
+	 * request otherwise (tests, and before the first snapshot). Even a
+	 * path that is not found waits for one: no store, no answers. */
+	if (r->opt.upkeep != NULL)
+		snap = bs_upkeep_acquire(r->opt.upkeep, &c.a);
+	if (c.a == NULL) {
+		ao.now_ms = 0;
+		pthread_mutex_lock(&r->lock);
+		rv = routes_store(r) != NULL ? bs_output_load(r->store, &ao, &own) : BS_EDB;
+		pthread_mutex_unlock(&r->lock);
+		c.a = own;
+	}
+	c.snap = snap;
+	if (rv != 0 || c.a == NULL) {
+		rv = routes_text(503, routes_unready, resp);
+	} else if (i == sizeof(api_routes) / sizeof(api_routes[0])) {
+		rv = routes_text(404, "not found\n", resp);
+	} else {
+		c.arg = url + strlen(api_routes[i].path);
+		rv = api_routes[i].fn(&c);
+	}
+	bs_upkeep_release(r->opt.upkeep, snap);
+	bs_analysis_destroy(own);
+	return rv;
+}
+
+static int
+route_changes(struct bs_routes *r, const char *url, struct bs_response *resp)
+{
+	json_t *j = routes_changes(r, NULL);
+
+	(void)url;
+	if (j == NULL)
+		return routes_text(503, routes_unready, resp);
+	return routes_json(j, resp);
+}
+
+/* GET /metrics: ingest counters, the current snapshot, database size. */
+static int
+route_metrics(struct bs_routes *r, const char *url, struct bs_response *resp)
+{
+	struct bs_server_stats st;
+	struct bs_upkeep_snap *snap = NULL;
+	const struct bs_analysis *a = NULL;
+	struct bs_buf b;
+	int rv;
+
+	(void)url;
+	if (r->opt.ingest != NULL)
+		bs_server_nng_stats(r->opt.ingest, &st);
+	if (r->opt.upkeep != NULL)
+		snap = bs_upkeep_acquire(r->opt.upkeep, &a);
+	bs_buf_init(&b, 0);
+	rv = bs_metrics_render(r->opt.ingest != NULL ? &st : NULL, a, r->db_path, bs_now_ms(), &b);
+	bs_upkeep_release(r->opt.upkeep, snap);
+	if (rv != 0) {
+		bs_buf_fini(&b);
+		return rv;
+	}
+	resp->body = bs_buf_steal(&b, &resp->len);
+	resp->status = 200;
+	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
+	return 0;
+}
+
+/* Browsers ask for it on their own: an empty answer, not a 404. */
+static int
+route_favicon(struct bs_routes *r, const char *url, struct bs_response *resp)
+{
+	(void)r;
+	(void)url;
+	resp->status = 204;
+	resp->ctype = "image/x-icon";
+	return 0;
+}
+
+static const struct {
+	const char *path;
+	int prefix;
+	int (*fn)(struct bs_routes *r, const char *url, struct bs_response *resp);
+} routes_table[] = {
+    {"/api/changes", 0, route_changes},
+    {"/api/", 1, route_api},
+    {"/metrics", 0, route_metrics},
+    {"/favicon.ico", 0, route_favicon},
+};
+
+int
+bs_routes_handle(struct bs_routes *r, const char *method, const char *url, struct bs_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return routes_text(405, "only GET and HEAD\n", resp);
+	for (size_t i = 0; i < sizeof(routes_table) / sizeof(routes_table[0]); i++)
+		if (routes_match(routes_table[i].path, routes_table[i].prefix, url))
+			return routes_table[i].fn(r, url, resp);
+	for (size_t i = 0; i < ROUTES_NFILES; i++) {
+		if (strcmp(url, routes_files[i].url) != 0)
+			continue;
+		if (r->file_data[i] == NULL)
+			return routes_text(404, "dashboard file not installed\n", resp);
+		return routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
+	}
+	return routes_text(404, "not found\n", resp);
+}
+
+int
+bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out)
+{
+	struct bs_routes *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (r == NULL)
+		return BS_ENOMEM;
+	r->opt = *opt;
+	snprintf(r->db_path, sizeof(r->db_path), "%s", opt->db_path);
+	pthread_mutex_init(&r->lock, NULL);
+	for (size_t i = 0; i < ROUTES_NFILES; i++) {
+		char path[BS_PATH_MAX];
+		size_t first = i;
+
+		/* "/" and "/index.html" share one file. */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(routes_files[k].file, routes_files[i].file) == 0)
+				first = k;
+		if (first != i) {
+			if (r->file_data[first] != NULL &&
+			    (r->file_data[i] = malloc(r->file_len[first])) != NULL) {
+				memcpy(r->file_data[i], r->file_data[first], r->file_len[first]);
+				r->file_len[i] = r->file_len[first];
+			}
+			continue;
+		}
+		if (bs_path_join(path, sizeof(path), opt->web_root, routes_files[i].file) != 0 ||
+		    bs_fs_read(path, ROUTES_STATIC_MAX, &r->file_data[i], &r->file_len[i]) != 0)
+			bs_log(BS_LOG_WARN, "web_file_missing", "path=\"%s\"", path);
+	}
+	*out = r;
+	return 0;
+}
+
+void
+bs_routes_destroy(struct bs_routes *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < ROUTES_NFILES; i++)
+		free(r->file_data[i]);
+	bs_store_close(r->store);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}

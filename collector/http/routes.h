@@ -1,0 +1,43 @@
+/* routes: what each request path gets, in one table: the JSON API over
+ * the analysis (the upkeep thread's snapshot, or one made for the request
+ * when there is none), the change log from the store, /metrics, and the
+ * allow-listed static files of web-static/, read once at start: no path is
+ * ever built from a request. No sockets here (http.h serves them). */
+#ifndef BS_HTTP_ROUTES_H
+#define BS_HTTP_ROUTES_H
+
+#include <stddef.h>
+
+#include "analysis/model.h"
+#include "ingest/server.h"
+#include "upkeep/upkeep.h"
+
+struct bs_routes_options {
+	const char *web_root; /* folder holding index.html, app.js, style.css */
+	const char *db_path;
+	struct bs_analysis_options analysis; /* now_ms is taken per request */
+	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
+	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
+};
+
+/* An answer: body is malloc'd (the caller frees it), ctype static. */
+struct bs_response {
+	unsigned status;
+	const char *ctype;
+	char *body;
+	size_t len;
+};
+
+struct bs_routes;
+
+/* Reads the static files (a missing one is logged, and answered 404).
+ * Caller owns *out (bs_routes_destroy, which accepts NULL). */
+int bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out);
+void bs_routes_destroy(struct bs_routes *r);
+
+/* The answer to method and url; non-zero (out of memory) when even the
+ * body of the answer could not be made. Thread-safe. */
+int bs_routes_handle(
+    struct bs_routes *r, const char *method, const char *url, struct bs_response *resp);
+
+#endif

@@ -1,0 +1,220 @@
+/* report_text: CSV and self-contained HTML renderings of an analysis. */
+#include "output/report_text.h"
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "err.h"
+#include "output/report_json.h"
+
+int
+bs_csv_field(struct bs_buf *out, const char *s)
+{
+	int rv = bs_buf_putc(out, '"');
+
+	if (rv == 0 &&
+	    (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+	        s[0] == '\r'))
+		rv = bs_buf_putc(out, '\'');
+	for (; rv == 0 && *s != '\0'; s++)
+		rv = *s == '"' ? bs_buf_puts(out, "\"\"") : bs_buf_putc(out, *s);
+	return rv != 0 ? rv : bs_buf_putc(out, '"');
+}
+
+int
+bs_html_escape(struct bs_buf *out, const char *s)
+{
+	int rv = 0;
+
+	for (; rv == 0 && *s != '\0'; s++) {
+		switch (*s) {
+		case '&': rv = bs_buf_puts(out, "&amp;"); break;
+		case '<': rv = bs_buf_puts(out, "&lt;"); break;
+		case '>': rv = bs_buf_puts(out, "&gt;"); break;
+		case '"': rv = bs_buf_puts(out, "&quot;"); break;
+		case '\'': rv = bs_buf_puts(out, "&#39;"); break;
+		default: rv = bs_buf_putc(out, *s); break;
+		}
+	}
+	return rv;
+}
+
+/* "until T by WHO: reason" for a muted finding, "" otherwise. */
+static void
+report_muted_text(const struct bs_finding *f, char *out, size_t n)
+{
+	char until[32];
+
+	out[0] = '\0';
+	if (f->mute == NULL)
+		return;
+	bs_time_format(f->mute->expires_ms, until, sizeof(until));
+	snprintf(out, n, "until %s by %s: %s", until, f->mute->by, f->mute->reason);
+}
+
+int
+bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
+{
+	int rv = bs_buf_puts(out,
+	    "server,exchange_build,status,rule,severity,title,"
+	    "evidence,remediation,first_seen,last_seen,muted\r\n");
+
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+
+		for (size_t k = 0; rv == 0 && k < s->n_findings; k++) {
+			const struct bs_finding *f = s->findings[k];
+			char *ev = json_dumps(f->evidence, JSON_COMPACT | JSON_SORT_KEYS);
+			char first[32], last[32], muted[600];
+			const char *cells[] = {s->fqdn, s->report->host->exchange_build,
+			    bs_report_status(s), f->rule->id, bs_severity_name(f->severity),
+			    f->title, ev != NULL ? ev : "{}", f->remediation, first, last, muted};
+
+			bs_time_format(f->first_seen_ms, first, sizeof(first));
+			bs_time_format(f->last_seen_ms, last, sizeof(last));
+			report_muted_text(f, muted, sizeof(muted));
+
+			for (size_t c = 0; rv == 0 && c < sizeof(cells) / sizeof(cells[0]); c++) {
+				if (c > 0)
+					rv = bs_buf_putc(out, ',');
+				if (rv == 0)
+					rv = bs_csv_field(out, cells[c]);
+			}
+			if (rv == 0)
+				rv = bs_buf_puts(out, "\r\n");
+			free(ev);
+		}
+	}
+	return rv;
+}
+
+static const char html_style[] =
+    "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}"
+    "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0}"
+    "th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}"
+    "th{background:#eee}.critical{color:#a00;font-weight:600}.warning{color:#8a5a00;"
+    "font-weight:600}.clean{color:#176117}pre{white-space:pre-wrap;margin:0;font-size:12px}"
+    "footer{margin-top:2rem;font-size:12px;color:#444}"
+    "@media (prefers-color-scheme:dark){body{background:#121212;color:#e6e6e6}"
+    "th{background:#2a2a2a}.critical{color:#ff7b7b}.warning{color:#ffc861}"
+    ".clean{color:#8fd88f}footer{color:#aaa}}";
+
+int
+bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
+{
+	char when[32], hex[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	json_t *doc = bs_report_json(a);
+	char *data = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char first[32];
+	int rv = 0;
+
+	json_decref(doc);
+	if (data == NULL)
+		return BS_ENOMEM;
+	/* The digest covers the report data the page shows (compact JSON,
+	 * sorted keys), so a later copy can be checked against the filed one. */
+	EVP_Digest(data, strlen(data), md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	free(data);
+	bs_time_format(a->generated_at_ms, when, sizeof(when));
+	rv |= bs_buf_printf(out,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "style-src 'unsafe-inline'\">"
+	    "<title>bindscope audit %s</title><style>%s</style></head><body>\n"
+	    "<h1>bindscope audit of Exchange certificate bindings</h1>\n"
+	    "<p>Generated %s from the newest report of each of %zu servers.</p>\n",
+	    when, html_style, when, a->n_servers);
+	rv |= bs_buf_puts(out,
+	    "<table><caption>Servers</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Exchange build</th>"
+	    "<th scope=\"col\">Status</th><th scope=\"col\">Last report</th>"
+	    "<th scope=\"col\">Provenance</th></tr></thead><tbody>\n");
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+		char last[32];
+
+		bs_time_format(s->received_at_ms, last, sizeof(last));
+		rv |= bs_buf_puts(out, "<tr><td>");
+		rv |= bs_html_escape(out, s->fqdn);
+		rv |= bs_buf_puts(out, "</td><td>");
+		rv |= bs_html_escape(out, s->report->host->exchange_build);
+		rv |= bs_buf_printf(out, "</td><td class=\"%s\">%s</td><td>%s</td><td>",
+		    bs_report_status(s), bs_report_status(s), last);
+		rv |= bs_html_escape(out, s->provenance);
+		rv |= bs_buf_puts(out, "</td></tr>\n");
+	}
+	rv |= bs_buf_puts(out,
+	    "</tbody></table>\n<table><caption>Findings</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Severity</th>"
+	    "<th scope=\"col\">Rule</th><th scope=\"col\">Finding</th>"
+	    "<th scope=\"col\">Evidence</th><th scope=\"col\">Remediation</th>"
+	    "<th scope=\"col\">First seen</th></tr></thead><tbody>\n");
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+
+		for (size_t k = 0; rv == 0 && k < s->n_findings; k++) {
+			const struct bs_finding *f = s->findings[k];
+			char *ev = json_dumps(f->evidence, JSON_INDENT(1) | JSON_SORT_KEYS);
+
+			rv |= bs_buf_puts(out, "<tr><td>");
+			rv |= bs_html_escape(out, s->fqdn);
+			rv |= bs_buf_printf(out, "</td><td class=\"%s\">%s</td><td>%s</td><td>",
+			    bs_severity_name(f->severity), bs_severity_name(f->severity),
+			    f->rule->id);
+			rv |= bs_html_escape(out, f->title);
+			if (f->mute != NULL) {
+				char muted[600];
+
+				report_muted_text(f, muted, sizeof(muted));
+				rv |= bs_buf_puts(out, "<br><em>Muted ");
+				rv |= bs_html_escape(out, muted);
+				rv |= bs_buf_puts(out, "</em>");
+			}
+			rv |= bs_buf_puts(out, "</td><td><pre>");
+			rv |= bs_html_escape(out, ev != NULL ? ev : "{}");
+			rv |= bs_buf_puts(out, "</pre></td><td>");
+			rv |= bs_html_escape(out, f->remediation);
+			bs_time_format(f->first_seen_ms, first, sizeof(first));
+			rv |= bs_buf_printf(out, "</td><td>%s</td></tr>\n", first);
+			free(ev);
+		}
+	}
+	rv |= bs_buf_puts(out,
+	    "</tbody></table>\n<table><caption>Recent changes</caption><thead><tr>"
+	    "<th scope=\"col\">Server</th><th scope=\"col\">Seen</th>"
+	    "<th scope=\"col\">Change</th><th scope=\"col\">Object</th>"
+	    "<th scope=\"col\">Before</th><th scope=\"col\">After</th>"
+	    "</tr></thead><tbody>\n");
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const struct bs_server *s = a->servers[i];
+
+		for (size_t k = 0; rv == 0 && k < s->n_changes; k++) {
+			const struct bs_change *c = s->changes[k];
+
+			bs_time_format(c->at_ms, first, sizeof(first));
+			rv |= bs_buf_puts(out, "<tr><td>");
+			rv |= bs_html_escape(out, s->fqdn);
+			rv |= bs_buf_printf(out, "</td><td>%s</td><td>%s</td><td>", first, c->kind);
+			rv |= bs_html_escape(out, c->object);
+			rv |= bs_buf_puts(out, "</td><td>");
+			rv |= bs_html_escape(out, c->before);
+			rv |= bs_buf_puts(out, "</td><td>");
+			rv |= bs_html_escape(out, c->after);
+			rv |= bs_buf_puts(out, "</td></tr>\n");
+		}
+	}
+	rv |= bs_buf_printf(out,
+	    "</tbody></table>\n<footer>bindscope-collector %s. "
+	    "SHA-256 of the report data: <code>%s</code></footer>\n"
+	    "</body></html>\n",
+	    BS_VERSION, hex);
+	return rv != 0 ? BS_ENOMEM : 0;
+}
