@@ -19,7 +19,7 @@
 #include "pbjson.h"
 #include "sig.h"
 #include <openssl/pem.h>
-#include "probe.h"
+#include "tls_probe.h"
 #include "sender.h"
 #include "stop.h"
 #include "sweep.h"

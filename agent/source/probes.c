@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "err.h"
-#include "probe.h"
+#include "tls_probe.h"
 #include "sweep.h"
 
 #define PROBE_MAX_TARGETS 32

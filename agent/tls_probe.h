@@ -1,10 +1,10 @@
-/* probe: a live TLS handshake with an endpoint, made the way the front
+/* tls_probe: a live TLS handshake with an endpoint, made the way the front
  * end makes it to a mailbox server (https://<FQDN>:444/), recording what a
  * strict TLS client sees. Handshake, then close: no HTTP request, no
  * credentials. Every failure is classified (DNS, refused, unreachable,
  * timeout, TLS alert, handshake failure, and each certificate problem). */
-#ifndef BS_PROBE_H
-#define BS_PROBE_H
+#ifndef BS_TLS_PROBE_H
+#define BS_TLS_PROBE_H
 
 #include <openssl/x509.h>
 

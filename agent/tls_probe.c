@@ -1,7 +1,7 @@
-/* probe: non-blocking connect and TLS handshake under one deadline, then
+/* tls_probe: non-blocking connect and TLS handshake under one deadline, then
  * certificate verification done by us, so every problem is seen (not only
  * the first that would abort a handshake). */
-#include "probe.h"
+#include "tls_probe.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>

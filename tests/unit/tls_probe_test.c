@@ -1,4 +1,4 @@
-/* probe_test: real TLS servers on loopback (OpenSSL, in-process threads)
+/* tls_probe_test: real TLS servers on loopback (OpenSSL, in-process threads)
  * presenting the certificates that matter on 444, and the failures the
  * probe must tell apart, each asserted by its exact classification. */
 #include "test_util.h"
@@ -15,7 +15,7 @@
 
 #include "err.h"
 #include "certfacts.h"
-#include "probe.h"
+#include "tls_probe.h"
 
 #define NAME "mbx01.corp.test"
 
