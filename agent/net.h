@@ -1,6 +1,6 @@
 /* net: the agent's own TCP connections (the live TLS probe): a
  * non-blocking connect and readiness waits, all under one deadline on the
- * monotonic clock (bs_net_mono_ms). Sockets are ints, as OpenSSL's
+ * monotonic clock (bs_mono_ms, clock.h). Sockets are ints, as OpenSSL's
  * SSL_set_fd takes them on both platforms. Platform variants: net_posix.c
  * (BSD sockets), net_win32.c (Winsock). */
 #ifndef BS_NET_H
@@ -16,8 +16,6 @@ enum bs_net_result {
 	BS_NET_REFUSED,
 	BS_NET_UNREACHABLE,
 };
-
-int64_t bs_net_mono_ms(void);
 
 /* Connects to host:port, trying each address in turn, until deadline_ms.
  * On BS_NET_OK *fd is the caller's (bs_net_close); otherwise why says

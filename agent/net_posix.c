@@ -8,23 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-int64_t
-bs_net_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "clock.h"
 
 int
 bs_net_wait(int fd, int for_write, int64_t deadline_ms)
 {
 	for (;;) {
-		int64_t left = deadline_ms - bs_net_mono_ms();
+		int64_t left = deadline_ms - bs_mono_ms();
 		struct pollfd pfd = {fd, for_write ? POLLOUT : POLLIN, 0};
 		int n;
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+
 static INIT_ONCE net_once = INIT_ONCE_STATIC_INIT;
 
 static BOOL CALLBACK
@@ -21,16 +23,10 @@ net_start(PINIT_ONCE once, PVOID arg, PVOID *ctx)
 	return WSAStartup(MAKEWORD(2, 2), &wd) == 0;
 }
 
-int64_t
-bs_net_mono_ms(void)
-{
-	return (int64_t)GetTickCount64();
-}
-
 int
 bs_net_wait(int fd, int for_write, int64_t deadline_ms)
 {
-	int64_t left = deadline_ms - bs_net_mono_ms();
+	int64_t left = deadline_ms - bs_mono_ms();
 	WSAPOLLFD pfd;
 	int n;
 

@@ -5,13 +5,11 @@
 
 #include <windows.h>
 
-static volatile sig_atomic_t stop_flag;
-
 static BOOL WINAPI
 stop_on_console(DWORD event)
 {
 	(void)event;
-	stop_flag = 1;
+	bs_stop_request();
 	return TRUE; /* handled: the runner ends its step and exits */
 }
 
@@ -24,16 +22,4 @@ void
 bs_stop_on_signals(void)
 {
 	SetConsoleCtrlHandler(stop_on_console, TRUE);
-}
-
-void
-bs_stop_request(void)
-{
-	stop_flag = 1;
-}
-
-volatile sig_atomic_t *
-bs_stop_flag(void)
-{
-	return &stop_flag;
 }

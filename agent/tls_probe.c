@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "certfacts.h"
+#include "clock.h"
 #include "config.h"
 #include "err.h"
 #include "net.h"
@@ -193,7 +194,7 @@ probe_tls(struct probe_run *r, int fd, const char *name)
 {
 	SSL_CTX *sctx = SSL_CTX_new(TLS_client_method());
 	SSL *ssl = NULL;
-	int64_t t0 = bs_net_mono_ms();
+	int64_t t0 = bs_mono_ms();
 	int rv = 0;
 
 	if (sctx == NULL || (ssl = SSL_new(sctx)) == NULL) {
@@ -236,7 +237,7 @@ probe_tls(struct probe_run *r, int fd, const char *name)
 		}
 		goto out;
 	}
-	r->p->handshake_ms = (uint32_t)(bs_net_mono_ms() - t0);
+	r->p->handshake_ms = (uint32_t)(bs_mono_ms() - t0);
 	r->p->tls_version = (char *)SSL_get_version(ssl);
 	r->p->cipher = (char *)SSL_get_cipher_name(ssl);
 	rv = probe_verify(r, ssl, name);
@@ -252,7 +253,7 @@ bs_probe_run(const struct bs_probe_target *t, const struct bs_probe_opts *o, str
     Bindscope__V1__Probe **out)
 {
 	struct probe_run r;
-	int64_t t0 = bs_net_mono_ms();
+	int64_t t0 = bs_mono_ms();
 	const char *name = t->name != NULL && t->name[0] != '\0' ? t->name : t->host;
 	int fd, rv;
 
@@ -272,7 +273,7 @@ bs_probe_run(const struct bs_probe_target *t, const struct bs_probe_opts *o, str
 		return BS_ENOMEM;
 	if ((fd = probe_connect(&r)) < 0)
 		return 0;
-	r.p->connect_ms = (uint32_t)(bs_net_mono_ms() - t0);
+	r.p->connect_ms = (uint32_t)(bs_mono_ms() - t0);
 	rv = probe_tls(&r, fd, name);
 	bs_net_close(fd);
 	return rv;

@@ -16,6 +16,10 @@ int64_t bs_now_ms(void);
  * (never set) and for a time the C library cannot break down. */
 void bs_time_format(int64_t ms, char *out, size_t outsz);
 
+/* A monotonic clock in milliseconds, for deadlines (never jumps with the
+ * wall clock). */
+int64_t bs_mono_ms(void);
+
 /* Seconds since 1970 of a broken-down UTC time (the inverse of gmtime). */
 int64_t bs_timegm(struct tm *tm);
 

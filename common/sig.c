@@ -101,8 +101,40 @@ sig_write_bio(const char *path, BIO *b, int private)
 	               : bs_fs_write_atomic(path, data, (size_t)len);
 }
 
-int
-bs_pem_load_key(const char *path, EVP_PKEY **out)
+/* Each PEM type's reader and writer, in one shape for the two helpers
+ * below. */
+static void *
+pem_read_key(BIO *b)
+{
+	return PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+}
+
+static void *
+pem_read_cert(BIO *b)
+{
+	return PEM_read_bio_X509(b, NULL, NULL, NULL);
+}
+
+static int
+pem_write_key(BIO *b, void *o)
+{
+	return PEM_write_bio_PrivateKey(b, o, NULL, NULL, 0, NULL, NULL);
+}
+
+static int
+pem_write_cert(BIO *b, void *o)
+{
+	return PEM_write_bio_X509(b, o);
+}
+
+static int
+pem_write_req(BIO *b, void *o)
+{
+	return PEM_write_bio_X509_REQ(b, o);
+}
+
+static int
+sig_load_pem(const char *path, void *(*read)(BIO *), void **out)
 {
 	BIO *b;
 	int rv;
@@ -110,65 +142,53 @@ bs_pem_load_key(const char *path, EVP_PKEY **out)
 	*out = NULL;
 	if ((rv = sig_read_bio(path, &b)) != 0)
 		return rv;
-	*out = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	*out = read(b);
 	BIO_free(b);
 	return *out != NULL ? 0 : BS_ECRYPTO;
+}
+
+static int
+sig_write_pem(const char *path, int (*write)(BIO *, void *), void *o, int private)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int rv = BS_EIO;
+
+	if (b == NULL)
+		return BS_ENOMEM;
+	if (write(b, o) == 1)
+		rv = sig_write_bio(path, b, private);
+	BIO_free(b);
+	return rv;
+}
+
+int
+bs_pem_load_key(const char *path, EVP_PKEY **out)
+{
+	return sig_load_pem(path, pem_read_key, (void **)out);
 }
 
 int
 bs_pem_load_cert(const char *path, X509 **out)
 {
-	BIO *b;
-	int rv;
-
-	*out = NULL;
-	if ((rv = sig_read_bio(path, &b)) != 0)
-		return rv;
-	*out = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	BIO_free(b);
-	return *out != NULL ? 0 : BS_ECRYPTO;
+	return sig_load_pem(path, pem_read_cert, (void **)out);
 }
 
 int
 bs_pem_write_key(const char *path, EVP_PKEY *key)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	int rv = BS_EIO;
-
-	if (b == NULL)
-		return BS_ENOMEM;
-	if (PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL) == 1)
-		rv = sig_write_bio(path, b, 1);
-	BIO_free(b);
-	return rv;
+	return sig_write_pem(path, pem_write_key, key, 1);
 }
 
 int
 bs_pem_write_cert(const char *path, X509 *cert)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	int rv = BS_EIO;
-
-	if (b == NULL)
-		return BS_ENOMEM;
-	if (PEM_write_bio_X509(b, cert) == 1)
-		rv = sig_write_bio(path, b, 0);
-	BIO_free(b);
-	return rv;
+	return sig_write_pem(path, pem_write_cert, cert, 0);
 }
 
 int
 bs_pem_write_req(const char *path, X509_REQ *req)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	int rv = BS_EIO;
-
-	if (b == NULL)
-		return BS_ENOMEM;
-	if (PEM_write_bio_X509_REQ(b, req) == 1)
-		rv = sig_write_bio(path, b, 0);
-	BIO_free(b);
-	return rv;
+	return sig_write_pem(path, pem_write_req, req, 0);
 }
 
 int
