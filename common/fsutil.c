@@ -30,6 +30,28 @@ bs_fs_names_sort(char **names, size_t n)
 }
 
 int
+bs_fs_component(const char **p, const char **start, size_t *n)
+{
+	for (;;) {
+		const char *s = *p;
+
+		while (*s == '/' || *s == '\\')
+			s++;
+		*start = s;
+		while (*s != '\0' && *s != '/' && *s != '\\')
+			s++;
+		*n = (size_t)(s - *start);
+		*p = s;
+		if (*n == 0)
+			return 0;
+		if (*n == 2 && (*start)[0] == '.' && (*start)[1] == '.')
+			return -1;
+		if (*n != 1 || (*start)[0] != '.')
+			return 1;
+	}
+}
+
+int
 bs_path_join(char *out, size_t outsz, const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -36,6 +36,11 @@ int bs_fs_list(const char *dir, char ***names, size_t *n);
 void bs_fs_names_free(char **names, size_t n);
 void bs_fs_names_sort(char **names, size_t n);
 
+/* The next component of the relative path at *p ('/' and '\\' both
+ * separate; "." is skipped): 1 with *start and *n set, 0 at the end, -1
+ * for "..", which would leave the root. *p moves past it. */
+int bs_fs_component(const char **p, const char **start, size_t *n);
+
 /* out = a "/" b; BS_ETOOBIG when it does not fit (nothing is cut). */
 int bs_path_join(char *out, size_t outsz, const char *a, const char *b);
 

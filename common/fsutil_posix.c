@@ -38,24 +38,14 @@ bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 	if (len + 1 > outsz)
 		return BS_ETOOBIG;
 	memcpy(out, root, len + 1);
-	while (*p != '\0') {
+	for (;;) {
 		const char *start;
 		size_t n, base;
 		struct stat st;
-		int rv;
+		int rv = bs_fs_component(&p, &start, &n);
 
-		while (*p == '/' || *p == '\\')
-			p++;
-		start = p;
-		while (*p != '\0' && *p != '/' && *p != '\\')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0)
-			break;
-		if (n == 2 && start[0] == '.' && start[1] == '.')
-			return BS_EINVAL; /* never leave the root */
-		if (n == 1 && start[0] == '.')
-			continue;
+		if (rv <= 0)
+			return rv == 0 ? 0 : BS_EINVAL; /* never leave the root */
 		base = len;
 		if ((rv = path_append(out, outsz, &len, start, n)) != 0)
 			return rv;
@@ -85,7 +75,6 @@ bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 				return rv;
 		}
 	}
-	return 0;
 }
 
 int

@@ -91,22 +91,15 @@ bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 	if (len + 1 > outsz)
 		return BS_ETOOBIG;
 	memcpy(out, root, len + 1);
-	while (*p != '\0') {
+	for (;;) {
 		const char *start;
 		size_t n;
+		int c = bs_fs_component(&p, &start, &n);
 
-		while (*p == '/' || *p == '\\')
-			p++;
-		start = p;
-		while (*p != '\0' && *p != '/' && *p != '\\')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0)
-			break;
-		if (n == 2 && start[0] == '.' && start[1] == '.')
+		if (c < 0)
 			return BS_EINVAL; /* never leave the root */
-		if (n == 1 && start[0] == '.')
-			continue;
+		if (c == 0)
+			break;
 		if (len + 1 + n + 1 > outsz)
 			return BS_ETOOBIG;
 		if (len == 0 || (out[len - 1] != '/' && out[len - 1] != '\\'))
