@@ -5,6 +5,7 @@
 #define BS_AGENT_CONFIG_H
 
 #include "fsutil.h"
+#include "log.h"
 
 struct bs_agent_config {
 	char root[BS_PATH_MAX]; /* evidence root */
@@ -12,6 +13,7 @@ struct bs_agent_config {
 	char agent_id[256]; /* empty: the FQDN from the evidence */
 	char state_dir[BS_PATH_MAX];
 	char log_level[16];
+	char log_file[BS_PATH_MAX]; /* also log here; "" = stderr only */
 	unsigned interval; /* seconds between sweeps */
 	unsigned max_memory_mib; /* watchdog: cut a sweep short above this (0: none) */
 	unsigned max_cpu; /* watchdog: seconds of CPU per sweep */
@@ -33,5 +35,13 @@ struct bs_agent_config {
 void bs_agent_config_defaults(struct bs_agent_config *c);
 /* Loads path over the defaults; err names file, line and key. */
 int bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err, size_t errsz);
+
+/* The defaults, path over them, then the command line's root and url
+ * (NULL or "": keep the file's), checked as far as they can be without
+ * running: log level, the evidence root (or that this build reads the
+ * server live), the state folder, the [tls] files. 0, or the exit status
+ * 2 with err naming the file and key. */
+int bs_agent_config_prepare(struct bs_agent_config *c, const char *path, const char *root,
+    const char *url, enum bs_log_level *lvl, char *err, size_t errsz);
 
 #endif

@@ -20,7 +20,9 @@
 #include "sig.h"
 #include <openssl/pem.h>
 #include "tls_probe.h"
+#include "paths.h"
 #include "sender.h"
+#include "service.h"
 #include "stop.h"
 #include "sweep.h"
 #include "live.h"
@@ -39,6 +41,7 @@ usage_main(FILE *f)
 	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
 	      "  enroll    make this agent's key and a certificate request for the collector\n"
 	      "  config    config check --config FILE: validate without running\n"
+	      "  service   install|uninstall|start|stop|status|run: the Windows service\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
@@ -281,10 +284,12 @@ out:
 static void
 usage_enroll(FILE *f)
 {
-	fputs("usage: bindscope-agent enroll --csr --host FQDN --out DIR\n"
+	fputs("usage: bindscope-agent enroll --csr --host FQDN [--out DIR]\n"
 	      "\n"
-	      "Writes DIR/agent.key (mode 0600; it never leaves this server) and\n"
-	      "DIR/agent.csr. Have the collector's operator run\n"
+	      "Writes DIR/agent.key (its owner alone may read it; it never leaves\n"
+	      "this server) and DIR/agent.csr. DIR is required on Linux; on Windows\n"
+	      "it defaults to %ProgramData%\\bindscope, which only SYSTEM and\n"
+	      "Administrators may open. Have the collector's operator run\n"
 	      "  bindscope-collector pki sign --dir PKI --csr agent.csr --out agent.pem\n"
 	      "and copy agent.pem and the collector's ca.pem back into DIR.\n",
 	    f);
@@ -294,7 +299,7 @@ static int
 cmd_enroll(int argc, char **argv)
 {
 	const char *host = NULL, *out = NULL;
-	char path[BS_PATH_MAX];
+	char path[BS_PATH_MAX], defout[BS_PATH_MAX];
 	EVP_PKEY *key = NULL;
 	X509_REQ *req = NULL;
 	X509_NAME *name = NULL;
@@ -315,6 +320,9 @@ cmd_enroll(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (out == NULL && bs_agent_path(BS_AGENT_ENROLL_DIR, defout, sizeof(defout)) == 0 &&
+	    defout[0] != '\0')
+		out = defout;
 	if (!csr || host == NULL || out == NULL) {
 		usage_enroll(stderr);
 		return 2;
@@ -335,7 +343,7 @@ cmd_enroll(int argc, char **argv)
 		fprintf(stderr, "bindscope-agent enroll: cannot write the request\n");
 		goto out;
 	}
-	printf("%s/agent.csr written for %s\n", out, host);
+	printf("%s written for %s\n", path, host);
 	status = 0;
 out:
 	X509_NAME_free(name);
@@ -345,60 +353,18 @@ out:
 }
 
 /* The configuration file with command-line overrides, checked as far as
- * it can be without running: run and config check share it. Messages
- * name the file and key; 0 or the exit status 2. */
+ * it can be without running (bs_agent_config_prepare): run and config
+ * check share it, the service too. 0 or the exit status 2. */
 static int
 agent_load_config(const char *cfgpath, const char *root, const char *url,
     struct bs_agent_config *cfg, enum bs_log_level *lvl)
 {
-	char err[512];
-	const char *files[3][2] = {
-	    {"ca_file", cfg->tls_ca}, {"cert_file", cfg->tls_cert}, {"key_file", cfg->tls_key}};
+	char err[1024];
+	int rv = bs_agent_config_prepare(cfg, cfgpath, root, url, lvl, err, sizeof(err));
 
-	bs_agent_config_defaults(cfg);
-	if (bs_agent_config_load(cfg, cfgpath, err, sizeof(err)) != 0) {
+	if (rv != 0)
 		fprintf(stderr, "bindscope-agent: %s\n", err);
-		return 2;
-	}
-	if (root != NULL)
-		snprintf(cfg->root, sizeof(cfg->root), "%s", root);
-	if (url != NULL)
-		snprintf(cfg->collector, sizeof(cfg->collector), "%s", url);
-	if (bs_log_parse_level(cfg->log_level, lvl) != 0) {
-		fprintf(stderr,
-		    "bindscope-agent: %s: [agent] log_level: expected debug, info, warn "
-		    "or error\n",
-		    cfgpath);
-		return 2;
-	}
-	if (cfg->root[0] == '\0' && !agent_can_read_live()) {
-		fprintf(stderr,
-		    "bindscope-agent: %s: [agent] root is not set (live collection "
-		    "needs the Windows build)\n",
-		    cfgpath);
-		return 2;
-	}
-	if (cfg->root[0] != '\0' && !bs_fs_is_dir(cfg->root)) {
-		fprintf(stderr, "bindscope-agent: %s: [agent] root: %s is not a folder\n", cfgpath,
-		    cfg->root);
-		return 2;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (files[i][1][0] == '\0') {
-			if (strncmp(cfg->collector, "tls+", 4) == 0) {
-				fprintf(stderr, "bindscope-agent: %s: [tls] %s: required for %s\n",
-				    cfgpath, files[i][0], cfg->collector);
-				return 2;
-			}
-			continue;
-		}
-		if (!bs_fs_readable(files[i][1])) {
-			fprintf(stderr, "bindscope-agent: %s: [tls] %s: cannot read %s\n", cfgpath,
-			    files[i][0], files[i][1]);
-			return 2;
-		}
-	}
-	return 0;
+	return rv;
 }
 
 /* config check --config FILE: validate without running. */
@@ -459,6 +425,11 @@ cmd_run(int argc, char **argv)
 	if ((rv = agent_load_config(cfgpath, root, url, &cfg, &lvl)) != 0)
 		return rv;
 	bs_log_set_level(lvl);
+	if (cfg.log_file[0] != '\0' && bs_log_open_file(cfg.log_file) != 0) {
+		fprintf(stderr, "bindscope-agent: %s: [agent] log_file: cannot open %s\n", cfgpath,
+		    cfg.log_file);
+		return 2;
+	}
 	bs_stop_on_signals();
 	return bs_runner_run(&cfg, once, bs_stop_flag());
 }
@@ -580,6 +551,8 @@ main(int argc, char **argv)
 		return cmd_config(argc - 2, argv + 2);
 	if (strcmp(argv[1], "enroll") == 0)
 		return cmd_enroll(argc - 2, argv + 2);
+	if (strcmp(argv[1], "service") == 0)
+		return bs_service_command(argc - 2, argv + 2);
 	fprintf(stderr, "bindscope-agent: unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;

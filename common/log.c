@@ -1,5 +1,6 @@
 /* log: structured single-line event log on stderr, and optionally a file
- * that SIGHUP reopens (for logrotate). */
+ * that SIGHUP reopens (for logrotate) and the system's event log
+ * (log_sink_*.c: the Windows Event Log, for the service). */
 #include "log.h"
 
 #include <pthread.h>
@@ -9,11 +10,13 @@
 #include <time.h>
 
 #include "fsutil.h"
+#include "log_sink.h"
 
 static enum bs_log_level log_min = BS_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file; /* besides stderr; NULL: none */
 static char log_path[4096];
+static int log_sink_on;
 
 int
 bs_log_open_file(const char *path)
@@ -57,6 +60,27 @@ bs_log_close_file(void)
 	pthread_mutex_unlock(&log_lock);
 }
 
+int
+bs_log_open_eventlog(const char *source)
+{
+	int rv;
+
+	pthread_mutex_lock(&log_lock);
+	rv = bs_log_sink_open(source);
+	log_sink_on = rv == 0;
+	pthread_mutex_unlock(&log_lock);
+	return rv;
+}
+
+void
+bs_log_close_eventlog(void)
+{
+	pthread_mutex_lock(&log_lock);
+	bs_log_sink_close();
+	log_sink_on = 0;
+	pthread_mutex_unlock(&log_lock);
+}
+
 static const char *const log_names[] = {"debug", "info", "warn", "error"};
 
 void
@@ -81,7 +105,7 @@ void
 bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
 {
 	char ts[32];
-	char msg[1024];
+	char msg[1024], line[1100];
 	struct timespec now;
 	struct tm tm;
 	va_list ap;
@@ -94,14 +118,19 @@ bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	snprintf(line, sizeof(line), "level=%s event=%s %s", log_names[level], event, msg);
 	/* One fprintf call per stream: stdio locks it, so lines from several
 	 * threads never interleave. */
-	fprintf(stderr, "%s.%03ldZ level=%s event=%s %s\n", ts, now.tv_nsec / 1000000L,
-	    log_names[level], event, msg);
+	fprintf(stderr, "%s.%03ldZ %s\n", ts, now.tv_nsec / 1000000L, line);
 	pthread_mutex_lock(&log_lock);
-	if (log_file != NULL)
-		fprintf(log_file, "%s.%03ldZ level=%s event=%s %s\n", ts, now.tv_nsec / 1000000L,
-		    log_names[level], event, msg);
+	if (log_file != NULL) {
+		fprintf(log_file, "%s.%03ldZ %s\n", ts, now.tv_nsec / 1000000L, line);
+		/* Windows' C library buffers _IOLBF streams fully: flush each line
+		 * so the file is current (and survives a crash) on both. */
+		fflush(log_file);
+	}
+	if (log_sink_on)
+		bs_log_sink_write(level, line);
 	pthread_mutex_unlock(&log_lock);
 }
 

@@ -1,7 +1,8 @@
 /* log: one line per event, "ts level=.. event=.. key=value ...", to stderr
- * (journald picks it up). Callers pass already-formatted key=value text;
- * values from outside must go through bs_log_quote so a hostile string
- * cannot forge fields or lines. */
+ * (journald picks it up), optionally a file and the Windows Event Log.
+ * Callers pass already-formatted key=value text; values from outside must
+ * go through bs_log_quote so a hostile string cannot forge fields or
+ * lines. */
 #ifndef BS_LOG_H
 #define BS_LOG_H
 
@@ -18,6 +19,12 @@ int bs_log_open_file(const char *path);
 /* Reopens that file (after logrotate moved it: SIGHUP). */
 int bs_log_reopen(void);
 void bs_log_close_file(void);
+
+/* Also report every event to the system's event log under source: the
+ * Windows Event Log (warn and error keep their type); the service turns it
+ * on. 0, or -1 where there is none (POSIX: journald reads stderr). */
+int bs_log_open_eventlog(const char *source);
+void bs_log_close_eventlog(void);
 
 void bs_log(enum bs_log_level level, const char *event, const char *fmt, ...)
     __attribute__((format(BS_PRINTF, 3, 4)));
