@@ -81,6 +81,17 @@ bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err, siz
 }
 
 int
+bs_agent_config_check(
+    const char *section, const char *name, const char *value, char *why, size_t whysz)
+{
+	struct bs_agent_config scratch;
+
+	bs_agent_config_defaults(&scratch);
+	return bs_config_set(agent_keys, sizeof(agent_keys) / sizeof(agent_keys[0]), &scratch,
+	    section, name, value, why, whysz);
+}
+
+int
 bs_agent_config_prepare(struct bs_agent_config *c, const char *path, const char *root,
     const char *url, enum bs_log_level *lvl, char *err, size_t errsz)
 {

@@ -36,6 +36,10 @@ void bs_agent_config_defaults(struct bs_agent_config *c);
 /* Loads path over the defaults; err names file, line and key. */
 int bs_agent_config_load(struct bs_agent_config *c, const char *path, char *err, size_t errsz);
 
+/* 0 when section's key exists and value is valid for it; why says not. */
+int bs_agent_config_check(
+    const char *section, const char *name, const char *value, char *why, size_t whysz);
+
 /* The defaults, path over them, then the command line's root and url
  * (NULL or "": keep the file's), checked as far as they can be without
  * running: log level, the evidence root (or that this build reads the

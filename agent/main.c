@@ -11,6 +11,7 @@
 #include "ids.h"
 #include "runner.h"
 #include "config.h"
+#include "config_edit.h"
 #include "cursor.h"
 #include "err.h"
 #include "evidence.h"
@@ -40,7 +41,7 @@ usage_main(FILE *f)
 	      "  run       sweep on an interval and send each report to the collector\n"
 	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
 	      "  enroll    make this agent's key and a certificate request for the collector\n"
-	      "  config    config check --config FILE: validate without running\n"
+	      "  config    check --config FILE: validate without running; set: one key\n"
 	      "  service   install|uninstall|start|stop|status|run: the Windows service\n"
 	      "\n"
 	      "options:\n"
@@ -375,6 +376,8 @@ cmd_config(int argc, char **argv)
 	enum bs_log_level lvl;
 	int rv;
 
+	if (argc >= 1 && strcmp(argv[0], "set") == 0)
+		return bs_config_set_command(argc, argv);
 	if (argc == 3 && strcmp(argv[0], "check") == 0 && strcmp(argv[1], "--config") == 0) {
 		if ((rv = agent_load_config(argv[2], NULL, NULL, &cfg, &lvl)) != 0)
 			return rv;
@@ -385,8 +388,9 @@ cmd_config(int argc, char **argv)
 	}
 	fprintf(argc > 0 && strcmp(argv[0], "--help") == 0 ? stdout : stderr,
 	    "usage: bindscope-agent config check --config FILE\n"
-	    "Validates the file (keys, values, the evidence root, TLS files) without "
-	    "running.\n");
+	    "       bindscope-agent config set [--config FILE] SECTION.KEY VALUE\n"
+	    "check validates the file (keys, values, the evidence root, TLS files)\n"
+	    "without running; set changes one key, keeping the rest of the file.\n");
 	return argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2;
 }
 

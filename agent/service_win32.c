@@ -242,11 +242,14 @@ svc_stop_and_wait(SC_HANDLE s)
 		svc_fail("cannot query the service");
 		return 1;
 	}
+	/* A service still starting cannot take the stop control yet. */
+	if (st.dwCurrentState == SERVICE_START_PENDING)
+		svc_wait(s, SERVICE_RUNNING, SVC_START_WAIT_MS, &st);
 	if (st.dwCurrentState == SERVICE_STOPPED)
 		return 0;
-	if (!ControlService(s, SERVICE_CONTROL_STOP, &ss) &&
-	    GetLastError() != ERROR_SERVICE_NOT_ACTIVE &&
-	    GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
+	if (st.dwCurrentState != SERVICE_STOP_PENDING &&
+	    !ControlService(s, SERVICE_CONTROL_STOP, &ss) &&
+	    GetLastError() != ERROR_SERVICE_NOT_ACTIVE) {
 		svc_fail("cannot stop the service");
 		return 1;
 	}

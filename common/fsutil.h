@@ -78,6 +78,12 @@ int bs_fs_rename(const char *from, const char *to);
  * the folder's private DACL applies). For private keys. */
 int bs_fs_write_private(const char *path, const void *data, size_t len);
 
+/* bs_fs_write_atomic over an existing file, which the new one replaces
+ * with its permissions: on POSIX its mode, owner and group (as far as the
+ * caller may give it away); on Windows the folder's inherited ACL. For
+ * files people edit (config set). BS_ENOENT when path does not exist. */
+int bs_fs_write_keep(const char *path, const void *data, size_t len);
+
 /* fopen with a UTF-8 path (on Windows through _wfopen). */
 FILE *bs_fs_fopen(const char *path, const char *mode);
 

@@ -172,8 +172,11 @@ fsync_dir_of(const char *path)
 	return rv;
 }
 
+/* like: the file whose mode, owner and group the new one takes (NULL:
+ * mode as given, owner the caller). */
 static int
-fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode)
+fs_write_atomic_mode(
+    const char *path, const void *data, size_t len, mode_t mode, const struct stat *like)
 {
 	char tmp[BS_PATH_MAX];
 	const char *p = data;
@@ -185,6 +188,14 @@ fs_write_atomic_mode(const char *path, const void *data, size_t len, mode_t mode
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return BS_EIO;
+	/* Owner first (it may clear set-id bits), then the mode; a caller that
+	 * may not give the file away keeps it, with the mode. */
+	if (like != NULL &&
+	    ((fchown(fd, like->st_uid, like->st_gid) != 0 && errno != EPERM) ||
+	        fchmod(fd, like->st_mode & 07777) != 0)) {
+		rv = BS_EIO;
+		goto out;
+	}
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
 
@@ -298,13 +309,23 @@ bs_fs_mkdirs(const char *dir)
 int
 bs_fs_write_atomic(const char *path, const void *data, size_t len)
 {
-	return fs_write_atomic_mode(path, data, len, 0640);
+	return fs_write_atomic_mode(path, data, len, 0640, NULL);
+}
+
+int
+bs_fs_write_keep(const char *path, const void *data, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	return fs_write_atomic_mode(path, data, len, 0600, &st);
 }
 
 int
 bs_fs_write_private(const char *path, const void *data, size_t len)
 {
-	return fs_write_atomic_mode(path, data, len, 0600);
+	return fs_write_atomic_mode(path, data, len, 0600, NULL);
 }
 
 int

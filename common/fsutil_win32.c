@@ -250,6 +250,16 @@ bs_fs_write_private(const char *path, const void *data, size_t len)
 }
 
 int
+bs_fs_write_keep(const char *path, const void *data, size_t len)
+{
+	/* The new file inherits its folder's ACL, as the old one did unless
+	 * someone gave it its own. */
+	if (!bs_fs_readable(path))
+		return BS_ENOENT;
+	return fs_write_atomic_sd(path, data, len, 0);
+}
+
+int
 bs_fs_list(const char *dir, char ***names, size_t *n)
 {
 	wchar_t w[BS_PATH_MAX];
