@@ -223,6 +223,24 @@ bs_config_edit(const char *text, size_t len, const char *section, const char *ke
 	return 0;
 }
 
+/* The folder path is in (bs_fs_mkdirs; the service makes it private). */
+static int
+edit_mkparent(const char *path)
+{
+	char dir[BS_PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(dir))
+		return BS_ETOOBIG;
+	memcpy(dir, path, n + 1);
+	while (n > 0 && dir[n - 1] != '/' && dir[n - 1] != '\\')
+		n--;
+	if (n <= 1 || (n == 3 && dir[1] == ':'))
+		return 0; /* the root, or a drive's */
+	dir[n - 1] = '\0';
+	return bs_fs_mkdirs(dir);
+}
+
 static void
 edit_usage(FILE *f)
 {
@@ -231,49 +249,30 @@ edit_usage(FILE *f)
 	bs_agent_path(BS_AGENT_CONFIG, def, sizeof(def));
 	fprintf(f,
 	    "usage: bindscope-agent config set [--config FILE] SECTION.KEY VALUE\n"
-	    "Sets one key (e.g. agent.collector) in the file, keeping every other\n"
-	    "line and comment; the key and value are checked as `run` reads them.\n"
+	    "       bindscope-agent config init --from TEMPLATE [--config FILE]\n"
+	    "set changes one key (e.g. agent.collector), keeping every other line\n"
+	    "and comment; the key and value are checked as `run` reads them.\n"
+	    "init writes FILE from TEMPLATE unless FILE exists (installers).\n"
 	    "  --config FILE  default %s\n",
 	    def[0] != '\0' ? def : "none: required here");
 }
 
-int
-bs_config_set_command(int argc, char **argv)
+static int
+edit_set(const char *path, const char *dotted, const char *value)
 {
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-	char path[BS_PATH_MAX] = "", section[64], why[256];
-	const char *dot, *key, *value;
+	char section[64], why[256];
+	const char *dot = strchr(dotted, '.'), *key;
 	char *text = NULL, *edited = NULL;
 	size_t len = 0, elen = 0;
-	int c, rv, status = 1;
+	int rv, status = 1;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (snprintf(path, sizeof(path), "%s", optarg) >= (int)sizeof(path))
-				return 2;
-			break;
-		case 'h': edit_usage(stdout); return 0;
-		default: edit_usage(stderr); return 2;
-		}
-	}
-	if (argc - optind != 2 || (dot = strchr(argv[optind], '.')) == NULL ||
-	    dot == argv[optind] || (size_t)(dot - argv[optind]) >= sizeof(section)) {
+	if (dot == NULL || dot == dotted || (size_t)(dot - dotted) >= sizeof(section)) {
 		edit_usage(stderr);
 		return 2;
 	}
-	memcpy(section, argv[optind], (size_t)(dot - argv[optind]));
-	section[dot - argv[optind]] = '\0';
+	memcpy(section, dotted, (size_t)(dot - dotted));
+	section[dot - dotted] = '\0';
 	key = dot + 1;
-	value = argv[optind + 1];
-	/* --config "" (an installer's unset property) means the default. */
-	if (path[0] == '\0' &&
-	    (bs_agent_path(BS_AGENT_CONFIG, path, sizeof(path)) != 0 || path[0] == '\0')) {
-		fprintf(stderr, "bindscope-agent config set: --config is required here\n");
-		return 2;
-	}
 	if (bs_agent_config_check(section, key, value, why, sizeof(why)) != 0) {
 		fprintf(stderr, "bindscope-agent config set: [%s] %s: %s\n", section, key, why);
 		return 2;
@@ -299,4 +298,70 @@ out:
 	free(text);
 	free(edited);
 	return status;
+}
+
+/* An existing config is the admin's: it is never replaced. */
+static int
+edit_init(const char *path, const char *from)
+{
+	struct bs_fs_info fi;
+	char *text = NULL;
+	size_t len = 0;
+	int rv, status = 1;
+
+	if ((rv = bs_fs_stat(path, &fi)) == 0) {
+		printf("%s: kept (it exists)\n", path);
+		return 0;
+	}
+	if (rv != BS_ENOENT) {
+		fprintf(stderr, "bindscope-agent config init: %s: %s\n", path, bs_strerror(rv));
+		return 1;
+	}
+	if ((rv = bs_fs_read(from, EDIT_MAX_FILE, &text, &len)) != 0) {
+		fprintf(stderr, "bindscope-agent config init: %s: %s\n", from, bs_strerror(rv));
+		goto out;
+	}
+	if (edit_mkparent(path) != 0 || bs_fs_write_atomic(path, text, len) != 0) {
+		fprintf(stderr, "bindscope-agent config init: cannot write %s\n", path);
+		goto out;
+	}
+	printf("%s: written from %s\n", path, from);
+	status = 0;
+out:
+	free(text);
+	return status;
+}
+
+int
+bs_config_edit_command(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+	    {"from", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+	char path[BS_PATH_MAX] = "";
+	const char *from = NULL;
+	int c, init = strcmp(argv[0], "init") == 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (snprintf(path, sizeof(path), "%s", optarg) >= (int)sizeof(path))
+				return 2;
+			break;
+		case 'f': from = optarg; break;
+		case 'h': edit_usage(stdout); return 0;
+		default: edit_usage(stderr); return 2;
+		}
+	}
+	if (init ? (from == NULL || optind != argc) : (from != NULL || argc - optind != 2)) {
+		edit_usage(stderr);
+		return 2;
+	}
+	/* --config "" (an installer's unset property) means the default. */
+	if (path[0] == '\0' &&
+	    (bs_agent_path(BS_AGENT_CONFIG, path, sizeof(path)) != 0 || path[0] == '\0')) {
+		fprintf(stderr, "bindscope-agent config %s: --config is required here\n", argv[0]);
+		return 2;
+	}
+	return init ? edit_init(path, from) : edit_set(path, argv[optind], argv[optind + 1]);
 }

@@ -1,7 +1,8 @@
 /* config_edit: `bindscope-agent config set`, one key of an agent.conf
  * rewritten where it stands and every other line (comments included)
  * kept as it was, so an installer (the MSI's COLLECTOR=) or a script can
- * set a value in a file an admin has edited. Lines are read the way inih
+ * set a value in a file an admin has edited; `config init`, a config from
+ * the example unless there is one. Lines are read the way inih
  * reads them (common/config.c): sections and keys trimmed, ';' and '#'
  * comments, indented continuation lines. */
 #ifndef BS_CONFIG_EDIT_H
@@ -21,8 +22,11 @@ int bs_config_edit(const char *text, size_t len, const char *section, const char
 
 /* config set [--config FILE] SECTION.KEY VALUE: the key checked against
  * the agent's table and its value parsed as `run` would, then the file
- * rewritten atomically. --config "" or none: the platform's default
- * (paths.h). Returns the exit status: 0, 1 (file), 2 (usage, key, value). */
-int bs_config_set_command(int argc, char **argv);
+ * rewritten atomically with its permissions.
+ * config init --from TEMPLATE [--config FILE]: FILE written from TEMPLATE
+ * unless it exists (the MSI's first install; an upgrade keeps the admin's).
+ * argv[0] is "set" or "init"; --config "" or none: the platform's default
+ * (paths.h). Returns the exit status: 0, 1 (files), 2 (usage, key, value). */
+int bs_config_edit_command(int argc, char **argv);
 
 #endif

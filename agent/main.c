@@ -41,7 +41,7 @@ usage_main(FILE *f)
 	      "  run       sweep on an interval and send each report to the collector\n"
 	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
 	      "  enroll    make this agent's key and a certificate request for the collector\n"
-	      "  config    check --config FILE: validate without running; set: one key\n"
+	      "  config    check: validate without running; set: one key; init\n"
 	      "  service   install|uninstall|start|stop|status|run: the Windows service\n"
 	      "\n"
 	      "options:\n"
@@ -376,8 +376,8 @@ cmd_config(int argc, char **argv)
 	enum bs_log_level lvl;
 	int rv;
 
-	if (argc >= 1 && strcmp(argv[0], "set") == 0)
-		return bs_config_set_command(argc, argv);
+	if (argc >= 1 && (strcmp(argv[0], "set") == 0 || strcmp(argv[0], "init") == 0))
+		return bs_config_edit_command(argc, argv);
 	if (argc == 3 && strcmp(argv[0], "check") == 0 && strcmp(argv[1], "--config") == 0) {
 		if ((rv = agent_load_config(argv[2], NULL, NULL, &cfg, &lvl)) != 0)
 			return rv;
@@ -389,8 +389,10 @@ cmd_config(int argc, char **argv)
 	fprintf(argc > 0 && strcmp(argv[0], "--help") == 0 ? stdout : stderr,
 	    "usage: bindscope-agent config check --config FILE\n"
 	    "       bindscope-agent config set [--config FILE] SECTION.KEY VALUE\n"
+	    "       bindscope-agent config init --from TEMPLATE [--config FILE]\n"
 	    "check validates the file (keys, values, the evidence root, TLS files)\n"
-	    "without running; set changes one key, keeping the rest of the file.\n");
+	    "without running; set changes one key, keeping the rest of the file;\n"
+	    "init writes the file from TEMPLATE unless it exists.\n");
 	return argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2;
 }
 

@@ -30,10 +30,10 @@
 #define SVC_EVENTLOG_KEY                                                                           \
 	L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\bindscope-agent"
 #define SVC_START_WAIT_MS 30000u
-/* A stop waits for the step in progress: a send (send_timeout, 30 s by
- * default) or a sweep (cut short by the watchdog); twice the default is
- * the command's bound. */
-#define SVC_STOP_WAIT_MS 120000u
+/* The service ends a step in progress for at most this long once asked to
+ * stop (svc_stop_watchdog); `service stop` waits longer. */
+#define SVC_STOP_GRACE_MS 10000u
+#define SVC_STOP_WAIT_MS 60000u
 #define SVC_POLL_MS 250u
 #define SVC_CMDLINE_MAX (2 * MAX_PATH + BS_PATH_MAX + 64)
 
@@ -446,15 +446,17 @@ static struct {
 	SERVICE_STATUS_HANDLE h;
 	CRITICAL_SECTION lock; /* the handler thread reports too */
 	DWORD checkpoint;
-	DWORD stop_hint_ms;
+	LONG stopping; /* the stop watchdog runs */
 	int stopped; /* SERVICE_STOPPED reported: nothing after it */
 	char config[BS_PATH_MAX];
 } svc;
 
-static void
+/* 1 when reported; 0 once SERVICE_STOPPED was (nothing comes after it). */
+static int
 svc_report(DWORD state, DWORD exit_status, DWORD hint_ms)
 {
 	SERVICE_STATUS st;
+	int reported = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
@@ -473,8 +475,28 @@ svc_report(DWORD state, DWORD exit_status, DWORD hint_ms)
 		    : 0;
 		svc.stopped = state == SERVICE_STOPPED;
 		SetServiceStatus(svc.h, &st);
+		reported = 1;
 	}
 	LeaveCriticalSection(&svc.lock);
+	return reported;
+}
+
+/* A stop must not wait for a send (up to [agent] send_timeout) or a sweep
+ * in flight: Windows Installer waits 30 s for a service it stops before it
+ * replaces the .exe. Cutting them is safe: a report leaves the spool only
+ * once acknowledged and the cursors move only once it is spooled, so the
+ * next start sends and sweeps again what was cut. */
+static DWORD WINAPI
+svc_stop_watchdog(LPVOID arg)
+{
+	(void)arg;
+	Sleep(SVC_STOP_GRACE_MS);
+	bs_log(BS_LOG_WARN, "stop_forced",
+	    "after_s=%u detail=\"a send or sweep was still running; the next start redoes it\"",
+	    SVC_STOP_GRACE_MS / 1000);
+	if (svc_report(SERVICE_STOPPED, 0, 0))
+		TerminateProcess(GetCurrentProcess(), 0);
+	return 0;
 }
 
 static DWORD WINAPI
@@ -487,7 +509,13 @@ svc_handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
 	case SERVICE_CONTROL_STOP:
 	case SERVICE_CONTROL_SHUTDOWN:
 		bs_stop_request();
-		svc_report(SERVICE_STOP_PENDING, 0, svc.stop_hint_ms);
+		svc_report(SERVICE_STOP_PENDING, 0, SVC_STOP_GRACE_MS + 5000);
+		if (InterlockedExchange(&svc.stopping, 1) == 0) {
+			HANDLE t = CreateThread(NULL, 0, svc_stop_watchdog, NULL, 0, NULL);
+
+			if (t != NULL)
+				CloseHandle(t);
+		}
 		return NO_ERROR;
 	case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
 	default: return ERROR_CALL_NOT_IMPLEMENTED;
@@ -542,7 +570,6 @@ svc_main_run(void)
 	bs_log_set_level(lvl);
 	if (cfg.log_file[0] != '\0')
 		svc_log_to_file(cfg.log_file);
-	svc.stop_hint_ms = (cfg.send_timeout + cfg.max_cpu + 10) * 1000u;
 	svc_report(SERVICE_RUNNING, 0, 0);
 	bs_log(BS_LOG_INFO, "service_start", "config=%s", bs_log_quote(svc.config, q, sizeof(q)));
 	status = bs_runner_run(&cfg, 0, bs_stop_flag());
@@ -577,7 +604,6 @@ svc_run(const struct svc_opts *o)
 
 	InitializeCriticalSection(&svc.lock);
 	memcpy(svc.config, o->config, sizeof(svc.config));
-	svc.stop_hint_ms = SVC_STOP_WAIT_MS;
 	if (!StartServiceCtrlDispatcherW(table)) {
 		if (GetLastError() == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
 			fprintf(stderr,

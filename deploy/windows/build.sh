@@ -14,5 +14,8 @@ cmake -S "$top" -B "$out" -DCMAKE_TOOLCHAIN_FILE="$here/mingw64.cmake" -DBS_WIN_
 	-DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$out" -j"$(nproc)" >/dev/null
 exe="$out/agent/bindscope-agent.exe"
+msi="$out/deploy/windows/bindscope-agent.msi"
 [ -f "$exe" ] || { echo "build.sh: $exe was not built" >&2; exit 1; }
+[ -f "$msi" ] || { echo "build.sh: $msi was not built (wixl and msibuild come from msitools: deploy/setup-deps.sh --windows)" >&2; exit 1; }
 echo "$exe"
+echo "$msi"

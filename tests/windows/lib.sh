@@ -55,3 +55,18 @@ win_path() {
 win_c() {
 	printf '%s/drive_c' "$WINEPREFIX"
 }
+
+# For tests that install services: the boot leaves its services.exe
+# winding down for a few seconds, and a service created meanwhile can be
+# lost (msiexec's own StartServices then finds none). Lets that wineserver
+# exit and starts a new, persistent one, so auto-start services are not
+# started again by each later command either. Its first program starts
+# services.exe: the Wine debug output of services started from now on
+# (WINEDEBUG as the caller sets it, e.g. -all,+eventlog) goes to $1
+# (default /dev/null).
+win_fresh_server() {
+	"$WINESERVER" -p0 >/dev/null 2>&1 || true
+	timeout 60 "$WINESERVER" -w 2>/dev/null || true
+	"$WINESERVER" -p >/dev/null 2>&1 || true
+	win_run cmd /c exit 0 >/dev/null 2>"${1:-/dev/null}" || true
+}
