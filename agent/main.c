@@ -42,7 +42,7 @@ usage_main(FILE *f)
 	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
 	      "  enroll    make this agent's key and a certificate request for the collector\n"
 	      "  config    check: validate without running; set: one key; init\n"
-	      "  service   install|uninstall|start|stop|status|run: the Windows service\n"
+	      "  service   the Windows service: install, start, stop, status, uninstall\n"
 	      "\n"
 	      "options:\n"
 	      "  --help     this text (also after a command)\n"
