@@ -2,6 +2,7 @@
  * evidence root; `run` sweeps on an interval and delivers each report to
  * the collector. */
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "evidence.h"
 #include "fsutil.h"
 #include "log.h"
+#include "opts.h"
 #include "pbjson.h"
 #include "sig.h"
 #include <openssl/pem.h>
@@ -29,89 +31,138 @@
 #include "live.h"
 #include "wire.h"
 
-static void
-usage_main(FILE *f)
+/* A command's options are one table (common/opts.h), parsed with
+ * getopt_long and printed as its --help. */
+#define AGENT_PROG "bindscope-agent"
+
+/* 0: go on; otherwise the command's exit status (0 after --help). */
+static int
+agent_parsed(int rv)
 {
-	fputs("usage: bindscope-agent <command> [options]\n"
-	      "\n"
-	      "Audits an Exchange server's IIS and http.sys certificate bindings.\n"
-	      "\n"
-	      "commands:\n"
-	      "  collect   one sweep over an evidence root; print or save the report\n"
-	      "  run       sweep on an interval and send each report to the collector\n"
-	      "  probe     one live TLS handshake, judged as the Exchange front end would\n"
-	      "  enroll    make this agent's key and a certificate request for the collector\n"
-	      "  config    check: validate without running; set: one key; init\n"
-	      "  service   the Windows service: install, start, stop, status, uninstall\n"
-	      "\n"
-	      "options:\n"
-	      "  --help     this text (also after a command)\n"
-	      "  --version  print the version\n",
-	    f);
+	return rv == 0 ? -1 : rv == BS_OPTS_HELP ? 0 : rv;
 }
 
-static void
-usage_collect(FILE *f)
-{
-	fputs("usage: bindscope-agent collect [--root DIR|ZIP] [--json] [--out FILE]\n"
-	      "                               [--since DURATION|all] [--no-redact]\n"
-	      "\n"
-	      "  --root DIR   evidence root: a folder mirroring the server's C:\\\n"
-	      "               (see README, \"Evidence root\"), or the zip\n"
-	      "               Export-BindscopeEvidence.ps1 writes; without it the\n"
-	      "               Windows build reads this server itself (registry,\n"
-	      "               http.sys, certificate stores, IIS and Exchange files)\n"
-	      "  --json       print the report as JSON (default when no --out)\n"
-	      "  --out FILE   write the protobuf report to FILE, for\n"
-	      "               `bindscope-collector import`\n"
-	      "  --agent-id ID  identity to record (default: the server's FQDN)\n"
-	      "  --since D    log history to sample: 30m, 24h, 7d or all (default 1h)\n"
-	      "  --log-budget-mib N  log bytes to read at most (default 64)\n"
-	      "  --no-redact  keep user names and client IPs in log examples\n"
-	      "  --probe T    also probe T live: self:444, mail.contoso.com:443, or\n"
-	      "               NAME:PORT@HOST:PORT to reach NAME through HOST:PORT\n"
-	      "               (repeatable; off by default on evidence roots)\n"
-	      "  --probe-ca FILE  PEM anchors trusted besides the evidence's Root store\n"
-	      "\n"
-	      "Exit status: 0 report made; 1 nothing useful could be read;\n"
-	      "2 usage or output error.\n",
-	    f);
-}
+struct collect_args {
+	const char *root, *out, *agent_id, *since, *budget, *probe_ca;
+	int json, no_redact;
+	struct bs_opt_list probe;
+};
 
-static void
-usage_probe(FILE *f)
-{
-	fputs("usage: bindscope-agent probe HOST:PORT [--name NAME] [--ca FILE]\n"
-	      "                             [--timeout DURATION] [--json]\n"
-	      "\n"
-	      "Connects, completes a TLS handshake, closes (no request is sent) and\n"
-	      "reports what a strict TLS client sees: the chain, whether the leaf\n"
-	      "covers NAME, and the failure if any (DNS, refused, timeout, TLS alert,\n"
-	      "handshake, expired, self-signed, untrusted, incomplete chain, name\n"
-	      "mismatch).\n"
-	      "\n"
-	      "  --name NAME     SNI and the name to verify (default: HOST)\n"
-	      "  --ca FILE       PEM trust anchors (default: the system's)\n"
-	      "  --timeout D     deadline for the whole probe (default 5s)\n"
-	      "  --json          print the result as JSON\n"
-	      "\n"
-	      "Exit status: 0 the handshake succeeded and verified; 1 it did not;\n"
-	      "2 usage error.\n",
-	    f);
-}
+static const struct bs_opt collect_opts[] = {
+    {"root", "DIR|ZIP", BS_OPT_VALUE, offsetof(struct collect_args, root), 0,
+        "evidence root: a folder mirroring the server's C:\\ (see README,\n"
+        "\"Evidence root\"), or the zip Export-BindscopeEvidence.ps1 writes;\n"
+        "without it the Windows build reads this server itself (registry,\n"
+        "http.sys, certificate stores, IIS and Exchange files)"},
+    {"json", NULL, BS_OPT_FLAG, offsetof(struct collect_args, json), 0,
+        "print the report as JSON (default when no --out)"},
+    {"out", "FILE", BS_OPT_VALUE, offsetof(struct collect_args, out), 0,
+        "write the protobuf report to FILE, for `bindscope-collector import`"},
+    {"agent-id", "ID", BS_OPT_VALUE, offsetof(struct collect_args, agent_id), 0,
+        "identity to record (default: the server's FQDN)"},
+    {"since", "DURATION|all", BS_OPT_VALUE, offsetof(struct collect_args, since), 0,
+        "log history to sample: 30m, 24h, 7d or all (default 1h)"},
+    {"log-budget-mib", "N", BS_OPT_VALUE, offsetof(struct collect_args, budget), 0,
+        "log bytes to read at most (default 64)"},
+    {"no-redact", NULL, BS_OPT_FLAG, offsetof(struct collect_args, no_redact), 0,
+        "keep user names, mailbox identities and client IPs in log examples"},
+    {"probe", "TARGET", BS_OPT_LIST, offsetof(struct collect_args, probe), 0,
+        "also probe TARGET live: self:444, mail.contoso.com:443, or\n"
+        "NAME:PORT@HOST:PORT to reach NAME through HOST:PORT (repeatable)"},
+    {"probe-ca", "FILE", BS_OPT_VALUE, offsetof(struct collect_args, probe_ca), 0,
+        "PEM anchors trusted besides the evidence's Root store"},
+};
 
-static void
-usage_run(FILE *f)
-{
-	fputs("usage: bindscope-agent run --config FILE [--once] [--root DIR]\n"
-	      "                           [--collector URL]\n"
-	      "\n"
-	      "  --config FILE    agent configuration (deploy/examples/agent.conf)\n"
-	      "  --once           one sweep, deliver it, exit (0 when acknowledged)\n"
-	      "  --root DIR       override [agent] root\n"
-	      "  --collector URL  override [agent] collector\n",
-	    f);
-}
+static const struct bs_cmd collect_cmd = {AGENT_PROG, "collect", collect_opts,
+    sizeof(collect_opts) / sizeof(collect_opts[0]), NULL,
+    "Exit status: 0 report made; 1 nothing useful could be read;\n"
+    "2 usage or output error.\n",
+    NULL};
+
+struct probe_args {
+	const char *name, *ca, *timeout;
+	int json;
+};
+
+static const struct bs_opt probe_opts[] = {
+    {"name", "NAME", BS_OPT_VALUE, offsetof(struct probe_args, name), 0,
+        "SNI and the name to verify (default: HOST)"},
+    {"ca", "FILE", BS_OPT_VALUE, offsetof(struct probe_args, ca), 0,
+        "PEM trust anchors (default: the system's)"},
+    {"timeout", "DURATION", BS_OPT_VALUE, offsetof(struct probe_args, timeout), 0,
+        "deadline for the whole probe (default 5s)"},
+    {"json", NULL, BS_OPT_FLAG, offsetof(struct probe_args, json), 0, "print the result as JSON"},
+};
+
+static const struct bs_cmd probe_cmd = {AGENT_PROG, "probe", probe_opts,
+    sizeof(probe_opts) / sizeof(probe_opts[0]), "HOST:PORT",
+    "Connects, completes a TLS handshake, closes (no request is sent) and\n"
+    "reports what a strict TLS client sees: the chain, whether the leaf\n"
+    "covers NAME, and the failure if any (DNS, refused, timeout, TLS alert,\n"
+    "handshake, expired, self-signed, untrusted, incomplete chain, name\n"
+    "mismatch).\n"
+    "Exit status: 0 the handshake succeeded and verified; 1 it did not;\n"
+    "2 usage error.\n",
+    NULL};
+
+struct run_args {
+	const char *config, *root, *collector;
+	int once;
+};
+
+static const struct bs_opt run_opts[] = {
+    {"config", "FILE", BS_OPT_VALUE, offsetof(struct run_args, config), 1,
+        "agent configuration (deploy/examples/agent.conf)"},
+    {"once", NULL, BS_OPT_FLAG, offsetof(struct run_args, once), 0,
+        "one sweep, deliver it, exit (0 when acknowledged)"},
+    {"root", "DIR", BS_OPT_VALUE, offsetof(struct run_args, root), 0, "override [agent] root"},
+    {"collector", "URL", BS_OPT_VALUE, offsetof(struct run_args, collector), 0,
+        "override [agent] collector"},
+};
+
+static const struct bs_cmd run_cmd = {
+    AGENT_PROG, "run", run_opts, sizeof(run_opts) / sizeof(run_opts[0]), NULL, NULL, NULL};
+
+struct enroll_args {
+	const char *host, *out;
+	int csr;
+};
+
+static const struct bs_opt enroll_opts[] = {
+    {"csr", NULL, BS_OPT_FLAG, offsetof(struct enroll_args, csr), 1,
+        "make a key and a certificate request (the key stays here)"},
+    {"host", "FQDN", BS_OPT_VALUE, offsetof(struct enroll_args, host), 1,
+        "this server's FQDN, as the collector will check it"},
+    {"out", "DIR", BS_OPT_VALUE, offsetof(struct enroll_args, out), 0,
+        "where agent.key and agent.csr go (Windows default:\n"
+        "%ProgramData%\\bindscope)"},
+};
+
+static const struct bs_cmd enroll_cmd = {AGENT_PROG, "enroll", enroll_opts,
+    sizeof(enroll_opts) / sizeof(enroll_opts[0]), NULL,
+    "Writes DIR/agent.key (its owner alone may read it; it never leaves\n"
+    "this server) and DIR/agent.csr. DIR is required on Linux; on Windows\n"
+    "it defaults to %ProgramData%\\bindscope, which only SYSTEM and\n"
+    "Administrators may open. Have the collector's operator run\n"
+    "  bindscope-collector pki sign --dir PKI --csr agent.csr --out agent.pem\n"
+    "and copy agent.pem and the collector's ca.pem back into DIR.\n",
+    NULL};
+
+struct check_args {
+	const char *config;
+};
+
+static const struct bs_opt check_opts[] = {
+    {"config", "FILE", BS_OPT_VALUE, offsetof(struct check_args, config), 1,
+        "the agent configuration to validate"},
+};
+
+static const struct bs_cmd check_cmd = {AGENT_PROG, "config check", check_opts, 1, NULL,
+    "Validates the file (keys, values, the evidence root, TLS files)\n"
+    "without running. Also: config set [--config FILE] SECTION.KEY VALUE\n"
+    "changes one key, keeping the rest of the file; config init --from\n"
+    "TEMPLATE [--config FILE] writes the file unless it exists.\n",
+    NULL};
 
 static void
 print_errors(const bs_report *r)
@@ -141,72 +192,43 @@ agent_can_read_live(void)
 static int
 cmd_collect(int argc, char **argv)
 {
-	const char *root = NULL, *outpath = NULL, *agent_id = "", *since = "1h";
-	int json = 0, rv, status = 0;
+	struct collect_args a = {0};
+	const char *root, *outpath, *agent_id, *since;
+	int json, rv, status = 0, first;
 	unsigned long long budget_mib = 64;
 	struct bs_log_options lo;
 	struct bs_sweep_options opt;
 	struct bs_arena arena;
 	bs_report *r = NULL;
 	char boot[33];
-	int redact_off = 0;
-	const char *probe_targets[32];
-	size_t nprobe = 0;
-	struct bs_probe_options po = {probe_targets, 0, 5000, NULL};
+	struct bs_probe_options po = {NULL, 0, 5000, NULL};
 	struct bs_evidence *ev = NULL;
 	char why[1024];
 
+	if ((rv = agent_parsed(bs_opts_parse(&collect_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	root = a.root;
+	outpath = a.out;
+	agent_id = a.agent_id != NULL ? a.agent_id : "";
+	since = a.since != NULL ? a.since : "1h";
+	json = a.json;
+	po.targets = a.probe.v;
+	po.ca_file = a.probe_ca;
+	if (a.budget != NULL &&
+	    (bs_parse_uint(a.budget, 1048576, &budget_mib) != 0 || budget_mib == 0)) {
+		fprintf(
+		    stderr, AGENT_PROG " collect: --log-budget-mib: expected a number of MiB\n");
+		return 2;
+	}
 	memset(&lo, 0, sizeof(lo));
 	/* No watchdog for a one-off collect (an auditor's --since all may
 	 * rightly take long); it guards the service, `run`. */
 	memset(&opt, 0, sizeof(opt));
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage_collect(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
-			root = argv[++i];
-		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			outpath = argv[++i];
-		} else if (strcmp(argv[i], "--agent-id") == 0 && i + 1 < argc) {
-			agent_id = argv[++i];
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) {
-			since = argv[++i];
-		} else if (strcmp(argv[i], "--log-budget-mib") == 0 && i + 1 < argc) {
-			if (bs_parse_uint(argv[++i], 1048576, &budget_mib) != 0 ||
-			    budget_mib == 0) {
-				fprintf(stderr,
-				    "bindscope-agent collect: --log-budget-mib: "
-				    "expected a number of MiB\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--no-redact") == 0) {
-			redact_off = 1;
-		} else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc) {
-			if (nprobe == sizeof(probe_targets) / sizeof(probe_targets[0])) {
-				fprintf(stderr, "bindscope-agent collect: at most %zu --probe\n",
-				    sizeof(probe_targets) / sizeof(probe_targets[0]));
-				return 2;
-			}
-			probe_targets[nprobe++] = argv[++i];
-		} else if (strcmp(argv[i], "--probe-ca") == 0 && i + 1 < argc) {
-			po.ca_file = argv[++i];
-		} else {
-			fprintf(stderr,
-			    "bindscope-agent collect: unknown or incomplete "
-			    "option '%s'\n\n",
-			    argv[i]);
-			usage_collect(stderr);
-			return 2;
-		}
-	}
 	if (root == NULL && !agent_can_read_live()) {
 		fprintf(stderr,
-		    "bindscope-agent collect: --root is required (live collection of this "
-		    "server needs the Windows build)\n\n");
-		usage_collect(stderr);
+		    AGENT_PROG " collect: --root is required (live collection of this "
+		               "server needs the Windows build)\n\n");
+		bs_opts_usage(&collect_cmd, stderr);
 		return 2;
 	}
 	if (strcmp(since, "all") == 0) {
@@ -223,7 +245,7 @@ cmd_collect(int argc, char **argv)
 		lo.since_ms = bs_now_ms() - (int64_t)secs * 1000;
 	}
 	lo.budget = budget_mib * 1024 * 1024;
-	lo.redact = !redact_off;
+	lo.redact = !a.no_redact;
 	/* A one-off audit: pseudonyms hold within this report only. */
 	bs_random_bytes(lo.key, sizeof(lo.key));
 	bs_random_hex(boot, 16);
@@ -238,7 +260,7 @@ cmd_collect(int argc, char **argv)
 	opt.boot_id = boot;
 	opt.sequence = 1;
 	opt.logs = &lo;
-	po.ntargets = nprobe;
+	po.ntargets = a.probe.n;
 	opt.probes = &po;
 	bs_arena_init(&arena, 0);
 	rv = bs_sweep_run(&opt, &arena, &r);
@@ -282,50 +304,27 @@ out:
 	return status;
 }
 
-static void
-usage_enroll(FILE *f)
-{
-	fputs("usage: bindscope-agent enroll --csr --host FQDN [--out DIR]\n"
-	      "\n"
-	      "Writes DIR/agent.key (its owner alone may read it; it never leaves\n"
-	      "this server) and DIR/agent.csr. DIR is required on Linux; on Windows\n"
-	      "it defaults to %ProgramData%\\bindscope, which only SYSTEM and\n"
-	      "Administrators may open. Have the collector's operator run\n"
-	      "  bindscope-collector pki sign --dir PKI --csr agent.csr --out agent.pem\n"
-	      "and copy agent.pem and the collector's ca.pem back into DIR.\n",
-	    f);
-}
-
 static int
 cmd_enroll(int argc, char **argv)
 {
-	const char *host = NULL, *out = NULL;
+	struct enroll_args a = {0};
+	const char *host, *out;
 	char path[BS_PATH_MAX], defout[BS_PATH_MAX];
 	EVP_PKEY *key = NULL;
 	X509_REQ *req = NULL;
 	X509_NAME *name = NULL;
-	int csr = 0, status = 1;
+	int status = 1, first, rv;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage_enroll(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--csr") == 0) {
-			csr = 1;
-		} else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
-			host = argv[++i];
-		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			out = argv[++i];
-		} else {
-			usage_enroll(stderr);
-			return 2;
-		}
-	}
+	if ((rv = agent_parsed(bs_opts_parse(&enroll_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	host = a.host;
+	out = a.out;
 	if (out == NULL && bs_agent_path(BS_AGENT_ENROLL_DIR, defout, sizeof(defout)) == 0 &&
 	    defout[0] != '\0')
 		out = defout;
-	if (!csr || host == NULL || out == NULL) {
-		usage_enroll(stderr);
+	if (out == NULL) {
+		fprintf(stderr, AGENT_PROG " enroll: --out is required here\n\n");
+		bs_opts_usage(&enroll_cmd, stderr);
 		return 2;
 	}
 	if (bs_fs_mkdir_private(out) != 0 ||
@@ -368,67 +367,47 @@ agent_load_config(const char *cfgpath, const char *root, const char *url,
 	return rv;
 }
 
-/* config check --config FILE: validate without running. */
+/* config check --config FILE: validate without running; config set and
+ * init edit the file (config_edit.c). */
 static int
 cmd_config(int argc, char **argv)
 {
 	struct bs_agent_config cfg;
+	struct check_args a = {0};
 	enum bs_log_level lvl;
-	int rv;
+	int rv, first;
 
-	if (argc >= 1 && (strcmp(argv[0], "set") == 0 || strcmp(argv[0], "init") == 0))
-		return bs_config_edit_command(argc, argv);
-	if (argc == 3 && strcmp(argv[0], "check") == 0 && strcmp(argv[1], "--config") == 0) {
-		if ((rv = agent_load_config(argv[2], NULL, NULL, &cfg, &lvl)) != 0)
-			return rv;
-		printf("%s: ok (root %s, collector %s, every %u s)\n", argv[2],
-		    cfg.root[0] != '\0' ? cfg.root : "this server, live", cfg.collector,
-		    cfg.interval);
-		return 0;
+	if (argc >= 2 && (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "init") == 0))
+		return bs_config_edit_command(argc - 1, argv + 1);
+	if (argc < 2 || strcmp(argv[1], "check") != 0) {
+		int help =
+		    argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+		bs_opts_usage(&check_cmd, help ? stdout : stderr);
+		return help ? 0 : 2;
 	}
-	fprintf(argc > 0 && strcmp(argv[0], "--help") == 0 ? stdout : stderr,
-	    "usage: bindscope-agent config check --config FILE\n"
-	    "       bindscope-agent config set [--config FILE] SECTION.KEY VALUE\n"
-	    "       bindscope-agent config init --from TEMPLATE [--config FILE]\n"
-	    "check validates the file (keys, values, the evidence root, TLS files)\n"
-	    "without running; set changes one key, keeping the rest of the file;\n"
-	    "init writes the file from TEMPLATE unless it exists.\n");
-	return argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2;
+	if ((rv = agent_parsed(bs_opts_parse(&check_cmd, argc - 1, argv + 1, &a, &first))) >= 0)
+		return rv;
+	if ((rv = agent_load_config(a.config, NULL, NULL, &cfg, &lvl)) != 0)
+		return rv;
+	printf("%s: ok (root %s, collector %s, every %u s)\n", a.config,
+	    cfg.root[0] != '\0' ? cfg.root : "this server, live", cfg.collector, cfg.interval);
+	return 0;
 }
 
 static int
 cmd_run(int argc, char **argv)
 {
 	struct bs_agent_config cfg;
-	const char *cfgpath = NULL, *root = NULL, *url = NULL;
+	struct run_args a = {0};
+	const char *cfgpath;
 	enum bs_log_level lvl;
-	int once = 0, rv;
+	int rv, first;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage_run(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-			cfgpath = argv[++i];
-		} else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
-			root = argv[++i];
-		} else if (strcmp(argv[i], "--collector") == 0 && i + 1 < argc) {
-			url = argv[++i];
-		} else if (strcmp(argv[i], "--once") == 0) {
-			once = 1;
-		} else {
-			fprintf(stderr,
-			    "bindscope-agent run: unknown or incomplete option '%s'\n\n", argv[i]);
-			usage_run(stderr);
-			return 2;
-		}
-	}
-	if (cfgpath == NULL) {
-		fprintf(stderr, "bindscope-agent run: --config is required\n\n");
-		usage_run(stderr);
-		return 2;
-	}
-	if ((rv = agent_load_config(cfgpath, root, url, &cfg, &lvl)) != 0)
+	if ((rv = agent_parsed(bs_opts_parse(&run_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	cfgpath = a.config;
+	if ((rv = agent_load_config(cfgpath, a.root, a.collector, &cfg, &lvl)) != 0)
 		return rv;
 	bs_log_set_level(lvl);
 	if (cfg.log_file[0] != '\0' && bs_log_open_file(cfg.log_file) != 0) {
@@ -437,74 +416,56 @@ cmd_run(int argc, char **argv)
 		return 2;
 	}
 	bs_stop_on_signals();
-	return bs_runner_run(&cfg, once, bs_stop_flag());
+	return bs_runner_run(&cfg, a.once, bs_stop_flag());
 }
 
 static int
 cmd_probe(int argc, char **argv)
 {
-	const char *target = NULL, *name = NULL, *ca = NULL;
+	struct probe_args a = {0};
 	unsigned long long timeout = 5;
 	struct bs_probe_target t;
 	struct bs_probe_opts o;
-	struct bs_arena a;
+	struct bs_arena arena;
 	Bindscope__V1__Probe *p = NULL;
 	char host[256];
 	unsigned port;
-	int json = 0, status;
+	int status, first, rv;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage_probe(stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
-			name = argv[++i];
-		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
-			ca = argv[++i];
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			if (bs_parse_duration(argv[++i], &timeout) != 0 || timeout == 0 ||
-			    timeout > 600) {
-				fprintf(stderr, "bindscope-agent probe: --timeout: 1s to 10m\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (argv[i][0] != '-' && target == NULL) {
-			target = argv[i];
-		} else {
-			fprintf(stderr,
-			    "bindscope-agent probe: unknown or incomplete option '%s'\n\n",
-			    argv[i]);
-			usage_probe(stderr);
-			return 2;
-		}
+	if ((rv = agent_parsed(bs_opts_parse(&probe_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	if (a.timeout != NULL &&
+	    (bs_parse_duration(a.timeout, &timeout) != 0 || timeout == 0 || timeout > 600)) {
+		fprintf(stderr, AGENT_PROG " probe: --timeout: 1s to 10m\n");
+		return 2;
 	}
-	if (target == NULL || bs_probe_parse_target(target, host, sizeof(host), &port) != 0) {
-		fprintf(stderr, "bindscope-agent probe: expected HOST:PORT\n\n");
-		usage_probe(stderr);
+	if (argc - first != 1 ||
+	    bs_probe_parse_target(argv[first], host, sizeof(host), &port) != 0) {
+		fprintf(stderr, AGENT_PROG " probe: expected one HOST:PORT\n\n");
+		bs_opts_usage(&probe_cmd, stderr);
 		return 2;
 	}
 	t.host = host;
 	t.port = port;
-	t.name = name;
+	t.name = a.name;
 	o.timeout_ms = (unsigned)timeout * 1000;
 	o.trust = X509_STORE_new();
 	if (o.trust == NULL)
 		return 1;
-	if (ca != NULL ? X509_STORE_load_file(o.trust, ca) != 1
-	               : X509_STORE_set_default_paths(o.trust) != 1) {
-		fprintf(stderr, "bindscope-agent probe: cannot load trust anchors%s%s\n",
-		    ca != NULL ? " from " : "", ca != NULL ? ca : "");
+	if (a.ca != NULL ? X509_STORE_load_file(o.trust, a.ca) != 1
+	                 : X509_STORE_set_default_paths(o.trust) != 1) {
+		fprintf(stderr, AGENT_PROG " probe: cannot load trust anchors%s%s\n",
+		    a.ca != NULL ? " from " : "", a.ca != NULL ? a.ca : "");
 		X509_STORE_free(o.trust);
 		return 2;
 	}
-	bs_arena_init(&a, 0);
-	if (bs_probe_run(&t, &o, &a, &p) != 0 || p == NULL) {
+	bs_arena_init(&arena, 0);
+	if (bs_probe_run(&t, &o, &arena, &p) != 0 || p == NULL) {
 		fprintf(stderr, "bindscope-agent probe: out of memory\n");
 		status = 1;
 		goto out;
 	}
-	if (json) {
+	if (a.json) {
 		json_t *j = bs_pbjson_from_message(&p->base, 0);
 
 		json_dumpf(j, stdout, JSON_INDENT(2));
@@ -526,8 +487,46 @@ cmd_probe(int argc, char **argv)
 	status = p->result == BINDSCOPE__V1__PROBE_RESULT__PROBE_OK ? 0 : 1;
 out:
 	X509_STORE_free(o.trust);
-	bs_arena_fini(&a);
+	bs_arena_fini(&arena);
 	return status;
+}
+
+/* The commands; each takes argv from its own name on. */
+static int
+cmd_service(int argc, char **argv)
+{
+	return bs_service_command(argc - 1, argv + 1);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} agent_cmds[] = {
+    {"collect", cmd_collect, "one sweep over an evidence root (or, on Windows, this server)"},
+    {"run", cmd_run, "sweep on an interval and send each report to the collector"},
+    {"probe", cmd_probe, "one live TLS handshake, judged as the Exchange front end would"},
+    {"enroll", cmd_enroll, "make this agent's key and a certificate request"},
+    {"config", cmd_config, "check: validate without running; set: one key; init"},
+    {"service", cmd_service, "the Windows service: install, start, stop, status, uninstall"},
+};
+
+static void
+usage_main(FILE *f)
+{
+	fputs("usage: " AGENT_PROG " <command> [options]\n"
+	      "\n"
+	      "Audits an Exchange server's IIS and http.sys certificate bindings.\n"
+	      "\n"
+	      "commands:\n",
+	    f);
+	for (size_t i = 0; i < sizeof(agent_cmds) / sizeof(agent_cmds[0]); i++)
+		fprintf(f, "  %-9s %s\n", agent_cmds[i].name, agent_cmds[i].help);
+	fputs("\n"
+	      "options:\n"
+	      "  --help     this text (COMMAND --help: the command's)\n"
+	      "  --version  print the version\n",
+	    f);
 }
 
 int
@@ -544,22 +543,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("bindscope-agent %s\n", BS_VERSION);
+		printf(AGENT_PROG " %s\n", BS_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "collect") == 0)
-		return cmd_collect(argc - 2, argv + 2);
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 2, argv + 2);
-	if (strcmp(argv[1], "probe") == 0)
-		return cmd_probe(argc - 2, argv + 2);
-	if (strcmp(argv[1], "config") == 0)
-		return cmd_config(argc - 2, argv + 2);
-	if (strcmp(argv[1], "enroll") == 0)
-		return cmd_enroll(argc - 2, argv + 2);
-	if (strcmp(argv[1], "service") == 0)
-		return bs_service_command(argc - 2, argv + 2);
-	fprintf(stderr, "bindscope-agent: unknown command '%s'\n\n", argv[1]);
+	for (size_t i = 0; i < sizeof(agent_cmds) / sizeof(agent_cmds[0]); i++)
+		if (strcmp(argv[1], agent_cmds[i].name) == 0)
+			return agent_cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, AGENT_PROG ": unknown command '%s'\n\n", argv[1]);
 	usage_main(stderr);
 	return 2;
 }
