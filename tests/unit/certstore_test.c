@@ -7,14 +7,30 @@
 #include "certstore.h"
 #include "err.h"
 
+/* The arena the properties' strings live in, freed after each test. */
+static struct bs_arena props_arena;
+
 static int
 props(const char *json, Bindscope__V1__Certificate *c, char *why, size_t whysz)
 {
-	static struct bs_arena a;
-
-	bs_arena_init(&a, 0);
 	bindscope__v1__certificate__init(c);
-	return bs_certstore_parse_props(&a, json, strlen(json), c, why, whysz);
+	return bs_certstore_parse_props(&props_arena, json, strlen(json), c, why, whysz);
+}
+
+static int
+arena_setup(void **state)
+{
+	(void)state;
+	bs_arena_init(&props_arena, 0);
+	return 0;
+}
+
+static int
+arena_teardown(void **state)
+{
+	(void)state;
+	bs_arena_fini(&props_arena);
+	return 0;
 }
 
 static void
@@ -64,8 +80,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_powershell_shapes),
-	    cmocka_unit_test(test_bad_props_name_the_problem),
+	    cmocka_unit_test_setup_teardown(test_powershell_shapes, arena_setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_bad_props_name_the_problem, arena_setup, arena_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
