@@ -23,12 +23,6 @@ win=$1 lin=$2 src=$3
 exe=$win/agent/bindscope-agent.exe
 . "$src/tests/windows/lib.sh"
 tmp=$(mktemp -d)
-fail=0
-ok() { echo "ok   $*"; }
-bad() {
-	echo "FAIL $*"
-	fail=1
-}
 
 # One .exe to copy: it imports only DLLs every Windows Server ships.
 dlls=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | tr '\n' ' ')
@@ -168,4 +162,4 @@ cpid=
 jq -e '.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH")' \
 	"$tmp/report.json" >/dev/null && ok "the 444 finding came from the live report" ||
 	bad "no BACKEND_CERT_NAME_MISMATCH for mbx03"
-exit $fail
+e2e_done

@@ -1,7 +1,11 @@
 # Helpers the Windows tests share (sourced): a fresh Wine prefix per test,
-# paths as Windows sees them, cleanup. A test that cannot start Wine at all
+# paths as Windows sees them, cleanup; and the end-to-end helpers (ok, bad,
+# expect, until_ok, e2e_done) from tests/e2e/lib.sh. A test that cannot start Wine at all
 # exits 77, which ctest reports as skipped, with a message saying so.
 #   . tests/windows/lib.sh; win_setup; ...; (win_cleanup runs on exit)
+
+# shellcheck source=../e2e/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 
 WINE=${WINE:-}
 if [ -z "$WINE" ]; then

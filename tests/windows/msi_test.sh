@@ -17,21 +17,6 @@ win=$1 lin=$2 src=$3
 msi=$win/deploy/windows/bindscope-agent.msi
 . "$src/tests/windows/lib.sh"
 tmp=$(mktemp -d)
-fail=0
-ok() { echo "ok   $*"; }
-bad() {
-	echo "FAIL $*"
-	fail=1
-}
-within() {
-	local secs=$1
-	shift
-	for _ in $(seq $((secs * 2))); do
-		"$@" && return 0
-		sleep 0.5
-	done
-	return 1
-}
 [ -f "$msi" ] || {
 	echo "FAIL $msi was not built (wixl: deploy/setup-deps.sh --windows)"
 	exit 1
@@ -58,7 +43,7 @@ printf '[collector]\nlisten = tcp://127.0.0.1:%s\ndb = %s\n[http]\nport = 0\n' "
 	>"$tmp/collector.conf"
 "$col" serve --config "$tmp/collector.conf" >"$tmp/collector.log" 2>&1 &
 cpid=$!
-within 10 grep -q 'event=listening' "$tmp/collector.log" || bad "the collector did not start: $(tail -3 "$tmp/collector.log")"
+until_ok 10 grep -q 'event=listening' "$tmp/collector.log" || bad "the collector did not start: $(tail -3 "$tmp/collector.log")"
 url=tcp://127.0.0.1:$port
 c=$(win_c)
 cp "$msi" "$tmp/bindscope-agent.msi"
@@ -95,10 +80,10 @@ grep -q 'ImagePath    REG_SZ    .*\\bindscope\\bindscope-agent.exe"\? service ru
 win_run reg query "$src_key" 2>&1 | tr -d '\r' >"$tmp/src.txt" || true
 grep -qF 'EventMessageFile    REG_EXPAND_SZ    C:\Program Files\bindscope\bindscope-agent.exe' "$tmp/src.txt" &&
 	ok "Event Log source registered" || bad "Event Log source: $(cat "$tmp/src.txt")"
-within 60 running && ok "the service runs after the install" || bad "the service is not running"
+until_ok 60 running && ok "the service runs after the install" || bad "the service is not running"
 log=$c/ProgramData/bindscope/agent.log
 acks() { grep -c 'event=report_acked' "$log" 2>/dev/null || true; }
-within 120 test "$(acks)" -ge 1 && ok "the service delivered its report to the COLLECTOR given" ||
+until_ok 120 test "$(acks)" -ge 1 && ok "the service delivered its report to the COLLECTOR given" ||
 	bad "no report acknowledged: $(tail -3 "$log" 2>/dev/null)"
 
 # An upgrade: a later version, no COLLECTOR this time, over a config the
@@ -113,7 +98,7 @@ cp "$win/deploy/windows/bindscope-agent.exe" "$win/deploy/windows/agent.conf" "$
 printf '; edited by the admin\r\n' >>"$conf"
 # Wine's msiexec does not wait for a service it stops before it deletes it
 # and replaces the .exe (Windows Installer waits up to 30 s, and the agent
-# stops within 10 s): stop it first, as Windows would have.
+# stops until_ok 10 s): stop it first, as Windows would have.
 win_run "$iexe" service stop >/dev/null 2>&1 || bad "service stop before the upgrade"
 WIN_TIMEOUT=300 win_run msiexec /i "$(win_path "$tmp/v2/bindscope-agent.msi")" /qn \
 	/l*v "$(win_path "$tmp/upgrade.log")" >"$tmp/upgrade.out" 2>&1 && ok "msiexec /i of $v2 over $version" ||
@@ -125,7 +110,7 @@ win_run reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 
 grep -q '^; edited by the admin' "$conf" && grep -q "^collector = $url" "$conf" &&
 	ok "the edited config (and its collector) survived the upgrade" ||
 	bad "the upgrade replaced the edited config: $(tail -2 "$conf" | tr -d '\r')"
-win_run reg query "$svc_key" >/dev/null 2>&1 && within 60 running && within 120 test "$(acks)" -ge 2 &&
+win_run reg query "$svc_key" >/dev/null 2>&1 && until_ok 60 running && until_ok 120 test "$(acks)" -ge 2 &&
 	ok "the upgraded service runs and delivers again" ||
 	bad "after the upgrade: service $(win_run "$iexe" service status 2>&1 | tr -d '\r'); $(acks) reports acknowledged; $(tail -2 "$log")"
 
@@ -145,4 +130,4 @@ cpid=
 n=$("$col" report --db "$tmp/fleet.db" --format json 2>/dev/null | jq '.servers | length')
 [ "$n" = 1 ] && ok "the collector stored the server's reports" || bad "the collector has $n servers"
 
-exit $fail
+e2e_done

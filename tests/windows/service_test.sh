@@ -5,7 +5,7 @@
 # config) and its Event Log source; start runs it until it has swept the
 # server live and spooled the report; its events reach the Event Log with
 # their types (Wine prints each ReportEventW: trace = information, warn =
-# warning, err = error) and its log file; stop ends it within a bound; a
+# warning, err = error) and its log file; stop ends it until_ok a bound; a
 # config it cannot load stops it with status 2 and an error event naming
 # the file and key; uninstall removes the service and the source.
 # Not checked here (Wine cannot show them): restart on failure (Wine's SCM
@@ -16,22 +16,6 @@ win=$1 src=$3
 exe=$win/agent/bindscope-agent.exe
 . "$src/tests/windows/lib.sh"
 tmp=$(mktemp -d)
-fail=0
-ok() { echo "ok   $*"; }
-bad() {
-	echo "FAIL $*"
-	fail=1
-}
-# Polls a command for at most $1 seconds; 0 once it succeeds.
-within() {
-	local secs=$1
-	shift
-	for _ in $(seq $((secs * 2))); do
-		"$@" && return 0
-		sleep 0.5
-	done
-	return 1
-}
 
 # Event Viewer's text comes from the message table in the .exe: one
 # message, id 1, whose text is the event's own line (%1).
@@ -84,7 +68,7 @@ agent service start >"$tmp/start-bad.out" 2>&1 && rc=0 || rc=$?
 [ "$rc" = 1 ] && grep -q 'exited with status 2' "$tmp/start-bad.out" &&
 	ok "a bad config: start fails, the service exited with status 2" ||
 	bad "start with a bad config: rc $rc: $(cat "$tmp/start-bad.out")"
-within 10 grep -q 'err:eventlog:ReportEventW.*event=config_invalid.*agent.conf:2: \[agent\] intervall: unknown key' \
+until_ok 10 grep -q 'err:eventlog:ReportEventW.*event=config_invalid.*agent.conf:2: \[agent\] intervall: unknown key' \
 	"$tmp/events.txt" && ok "error event names the file, line and key" ||
 	bad "no error event for the bad config: $(grep eventlog "$tmp/events.txt" | tail -3)"
 
@@ -96,7 +80,7 @@ agent service start >"$tmp/start.out" 2>&1 && ok "service start: $(cat "$tmp/sta
 	bad "service start: $(cat "$tmp/start.out")"
 log=$c/ProgramData/bindscope/agent.log
 spooled() { ls "$c/ProgramData/bindscope/state/spool/"*.env >/dev/null 2>&1; }
-within 120 grep -q 'event=sweep_done' "$log" && within 60 spooled &&
+until_ok 120 grep -q 'event=sweep_done' "$log" && until_ok 60 spooled &&
 	ok "swept the server live and spooled the report ($(grep -o 'certificates=[0-9]*' "$log" | head -1))" ||
 	bad "no sweep in $log / no report in the spool: $(tail -5 "$log" 2>/dev/null)"
 agent service status >"$tmp/status.out" 2>&1 && grep -q running "$tmp/status.out" &&
@@ -108,7 +92,7 @@ grep -q 'trace:eventlog:ReportEventW L"level=info event=service_start' "$tmp/eve
 	ok "Event Log: information as information, warnings as warnings" ||
 	bad "Event Log events: $(grep eventlog "$tmp/events.txt" | tail -5)"
 
-# stop: within a bound, even while a send waits for the absent collector
+# stop: until_ok a bound, even while a send waits for the absent collector
 # (send_timeout 30 s): the service cuts it after 10 s, and the report
 # stays in the spool.
 t0=$(date +%s)
@@ -118,7 +102,7 @@ took=$(($(date +%s) - t0))
 	bad "service stop: rc $rc after ${took} s: $(cat "$tmp/stop.out")"
 agent service status >/dev/null 2>&1 && rc=0 || rc=$?
 [ "$rc" = 3 ] && ok "status: stopped (3)" || bad "status after stop: $rc"
-if within 10 grep -q 'event=service_stop status=0' "$log"; then
+if until_ok 10 grep -q 'event=service_stop status=0' "$log"; then
 	ok "it logged a clean stop"
 elif grep -q 'event=stop_forced after_s=10' "$log"; then
 	ok "it logged that it cut a send in flight (stop_forced)"
@@ -136,7 +120,7 @@ agent service run >/dev/null 2>"$tmp/run.err" && rc=0 || rc=$?
 # uninstall: the service and the source go; config and state stay.
 agent service uninstall >"$tmp/uninstall.out" 2>&1 && ok "service uninstall" ||
 	bad "service uninstall: $(cat "$tmp/uninstall.out")"
-within 10 bash -c "! timeout 60 '$WINE' reg query '$svc_key' >/dev/null 2>&1" &&
+until_ok 10 bash -c "! timeout 60 '$WINE' reg query '$svc_key' >/dev/null 2>&1" &&
 	ok "service key gone" || bad "the service key is still there"
 win_run reg query "$src_key" >/dev/null 2>&1 && bad "the Event Log source is still there" ||
 	ok "Event Log source gone"
@@ -144,4 +128,4 @@ win_run reg query "$src_key" >/dev/null 2>&1 && bad "the Event Log source is sti
 agent service status >/dev/null 2>&1 && rc=0 || rc=$?
 [ "$rc" = 4 ] && ok "status: not installed (4)" || bad "status after uninstall: $rc"
 
-exit $fail
+e2e_done
