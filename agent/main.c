@@ -498,11 +498,7 @@ cmd_service(int argc, char **argv)
 	return bs_service_command(argc - 1, argv + 1);
 }
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *help;
-} agent_cmds[] = {
+static const struct bs_cmd_entry agent_cmds[] = {
     {"collect", cmd_collect, "one sweep over an evidence root (or, on Windows, this server)"},
     {"run", cmd_run, "sweep on an interval and send each report to the collector"},
     {"probe", cmd_probe, "one live TLS handshake, judged as the Exchange front end would"},
@@ -511,45 +507,11 @@ static const struct {
     {"service", cmd_service, "the Windows service: install, start, stop, status, uninstall"},
 };
 
-static void
-usage_main(FILE *f)
-{
-	fputs("usage: " AGENT_PROG " <command> [options]\n"
-	      "\n"
-	      "Audits an Exchange server's IIS and http.sys certificate bindings.\n"
-	      "\n"
-	      "commands:\n",
-	    f);
-	for (size_t i = 0; i < sizeof(agent_cmds) / sizeof(agent_cmds[0]); i++)
-		fprintf(f, "  %-9s %s\n", agent_cmds[i].name, agent_cmds[i].help);
-	fputs("\n"
-	      "options:\n"
-	      "  --help     this text (COMMAND --help: the command's)\n"
-	      "  --version  print the version\n",
-	    f);
-}
-
 int
 main(int argc, char **argv)
 {
 	bs_stop_setup();
-	if (argc < 2) {
-		usage_main(stderr);
-		return 2;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage_main(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf(AGENT_PROG " %s\n", BS_VERSION);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(agent_cmds) / sizeof(agent_cmds[0]); i++)
-		if (strcmp(argv[1], agent_cmds[i].name) == 0)
-			return agent_cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, AGENT_PROG ": unknown command '%s'\n\n", argv[1]);
-	usage_main(stderr);
-	return 2;
+	return bs_opts_main(AGENT_PROG,
+	    "Audits an Exchange server's IIS and http.sys certificate bindings.", agent_cmds,
+	    sizeof(agent_cmds) / sizeof(agent_cmds[0]), argc, argv);
 }

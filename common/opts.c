@@ -184,3 +184,47 @@ bs_opts_parse(const struct bs_cmd *c, int argc, char **argv, void *args, int *fi
 	*first = optind;
 	return 0;
 }
+
+static void
+opts_overview(
+    const char *prog, const char *about, const struct bs_cmd_entry *cmds, size_t n, FILE *f)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(cmds[i].name) > w)
+			w = (int)strlen(cmds[i].name);
+	fprintf(f, "usage: %s <command> [options]\n\n%s\n\ncommands:\n", prog, about);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-*s  %s\n", w, cmds[i].name, cmds[i].help);
+	fputs("\n"
+	      "options:\n"
+	      "  --help     this text (COMMAND --help: the command's)\n"
+	      "  --version  print the version\n",
+	    f);
+}
+
+int
+bs_opts_main(const char *prog, const char *about, const struct bs_cmd_entry *cmds, size_t n,
+    int argc, char **argv)
+{
+	if (argc < 2) {
+		opts_overview(prog, about, cmds, n, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		opts_overview(prog, about, cmds, n, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("%s %s\n", prog, BS_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n\n", prog, argv[1]);
+	opts_overview(prog, about, cmds, n, stderr);
+	return 2;
+}

@@ -56,4 +56,19 @@ void bs_opts_usage(const struct bs_cmd *c, FILE *f);
 /* The usage line alone, wrapped under itself. */
 void bs_opts_synopsis(const struct bs_cmd *c, FILE *f);
 
+/* A program's commands: one table that main() dispatches on and the
+ * overview lists. run takes argv from the command's own name on. */
+struct bs_cmd_entry {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help; /* one line of the overview */
+};
+
+/* The whole of main(): "--help" (or -h, help) prints the overview (the
+ * usage line, about, the commands), "--version" prog and BS_VERSION, a
+ * command's name runs it; anything else is a usage error (2). Returns the
+ * exit status. */
+int bs_opts_main(const char *prog, const char *about, const struct bs_cmd_entry *cmds, size_t n,
+    int argc, char **argv);
+
 #endif

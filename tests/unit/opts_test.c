@@ -159,6 +159,37 @@ test_repeated_option_bounded(void **state)
 	assert_non_null(strstr(err, "too many --name options"));
 }
 
+static int main_seen_argc;
+static const char *main_seen_argv0;
+
+static int
+main_cmd(int argc, char **argv)
+{
+	main_seen_argc = argc;
+	main_seen_argv0 = argv[0];
+	return 7;
+}
+
+/* The programs' main(): a command runs with argv from its own name on and
+ * its status is the program's; anything unknown is a usage error. */
+static void
+test_main_dispatches(void **state)
+{
+	static const struct bs_cmd_entry cmds[] = {{"collect", main_cmd, "one sweep"}};
+	char *run[] = {"prog", "collect", "--json", NULL};
+	char *unknown[] = {"prog", "colect", NULL};
+	char *version[] = {"prog", "--version", NULL};
+	char *none[] = {"prog", NULL};
+
+	(void)state;
+	assert_int_equal(bs_opts_main("prog", "About.", cmds, 1, 3, run), 7);
+	assert_int_equal(main_seen_argc, 2);
+	assert_string_equal(main_seen_argv0, "collect");
+	assert_int_equal(bs_opts_main("prog", "About.", cmds, 1, 2, unknown), 2);
+	assert_int_equal(bs_opts_main("prog", "About.", cmds, 1, 2, version), 0);
+	assert_int_equal(bs_opts_main("prog", "About.", cmds, 1, 1, none), 2);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_values_flags_lists_operands),
     cmocka_unit_test(test_help_prints_the_table), cmocka_unit_test(test_mistakes_named),
-    cmocka_unit_test(test_repeated_option_bounded))
+    cmocka_unit_test(test_repeated_option_bounded), cmocka_unit_test(test_main_dispatches))
