@@ -37,6 +37,7 @@ bs_sweep_error(
 static const struct bs_sweep_source sweep_sources[] = {
     {"registry", bs_src_registry},
     {"host", bs_src_host},
+    {"tls_settings", bs_src_tls_settings},
     {"iis_config", bs_src_iis_config},
     {"sslbind", bs_src_sslbind},
     {"certstore", bs_src_certstore},

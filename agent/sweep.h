@@ -1,5 +1,5 @@
 /* sweep: one pass over a server's evidence that yields one Report. The
- * sources run in a fixed order (registry, host, IIS config, http.sys
+ * sources run in a fixed order (registry, host, TLS settings, IIS config, http.sys
  * bindings, certificate store) and then the join links them. A source
  * that cannot read something records a collection error and the sweep
  * goes on: a partial report beats none. */
@@ -86,6 +86,7 @@ struct bs_sweep_source {
 /* The sources, in the order bs_sweep_run calls them. */
 int bs_src_registry(struct bs_sweep *s);
 int bs_src_host(struct bs_sweep *s);
+int bs_src_tls_settings(struct bs_sweep *s);
 int bs_src_iis_config(struct bs_sweep *s);
 int bs_src_sslbind(struct bs_sweep *s);
 int bs_src_certstore(struct bs_sweep *s);

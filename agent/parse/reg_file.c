@@ -27,6 +27,8 @@ struct bs_registry {
 	struct bs_arena arena;
 	struct reg_key **keys;
 	size_t nkeys;
+	char **absent; /* normalised keys known not to exist, with their subtrees */
+	size_t nabsent;
 };
 
 /* Parse state of one file. */
@@ -382,9 +384,11 @@ reg_key_line(struct reg_parse *ps, char *s, size_t n)
 	}
 	reg_norm(s, n, norm, sizeof(norm));
 	if (del) {
+		/* [-KEY] removes the key; for us it also records that the key
+		 * does not exist (how an export says "looked, found none"). */
 		reg_delete_tree(ps->r, norm);
 		ps->cur = NULL;
-		return 0;
+		return bs_registry_put_absent(ps->r, norm);
 	}
 	ps->cur = reg_open(ps->r, norm);
 	return ps->cur == NULL ? BS_ENOMEM : 0;
@@ -544,6 +548,49 @@ bs_registry_put(
 	copy = *v;
 	copy.data = d;
 	return reg_key_set(r, k, name, &copy, 0);
+}
+
+int
+bs_registry_put_absent(struct bs_registry *r, const char *key)
+{
+	char norm[1024], *copy;
+
+	reg_norm(key, strlen(key), norm, sizeof(norm));
+	if ((copy = bs_arena_strdup(&r->arena, norm)) == NULL)
+		return BS_ENOMEM;
+	return bs_arena_push(&r->arena, (void ***)&r->absent, &r->nabsent, copy);
+}
+
+/* 1 when norm equals prefix or lies below it. */
+static int
+reg_within(const char *norm, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncasecmp(norm, prefix, n) == 0 && (norm[n] == '\0' || norm[n] == '\\');
+}
+
+enum bs_reg_key_state
+bs_registry_key_state(const struct bs_registry *r, const char *key)
+{
+	char norm[1024];
+
+	reg_norm(key, strlen(key), norm, sizeof(norm));
+	if (reg_find(r, norm) != NULL)
+		return BS_REG_KEY_PRESENT;
+	for (size_t i = 0; i < r->nabsent; i++)
+		if (reg_within(norm, r->absent[i]))
+			return BS_REG_KEY_ABSENT;
+	/* Every key was read with its whole subtree: a present ancestor
+	 * means this one does not exist. */
+	for (size_t n = strlen(norm); n > 0; n--) {
+		if (norm[n] != '\\')
+			continue;
+		norm[n] = '\0';
+		if (reg_find(r, norm) != NULL)
+			return BS_REG_KEY_ABSENT;
+	}
+	return BS_REG_KEY_UNKNOWN;
 }
 
 int

@@ -53,6 +53,19 @@ int bs_registry_load_reg(struct bs_registry *r, const char *data, size_t len, co
 int bs_registry_put(
     struct bs_registry *r, const char *key, const char *name, const struct bs_reg_value *v);
 
+/* Records that key (and everything below it) does not exist on the
+ * server: a `[-KEY]` line of an export, or the live reader finding none. */
+int bs_registry_put_absent(struct bs_registry *r, const char *key);
+
+/* What the store knows of a key. Keys are read with their subtrees, so a
+ * key below a present one that is not itself present is absent. */
+enum bs_reg_key_state {
+	BS_REG_KEY_UNKNOWN = 0, /* never read: not exported, or not readable */
+	BS_REG_KEY_PRESENT = 1,
+	BS_REG_KEY_ABSENT = 2,
+};
+enum bs_reg_key_state bs_registry_key_state(const struct bs_registry *r, const char *key);
+
 /* 1 if the key exists. */
 int bs_registry_has_key(const struct bs_registry *r, const char *key);
 

@@ -13,6 +13,18 @@
 #define KEY_NETLOGON "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters"
 #define KEY_SETUP "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\Setup"
 #define KEY_OWA "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchange OWA"
+#define KEY_WINVER "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+#define KEY_V15 "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v15\\"
+
+/* Exchange's role keys: a role is installed when its key exists. Edge
+ * servers hold no Auth certificate, so the fleet rules need the role. */
+static const struct {
+	const char *key, *role;
+} host_roles[] = {
+    {KEY_V15 "MailboxRole", "Mailbox"},
+    {KEY_V15 "ClientAccessRole", "ClientAccess"},
+    {KEY_V15 "EdgeTransportRole", "Edge"},
+};
 
 static Bindscope__V1__OptU32 *
 host_dword(struct bs_sweep *s, const char *key, const char *name)
@@ -98,7 +110,21 @@ bs_src_host(struct bs_sweep *s)
 	if (bs_registry_has_key(s->reg, KEY_NETLOGON) &&
 	    host_string(s, KEY_NETLOGON, "DynamicSiteName", "SiteName", path, sizeof(path)) == 0)
 		h->ad_site = bs_arena_strdup(s->arena, path);
-	if (h->hostname == NULL || h->domain == NULL || h->fqdn == NULL)
+	if (host_string(s, KEY_WINVER, "CurrentBuildNumber", "CurrentBuild", path, sizeof(path)) == 0)
+		h->os_build = bs_arena_strdup(s->arena, path);
+	if (host_string(s, KEY_WINVER, "ProductName", NULL, path, sizeof(path)) == 0)
+		h->os_product = bs_arena_strdup(s->arena, path);
+	for (size_t i = 0; i < sizeof(host_roles) / sizeof(host_roles[0]); i++) {
+		char *role;
+
+		if (bs_registry_key_state(s->reg, host_roles[i].key) != BS_REG_KEY_PRESENT)
+			continue;
+		if ((role = bs_arena_strdup(s->arena, host_roles[i].role)) == NULL ||
+		    BS_PUSH(s, h->exchange_roles, h->n_exchange_roles, role) != 0)
+			return BS_ENOMEM;
+	}
+	if (h->hostname == NULL || h->domain == NULL || h->fqdn == NULL || h->os_build == NULL ||
+	    h->os_product == NULL)
 		return BS_ENOMEM;
 	return 0;
 }

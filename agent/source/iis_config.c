@@ -11,6 +11,7 @@
 #include "config.h"
 #include "err.h"
 #include "fsutil.h"
+#include "iis_protection.h"
 
 #define IIS_CONFIG_PATH "Windows/System32/inetsrv/config/applicationHost.config"
 #define IIS_CONFIG_MAX (32u * 1024u * 1024u)
@@ -28,6 +29,39 @@ enum iis_el {
 	EL_BINDINGS,
 	EL_BINDING,
 	EL_LOGFILE,
+	EL_HSTS, /* <site><hsts> */
+	EL_LOCATION,
+	EL_WEBSERVER, /* system.webServer, at the server level or in a location */
+	EL_SECURITY,
+	EL_ACCESS,
+	EL_AUTHN,
+	EL_WINAUTH,
+	EL_EXTPROT,
+	EL_IPSEC,
+	EL_HTTPPROTO,
+	EL_HEADERS,
+	EL_HEADER_ADD,
+	EL_HEADER_REMOVE,
+	EL_HEADER_CLEAR,
+};
+
+/* Element nesting below system.webServer: (parent, name) -> element. */
+static const struct {
+	enum iis_el parent;
+	const char *name;
+	enum iis_el el;
+} iis_webserver_tree[] = {
+    {EL_WEBSERVER, "security", EL_SECURITY},
+    {EL_SECURITY, "access", EL_ACCESS},
+    {EL_SECURITY, "authentication", EL_AUTHN},
+    {EL_SECURITY, "ipSecurity", EL_IPSEC},
+    {EL_AUTHN, "windowsAuthentication", EL_WINAUTH},
+    {EL_WINAUTH, "extendedProtection", EL_EXTPROT},
+    {EL_WEBSERVER, "httpProtocol", EL_HTTPPROTO},
+    {EL_HTTPPROTO, "customHeaders", EL_HEADERS},
+    {EL_HEADERS, "add", EL_HEADER_ADD},
+    {EL_HEADERS, "remove", EL_HEADER_REMOVE},
+    {EL_HEADERS, "clear", EL_HEADER_CLEAR},
 };
 
 struct iis_parse {
@@ -39,6 +73,8 @@ struct iis_parse {
 	Bindscope__V1__Site *site;
 	const char *site_logdir; /* per-site <logFile directory> */
 	const char *default_logdir;
+	struct bs_iis_locs locs; /* per-location security settings */
+	struct bs_iis_loc *loc; /* the <location> (or server level) being read */
 	int nomem;
 };
 
@@ -72,6 +108,17 @@ iis_classify(const struct iis_parse *p, const char *name)
 		return EL_BINDINGS;
 	if (parent == EL_BINDINGS && strcmp(name, "binding") == 0)
 		return EL_BINDING;
+	if (parent == EL_SITE && strcmp(name, "hsts") == 0)
+		return EL_HSTS;
+	if (parent == EL_CONFIGURATION && strcmp(name, "location") == 0)
+		return EL_LOCATION;
+	if ((parent == EL_CONFIGURATION || parent == EL_LOCATION) &&
+	    strcmp(name, "system.webServer") == 0)
+		return EL_WEBSERVER;
+	for (size_t i = 0; i < sizeof(iis_webserver_tree) / sizeof(iis_webserver_tree[0]); i++)
+		if (iis_webserver_tree[i].parent == parent &&
+		    strcmp(iis_webserver_tree[i].name, name) == 0)
+			return iis_webserver_tree[i].el;
 	return EL_OTHER;
 }
 
@@ -200,6 +247,111 @@ iis_binding(struct iis_parse *p, const XML_Char **attrs)
 		p->nomem = 1;
 }
 
+/* IIS booleans: "true"/"false" in any case; anything else is named. */
+static Bindscope__V1__Tri
+iis_bool(struct iis_parse *p, const XML_Char **attrs, const char *name)
+{
+	const char *v = iis_attr(attrs, name);
+
+	if (v == NULL)
+		return BINDSCOPE__V1__TRI__TRI_UNKNOWN;
+	if (strcasecmp(v, "true") == 0)
+		return BINDSCOPE__V1__TRI__TRI_YES;
+	if (strcasecmp(v, "false") == 0)
+		return BINDSCOPE__V1__TRI__TRI_NO;
+	bs_sweep_error(p->s, "iis_config", p->file, iis_line(p), "%s=\"%s\" is not true or false",
+	    name, v);
+	return BINDSCOPE__V1__TRI__TRI_UNKNOWN;
+}
+
+static void
+iis_hsts(struct iis_parse *p, const XML_Char **attrs)
+{
+	Bindscope__V1__Hsts *h;
+	const char *age = iis_attr(attrs, "max-age");
+	unsigned long long v;
+
+	if (p->site == NULL)
+		return;
+	if ((h = BS_NEW(p->s->arena, hsts)) == NULL) {
+		p->nomem = 1;
+		return;
+	}
+	h->enabled = iis_bool(p, attrs, "enabled");
+	h->include_subdomains = iis_bool(p, attrs, "includeSubDomains");
+	h->preload = iis_bool(p, attrs, "preload");
+	h->redirect_http_to_https = iis_bool(p, attrs, "redirectHttpToHttps");
+	if (age != NULL) {
+		if (bs_parse_uint(age, 0xffffffffULL, &v) != 0)
+			bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
+			    "site '%s': hsts max-age '%s' is not a number of seconds", p->site->name,
+			    age);
+		else if ((h->max_age = BS_NEW(p->s->arena, opt_u32)) != NULL)
+			h->max_age->value = (uint32_t)v;
+		else
+			p->nomem = 1;
+	}
+	p->site->hsts = h;
+}
+
+/* The location settings apply to: a <location path>, else the server. */
+static struct bs_iis_loc *
+iis_loc(struct iis_parse *p)
+{
+	if (p->loc == NULL && (p->loc = bs_iis_loc_get(p->s->arena, &p->locs, "")) == NULL)
+		p->nomem = 1;
+	return p->loc;
+}
+
+/* The settings of system.webServer that Extended Protection and HSTS
+ * depend on; everything else in it is ignored. */
+static void
+iis_webserver(struct iis_parse *p, enum iis_el el, const XML_Char **attrs)
+{
+	struct bs_iis_loc *l;
+	const char *v;
+
+	if (el == EL_HEADER_ADD || el == EL_HEADER_REMOVE) {
+		v = iis_attr(attrs, "name");
+		if (v == NULL || strcasecmp(v, "Strict-Transport-Security") != 0)
+			return;
+	}
+	if ((l = iis_loc(p)) == NULL)
+		return;
+	switch (el) {
+	case EL_EXTPROT:
+		if ((v = iis_attr(attrs, "tokenChecking")) != NULL &&
+		    (l->token_checking = bs_arena_strdup(p->s->arena, v)) == NULL)
+			p->nomem = 1;
+		break;
+	case EL_ACCESS:
+		if ((v = iis_attr(attrs, "sslFlags")) != NULL &&
+		    (l->ssl_flags = bs_arena_strdup(p->s->arena, v)) == NULL)
+			p->nomem = 1;
+		break;
+	case EL_IPSEC:
+		switch (iis_bool(p, attrs, "allowUnlisted")) {
+		case BINDSCOPE__V1__TRI__TRI_YES: l->allow_unlisted = 1; break;
+		case BINDSCOPE__V1__TRI__TRI_NO: l->allow_unlisted = 0; break;
+		default: break;
+		}
+		break;
+	case EL_HEADER_ADD:
+		v = iis_attr(attrs, "value");
+		l->sts_set = 1;
+		if ((l->sts = bs_arena_strdup(p->s->arena, v != NULL ? v : "")) == NULL)
+			p->nomem = 1;
+		break;
+	case EL_HEADER_REMOVE:
+	case EL_HEADER_CLEAR:
+		/* Removes what a parent level added: the header is off here. */
+		l->sts = "";
+		l->sts_set = 1;
+		break;
+	default: break;
+	}
+}
+
 static void XMLCALL
 iis_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -215,6 +367,23 @@ iis_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	switch (el) {
 	case EL_SITE: iis_site(p, attrs); break;
 	case EL_BINDING: iis_binding(p, attrs); break;
+	case EL_HSTS: iis_hsts(p, attrs); break;
+	case EL_LOCATION: {
+		const char *path = iis_attr(attrs, "path");
+
+		/* path "" or "." is the server level, as in IIS. */
+		if (path == NULL || strcmp(path, ".") == 0)
+			path = "";
+		if ((p->loc = bs_iis_loc_get(p->s->arena, &p->locs, path)) == NULL)
+			p->nomem = 1;
+		break;
+	}
+	case EL_EXTPROT:
+	case EL_ACCESS:
+	case EL_IPSEC:
+	case EL_HEADER_ADD:
+	case EL_HEADER_REMOVE:
+	case EL_HEADER_CLEAR: iis_webserver(p, el, attrs); break;
 	case EL_LOGFILE: {
 		const char *dir = iis_attr(attrs, "directory");
 
@@ -241,6 +410,8 @@ iis_end(void *ud, const XML_Char *name)
 	if (p->depth == 0)
 		return;
 	p->depth--;
+	if (p->depth < IIS_DEPTH_MAX && p->stack[p->depth] == EL_LOCATION)
+		p->loc = NULL;
 	if (p->depth < IIS_DEPTH_MAX && p->stack[p->depth] == EL_SITE && p->site != NULL) {
 		/* The site's own logFile wins; siteDefaults may come after the
 		 * sites, so the default is applied at the end. */
@@ -316,6 +487,10 @@ bs_iis_config_parse(struct bs_sweep *s, const char *xml, size_t len, const char 
 		    "invalid XML: %s (sites before this point are kept)",
 		    XML_ErrorString(XML_GetErrorCode(p.xp)));
 		rv = BS_EPARSE;
+	}
+	if (bs_iis_protection_resolve(s, &p.locs) != 0) {
+		rv = BS_ENOMEM;
+		goto out;
 	}
 	{
 		char *def = iis_expand(

@@ -12,6 +12,7 @@
 static const struct bs_sweep_source live_sources[] = {
     {"registry", bs_src_registry_live},
     {"host", bs_src_host},
+    {"tls_settings", bs_src_tls_settings},
     {"iis_config", bs_src_iis_config},
     {"sslbind", bs_src_sslbind_live},
     {"certstore", bs_src_certstore_live},

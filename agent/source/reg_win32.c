@@ -36,6 +36,10 @@ static const struct {
     {"SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319", 0},
     {"SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727", 0},
     {"SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002", 0},
+    {"SOFTWARE\\Microsoft\\ExchangeServer\\v15\\MailboxRole", 0},
+    {"SOFTWARE\\Microsoft\\ExchangeServer\\v15\\ClientAccessRole", 0},
+    {"SOFTWARE\\Microsoft\\ExchangeServer\\v15\\EdgeTransportRole", 0},
+    {"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", 0},
 };
 
 struct reg_live {
@@ -67,8 +71,8 @@ reg_live_copy(struct reg_live *l, HKEY parent, const wchar_t *sub, const char *p
 	int rv = 0;
 
 	st = RegOpenKeyExW(parent, sub, 0, KEY_READ | KEY_WOW64_64KEY, &h);
-	if (st == ERROR_FILE_NOT_FOUND)
-		return 0; /* absent: the sources say what its absence means */
+	if (st == ERROR_FILE_NOT_FOUND) /* the sources say what its absence means */
+		return bs_registry_put_absent(l->s->reg, path);
 	if (st != ERROR_SUCCESS) {
 		reg_live_error(l, path, st, "cannot open");
 		return 0;

@@ -1,6 +1,7 @@
 /* model: building, indexing and freeing an analysis; severity names. */
 #include "analysis/model.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -216,4 +217,37 @@ bs_analysis_set_seen(struct bs_analysis *a, const char *fqdn, const char *rule, 
 				f->last_seen_ms = last_ms;
 		}
 	}
+}
+
+json_t *
+bs_finding_placeholders(const struct bs_finding *f)
+{
+	json_t *a = json_array();
+	const char *p = f->fix != NULL ? f->fix : "";
+
+	/* A placeholder is "<" letters, digits, spaces, ':' '/' '-' ">", as
+	 * the fix blocks write them; "<" in other text (a comment's "<=") does
+	 * not close such a run. */
+	while (a != NULL && (p = strchr(p, '<')) != NULL) {
+		size_t n = 1;
+		json_t *s;
+		int dup = 0;
+
+		while (p[n] != '\0' && p[n] != '>' && n < 40 &&
+		    (isalnum((unsigned char)p[n]) || strchr(" :/-", p[n]) != NULL))
+			n++;
+		if (p[n] != '>' || n == 1) {
+			p++;
+			continue;
+		}
+		for (size_t i = 0; i < json_array_size(a); i++)
+			dup |= strlen(json_string_value(json_array_get(a, i))) == n + 1 &&
+			    strncmp(json_string_value(json_array_get(a, i)), p, n + 1) == 0;
+		if (!dup && ((s = json_stringn(p, n + 1)) == NULL || json_array_append_new(a, s) != 0)) {
+			json_decref(a);
+			return NULL;
+		}
+		p += n + 1;
+	}
+	return a;
 }

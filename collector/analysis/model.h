@@ -64,11 +64,18 @@ struct bs_finding {
 	const char *key; /* tells apart one rule's findings on a server; "" if one */
 	const char *title; /* in the analysis arena */
 	const char *remediation; /* in the analysis arena */
+	/* PowerShell for this server an admin can paste ("" when the fix is
+	 * not a command); <placeholders> only where the evidence lacks the
+	 * value (bs_finding_placeholders lists them). */
+	const char *fix;
 	json_t *evidence; /* owned by the finding: an object */
 	int64_t first_seen_ms; /* from the store's finding history; else this report */
 	int64_t last_seen_ms;
 	const struct bs_mute *mute; /* muted: shown, but not counted in status or gates */
 };
+
+/* The <placeholders> left in f->fix, as a new JSON array of strings. */
+json_t *bs_finding_placeholders(const struct bs_finding *f);
 
 struct bs_server {
 	const char *fqdn;
@@ -85,7 +92,7 @@ struct bs_server {
 };
 
 /* Most rules the collector knows; the table in rules/table.c is smaller. */
-#define BS_RULES_MAX 32
+#define BS_RULES_MAX 64
 
 /* Per-rule severity as configured: the rule's default, a fixed level, or
  * off (the rule is not evaluated at all). */

@@ -76,6 +76,10 @@ $RegistryKeys = [ordered]@{
     'dotnet-v2'              = 'HKLM\SOFTWARE\Microsoft\.NETFramework\v2.0.50727'
     'dotnet-v2-wow64'        = 'HKLM\SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727'
     'lsa'                    = 'HKLM\SYSTEM\CurrentControlSet\Control\Lsa'
+    'exchange-mailboxrole'   = 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\MailboxRole'
+    'exchange-clientaccessrole' = 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\ClientAccessRole'
+    'exchange-edgerole'      = 'HKLM\SOFTWARE\Microsoft\ExchangeServer\v15\EdgeTransportRole'
+    'windows-version'        = 'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
 }
 
 # Certificate stores taken besides those an http.sys binding names. CA
@@ -161,6 +165,13 @@ catch { Add-Failure "${iisConfig}: $($_.Exception.Message)" }
 foreach ($file in $RegistryKeys.Keys) {
     $key = $RegistryKeys[$file]
     if (-not (Test-Path -LiteralPath ('Registry::' + ($key -replace '^HKLM\\', 'HKEY_LOCAL_MACHINE\')))) {
+        # A deletion line, as in any .reg file: tells the agent the key
+        # does not exist (the OS default applies), not that it was not read.
+        $full = $key -replace '^HKLM\\', 'HKEY_LOCAL_MACHINE\'
+        $rel = Join-Path $RegistryRel "$file.reg"
+        [IO.File]::WriteAllText((Get-RootPath $rel),
+            "Windows Registry Editor Version 5.00`r`n`r`n[-$full]`r`n`r`n",
+            (New-Object System.Text.UnicodeEncoding($false, $true)))
         Add-Absent $key
         continue
     }

@@ -32,6 +32,8 @@ rule_vraise(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json
 		json_decref(f->evidence);
 		return BS_ENOMEM;
 	}
+	f->fix = "";
+	ctx->last = f;
 	f->first_seen_ms = f->last_seen_ms = ctx->server->received_at_ms;
 	for (size_t i = 0; i < ctx->a->n_mutes; i++) {
 		const struct bs_mute *m = ctx->a->mutes[i];

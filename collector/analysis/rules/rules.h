@@ -13,6 +13,7 @@ struct bs_rule_ctx {
 	struct bs_server *server;
 	const struct bs_rule *rule;
 	enum bs_severity severity; /* the rule's as configured; evidence may raise it */
+	struct bs_finding *last; /* the finding raised last, for bs_rule_fix */
 };
 
 /* Adds a finding to ctx->server. evidence is stolen (an object, or NULL
