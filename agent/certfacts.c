@@ -217,5 +217,9 @@ bs_certfacts_fill(struct bs_arena *a, X509 *x, const char *fqdn, const char *hos
 	if (c->thumbprint == NULL || c->subject == NULL || c->issuer == NULL ||
 	    c->common_name == NULL || c->der.data == NULL)
 		return BS_ENOMEM;
+	/* Exchange's OAuth certificate is known by its subject alone
+	 * (New-ExchangeCertificate -SubjectName, Set-AuthConfig); the store
+	 * tells its role, and My is the only store it lives in. */
+	c->exchange_auth = strcmp(c->subject, "CN=Microsoft Exchange Server Auth Certificate") == 0;
 	return cf_sans(a, x, c);
 }
