@@ -46,6 +46,8 @@ bs_rules_config_defaults(struct bs_rules_config *c)
 	c->expiring_critical_days = 7;
 	c->weak_rsa_bits = 2048;
 	c->changes_window = 86400;
+	c->min_tls = 2;
+	c->auth_cert_warning_days = 60;
 }
 
 void

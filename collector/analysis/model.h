@@ -113,6 +113,8 @@ struct bs_rules_config {
 	unsigned expiring_critical_days;
 	unsigned weak_rsa_bits; /* RSA keys below this are weak */
 	unsigned changes_window; /* seconds: CONFIG_CHANGED for changes this recent */
+	int min_tls; /* lowest TLS allowed enabled: 0 "1.0", 1 "1.1", 2 "1.2" (SSL never) */
+	unsigned auth_cert_warning_days; /* the Auth certificate's renewal window */
 	int severity[BS_RULES_MAX]; /* enum bs_rule_setting, by table index */
 };
 
@@ -153,6 +155,10 @@ struct bs_fleet_norms {
 		const char *build; /* most frequent build of that line */
 	} builds[8];
 	size_t nbuilds;
+	/* Settings that must agree across servers (rules/consistency.h). */
+	struct bs_cons *tls; /* SCHANNEL protocols, .NET, renegotiation, cipher order */
+	struct bs_cons *ep; /* Extended Protection per role, build and virtual directory */
+	struct bs_cons *auth; /* Auth certificate thumbprints held */
 	/* Target FQDN (case-insensitive) -> peers' view; open addressing. */
 	struct bs_peer_target **peer_slots;
 	size_t peer_cap; /* power of two, or 0 */

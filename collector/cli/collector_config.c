@@ -29,6 +29,9 @@
 		    0, mx                                                                          \
 	}
 
+/* [rules] min_tls: the lowest protocol the fleet allows enabled. */
+static const char *const min_tls_choices[] = {"1.0", "1.1", "1.2", NULL};
+
 static const struct bs_cfg_key collector_keys[] = {
     T("ca_file", tls_ca),
     T("cert_file", tls_cert),
@@ -56,6 +59,10 @@ static const struct bs_cfg_key collector_keys[] = {
     R("expiring_warning_days", expiring_warning_days, 3650),
     R("expiring_critical_days", expiring_critical_days, 3650),
     R("weak_rsa_bits", weak_rsa_bits, 16384),
+    R("auth_cert_warning_days", auth_cert_warning_days, 3650),
+    {"rules", "min_tls", BS_CFG_CHOICE,
+        offsetof(struct bs_collector_config, rules) + offsetof(struct bs_rules_config, min_tls), 0,
+        0, min_tls_choices},
     {"rules", "changes_window", BS_CFG_DURATION,
         offsetof(struct bs_collector_config, rules) +
             offsetof(struct bs_rules_config, changes_window),

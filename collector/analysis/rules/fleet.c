@@ -116,6 +116,11 @@ bs_rules_fleet_norms(struct bs_analysis *a)
 		fn->builds[fn->nbuilds++].build = fleet_majority(builds, nb);
 	}
 	bs_rules_peer_index(a);
+	/* Out of memory leaves a comparison unfinished: its rules then
+	 * compare nothing (bs_cons_stat answers only a finished one). */
+	(void)bs_rules_tls_norms(a);
+	(void)bs_rules_ep_norms(a);
+	(void)bs_rules_auth_norms(a);
 }
 
 int

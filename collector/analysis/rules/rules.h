@@ -78,6 +78,29 @@ int bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx);
 int bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx);
 int bs_rule_config_changed(struct bs_rule_ctx *ctx);
 
+/* TLS, Extended Protection and the Auth certificate (tls.c, protection.c,
+ * authcert.c). */
+int bs_rule_tls_half_disabled(struct bs_rule_ctx *ctx);
+int bs_rule_tls_sides_differ(struct bs_rule_ctx *ctx);
+int bs_rule_tls12_unusable(struct bs_rule_ctx *ctx);
+int bs_rule_tls_legacy_enabled(struct bs_rule_ctx *ctx);
+int bs_rule_dotnet_tls(struct bs_rule_ctx *ctx);
+int bs_rule_tls_inconsistent(struct bs_rule_ctx *ctx);
+int bs_rule_ep_breaks_clients(struct bs_rule_ctx *ctx);
+int bs_rule_ep_exposed(struct bs_rule_ctx *ctx);
+int bs_rule_ep_precondition(struct bs_rule_ctx *ctx);
+int bs_rule_ep_inconsistent(struct bs_rule_ctx *ctx);
+int bs_rule_hsts_breaks_exchange(struct bs_rule_ctx *ctx);
+int bs_rule_hsts_misconfigured(struct bs_rule_ctx *ctx);
+int bs_rule_auth_cert_expiring(struct bs_rule_ctx *ctx);
+int bs_rule_auth_cert_inconsistent(struct bs_rule_ctx *ctx);
+/* The fleet comparisons of those families (a->norms.tls, .ep, .auth). */
+int bs_rules_tls_norms(struct bs_analysis *a);
+int bs_rules_ep_norms(struct bs_analysis *a);
+int bs_rules_auth_norms(struct bs_analysis *a);
+/* 1 when build ("15.2.1544.4") is at least a.b.c.d; 0 when it is not a build. */
+int bs_rules_build_at_least(const char *build, unsigned a, unsigned b, unsigned c, unsigned d);
+
 /* Builds a->norms.peer_slots from every server's HttpProxy samples. */
 void bs_rules_peer_index(struct bs_analysis *a);
 /* What other servers saw of target fqdn, or NULL if none named it. */
