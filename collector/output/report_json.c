@@ -1,5 +1,6 @@
 /* report_json: builds the report document from an analysis. */
 #include "output/report_json.h"
+#include "output/protection_json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,8 +127,10 @@ bs_report_json_server(const struct bs_server *s, int detail)
 		json_object_set_new(o, "muted_findings", json_integer((json_int_t)s->n_muted));
 		json_object_set_new(o, "recent_changes", changes_json(s));
 	}
-	if (o != NULL && detail)
+	if (o != NULL && detail) {
 		json_object_set_new(o, "report", bs_pbjson_from_message(&r->base, 0));
+		json_object_set_new(o, "protection", bs_protection_json(s));
+	}
 	return o;
 }
 

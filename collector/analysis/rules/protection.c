@@ -104,6 +104,17 @@ ep_effective(const Bindscope__V1__VirtualDirectory *vd, enum ep_side side)
 	return l;
 }
 
+const char *
+bs_rules_ep_expected(const bs_report *r, const Bindscope__V1__VirtualDirectory *vd,
+    const char **effective)
+{
+	enum ep_side side = ep_side(r, vd);
+	enum ep_level want = ep_expect(r, vd, side);
+
+	*effective = ep_names[ep_effective(vd, side)];
+	return want == EP_UNKNOWN ? NULL : ep_names[want];
+}
+
 /* 1 when Extended Protection is on anywhere on the server. */
 static int
 ep_on(const bs_report *r)

@@ -98,6 +98,17 @@ int bs_rule_auth_cert_inconsistent(struct bs_rule_ctx *ctx);
 int bs_rules_tls_norms(struct bs_analysis *a);
 int bs_rules_ep_norms(struct bs_analysis *a);
 int bs_rules_auth_norms(struct bs_analysis *a);
+/* One protocol side as the rules read it: "enabled", "disabled", "OS
+ * default", "enabled, off by default", "not read" or "unsupported"; with
+ * *usable 1 when an application that asks for nothing special gets it. */
+const char *bs_rules_tls_state(
+    const bs_report *r, const Bindscope__V1__SchannelProtocol *p, int *usable);
+/* The tokenChecking expected of vd on this server's site and build
+ * ("None", "Allow", "Require"), NULL when nothing is expected; *effective:
+ * its value as it protects (the EWS back end behind ipSecurity counts as
+ * Require). */
+const char *bs_rules_ep_expected(
+    const bs_report *r, const Bindscope__V1__VirtualDirectory *vd, const char **effective);
 /* 1 when build ("15.2.1544.4") is at least a.b.c.d; 0 when it is not a build. */
 int bs_rules_build_at_least(const char *build, unsigned a, unsigned b, unsigned c, unsigned d);
 

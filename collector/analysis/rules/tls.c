@@ -138,6 +138,15 @@ tls_usable(const Bindscope__V1__SchannelProtocol *p, enum tls_state st)
 	return st == TLS_ON;
 }
 
+const char *
+bs_rules_tls_state(const bs_report *r, const Bindscope__V1__SchannelProtocol *p, int *usable)
+{
+	enum tls_state st = tls_state(r, p);
+
+	*usable = tls_usable(p, st);
+	return tls_state_names[st];
+}
+
 static const char *
 tls_value_text(struct bs_arena *a, const Bindscope__V1__RegSetting *v)
 {
