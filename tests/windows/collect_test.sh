@@ -86,7 +86,7 @@ grep -q 'HttpQueryServiceConfiguration' "$tmp/live.err" &&
 # file names exist only in an export), and the log counts.
 norm='
   ($keep) as $keep | ($pk) as $pk |
-  {host: .host,
+  {host: .host, tls: .tls, vdirs: .vdirs,
    sites: .sites,
    ssl_bindings: (.ssl_bindings | map(del(.source)) | sort_by(.kind, .endpoint)),
    certificates: ([.certificates[] | select(.thumbprint as $t | $keep | index($t))
