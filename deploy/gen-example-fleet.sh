@@ -28,6 +28,40 @@
 #   mbx08  an older CU (15.2.1258.12) than the rest of the fleet
 #   mbx09  a 1024-bit RSA self-signed certificate on 444
 #   mbx10  no http.sys certificate binding for 0.0.0.0:444
+# and sixteen more for the TLS, Extended Protection, Auth certificate and
+# HSTS evidence (../shared/spec/tls-and-protection.md), one difference
+# from the baseline each:
+#   mbx11  TLS 1.0 enabled, Server and Client (Enabled=1, DisabledByDefault=0)
+#   mbx12  TLS 1.1 Server half-disabled (Enabled=0, DisabledByDefault=0)
+#   mbx13  TLS 1.2 disabled, Server and Client (Enabled=0, DisabledByDefault=1)
+#   mbx14  .NET v4.0.30319 32-bit view (Wow6432Node): SchUseStrongCrypto=0
+#   mbx15  Default Web Site/EWS tokenChecking Require (above the expected Allow)
+#   mbx16  Exchange Back End/owa tokenChecking None (below the expected Require)
+#   mbx17  Lsa LmCompatibilityLevel=2 (an Extended Protection precondition)
+#   mbx18  <hsts enabled="true" max-age="31536000"/> on the Exchange Back End site
+#   mbx19  <hsts enabled="true" max-age="86400"/> on the Default Web Site (under a year)
+#   mbx20  its Auth certificate is another one, expiring in 30 days (none newer)
+#   mbx21  SCHANNEL AllowInsecureRenegoClients=1 (the only server with it)
+# and traps, where nothing new must be raised:
+#   mbx22  TLS 1.2 Server and Client Enabled=dword:ffffffff (any non-zero is on)
+#   mbx23  its export lacks the four .NET files (the values were not read)
+#   mbx24  Exchange Back End/EWS tokenChecking None with ipSecurity
+#          allowUnlisted="false" (supported and secure)
+#   mbx25  Exchange 2019 CU9 (15.2.986.26, before Extended Protection
+#          support), tokenChecking None everywhere: VERSION_DRIFT only
+#   mbx26  TLS 1.3 Server and Client Enabled=0, DisabledByDefault=1 on
+#          Windows Server 2019 (where TLS 1.3 is unsupported)
+#
+# Every server's registry exports carry what the exporter writes for those
+# facts, under its file names: schannel (SSL 2.0 to TLS 1.1 off, TLS 1.2
+# on, no TLS 1.3 keys), dotnet-v4[-wow64], dotnet-v2[-wow64]
+# (SystemDefaultTlsVersions=1, SchUseStrongCrypto=1), lsa
+# (LmCompatibilityLevel=5), windows-version (Windows Server 2019, build
+# 17763), exchange-mailboxrole, and as tombstones (a `[-KEY]` line: the
+# key does not exist) cipher-suite-policy, exchange-clientaccessrole and
+# exchange-edgerole. applicationHost.config has Exchange's <location>
+# elements with Extended Protection as configured for the build, and
+# every server holds the fleet's Exchange Auth certificate in My.
 set -euo pipefail
 
 out=${1:?usage: gen-example-fleet.sh OUTDIR [--faults]}
@@ -44,14 +78,24 @@ thumb() { openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.
 # key NAME -> $tmp/NAME.key
 key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"${2:-2048}" -out "$tmp/$1.key" 2>/dev/null; }
 
-# selfsigned NAME SUBJECT SAN DAYS
+# selfsigned NAME SUBJECT SAN DAYS [KEYNAME]: KEYNAME reuses that key
+# (generation time: one key serves every fault server's certificate).
 selfsigned() {
-	key "$1"
+	if [ -n "${5:-}" ]; then cp "$tmp/$5.key" "$tmp/$1.key"; else key "$1"; fi
 	openssl req -x509 -new -key "$tmp/$1.key" -subj "$2" -days "$4" -sha256 \
 		-addext "subjectAltName=$3" -addext "extendedKeyUsage=serverAuth" \
 		-addext "keyUsage=digitalSignature,keyEncipherment" \
 		-addext "basicConstraints=critical,CA:FALSE" \
 		-outform DER -out "$tmp/$1.cer" 2>/dev/null
+}
+
+# authcert NAME DAYS [KEYNAME]: an Exchange Auth certificate, as
+# New-ExchangeCertificate makes it for OAuth (self-signed, no SAN).
+authcert() {
+	if [ -n "${3:-}" ]; then cp "$tmp/$3.key" "$tmp/$1.key"; else key "$1"; fi
+	openssl req -x509 -new -key "$tmp/$1.key" -subj "/CN=Microsoft Exchange Server Auth Certificate" \
+		-days "$2" -sha256 -addext "keyUsage=digitalSignature,keyEncipherment" \
+		-addext "basicConstraints=critical,CA:FALSE" -outform DER -out "$tmp/$1.cer" 2>/dev/null
 }
 
 # issued NAME SUBJECT SAN DAYS ISSUER
@@ -78,19 +122,22 @@ openssl x509 -req -in "$tmp/issuingca.csr" -CA "$tmp/rootca.pem" -CAkey "$tmp/ro
 	-CAcreateserial -days 3650 -sha256 -extfile "$tmp/ca.ext" -out "$tmp/issuingca.pem" 2>/dev/null
 openssl x509 -in "$tmp/issuingca.pem" -outform DER -out "$tmp/issuingca.cer"
 
-# Shared certificates: the namespace SAN certificate and a wildcard.
+# Shared certificates: the namespace SAN certificate, a wildcard, and the
+# fleet's Exchange Auth certificate (the same on every Mailbox server).
+authcert auth 1825
 issued namespace "/C=US/O=Corp Example/CN=mail.$domain" \
 	"DNS:mail.$domain,DNS:autodiscover.$domain,DNS:owa.$domain" 730 issuingca
 issued wildcard "/C=US/O=Corp Example/CN=*.$domain" "DNS:*.$domain,DNS:$domain" 730 issuingca
 
 # Wraps "prefix" + comma-separated hex bytes the way reg.exe does: lines of
-# at most 80 characters, continued with "\" and a two-space indent.
+# at most 80 characters, continued with "\" and a two-space indent (also
+# when only the last byte is left).
 regwrap() {
 	awk -v pre="$1" -v hex="$2" 'BEGIN {
 		n = split(hex, b, ","); line = pre;
 		for (i = 1; i <= n; i++) {
 			item = b[i] (i < n ? "," : "");
-			if (length(line) + length(item) > 77 && i < n) {
+			if (length(line) + length(item) > 77) {
 				printf "%s\\\r\n", line; line = "  ";
 			}
 			line = line item;
@@ -103,6 +150,154 @@ hexbytes() { echo "$1" | tr 'A-F' 'a-f' | sed 's/../&,/g; s/,$//'; }
 
 # Writes UTF-8 text from stdin as a reg.exe export: UTF-16LE with BOM.
 utf16() { { printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$1"; }
+
+# UTF-16LE hex bytes of a REG_MULTI_SZ: the strings, each NUL-ended, and
+# the closing NUL.
+multisz() {
+	local s
+	{ for s in "$@"; do printf '%s\0' "$s"; done; printf '\0'; } | iconv -f UTF-8 -t UTF-16LE |
+		od -An -v -tx1 | tr -s ' \n' ',' | sed 's/^,//; s/,$//'
+}
+
+# The per-server knobs of the TLS and Extended Protection evidence,
+# reset to the fleet's baseline before each server (knobs_reset):
+#   protocols["TLS 1.2\Server"]="ENABLED DISABLEDBYDEFAULT" (hex dwords; unset: key absent)
+#   token["Default Web Site/owa"]=tokenChecking; allow_unlisted[path]=false
+#   renego_clients (AllowInsecureRenegoClients, "" not set), lmcompat,
+#   strong_v4_wow64, dotnet ("no": no .NET files), hsts_fe, hsts_be, auth
+declare -A protocols token allow_unlisted
+fe_vdirs="API ecp owa rpc Autodiscover EWS Microsoft-Server-ActiveSync OAB PowerShell mapi"
+be_vdirs="API ecp owa rpc Autodiscover EWS Microsoft-Server-ActiveSync OAB PowerShell mapi/emsmdb mapi/nspi PushNotifications"
+knobs_reset() {
+	local p
+	protocols=() token=() allow_unlisted=()
+	for p in 'SSL 2.0' 'SSL 3.0' 'TLS 1.0' 'TLS 1.1'; do
+		protocols["$p\\Client"]="00000000 00000001"
+		protocols["$p\\Server"]="00000000 00000001"
+	done
+	protocols['TLS 1.2\Client']="00000001 00000000"
+	protocols['TLS 1.2\Server']="00000001 00000000"
+	# Extended Protection as Exchange configures it (front end / back end).
+	for p in API ecp owa rpc mapi; do token["Default Web Site/$p"]=Require; done
+	for p in EWS Microsoft-Server-ActiveSync OAB; do token["Default Web Site/$p"]=Allow; done
+	token["Default Web Site/Autodiscover"]=None
+	token["Default Web Site/PowerShell"]=None
+	for p in $be_vdirs; do token["Exchange Back End/$p"]=Require; done
+	token["Exchange Back End/Autodiscover"]=None
+	renego_clients="" lmcompat=5 strong_v4_wow64=1 dotnet=yes hsts_fe="" hsts_be="" auth=auth
+}
+knobs_reset
+
+# The sslFlags Exchange sets: SSL everywhere but the front-end PowerShell
+# (Kerberos over HTTP by design); the back-end PowerShell asks for a
+# client certificate.
+ssl_flags() {
+	case $1 in
+	"Default Web Site/PowerShell") echo None ;;
+	"Exchange Back End/PowerShell") echo "Ssl, SslNegotiateCert, Ssl128" ;;
+	*) echo "Ssl, Ssl128" ;;
+	esac
+}
+
+# Exchange's <location> elements, as IIS writes them after the sections.
+locations() {
+	local site v path
+	for site in "Default Web Site" "Exchange Back End"; do
+		if [ "$site" = "Default Web Site" ]; then set -- $fe_vdirs; else set -- $be_vdirs; fi
+		for v in "$@"; do
+			path="$site/$v"
+			printf '    <location path="%s" overrideMode="Allow">\n' "$path"
+			printf '        <system.webServer>\n            <security>\n'
+			printf '                <access sslFlags="%s" />\n' "$(ssl_flags "$path")"
+			printf '                <authentication>\n'
+			printf '                    <anonymousAuthentication enabled="false" />\n'
+			printf '                    <windowsAuthentication enabled="true" useKernelMode="false">\n'
+			printf '                        <extendedProtection tokenChecking="%s" />\n' "${token[$path]}"
+			printf '                    </windowsAuthentication>\n                </authentication>\n'
+			[ -z "${allow_unlisted[$path]:-}" ] ||
+				printf '                <ipSecurity allowUnlisted="%s" />\n' "${allow_unlisted[$path]}"
+			printf '            </security>\n        </system.webServer>\n    </location>\n'
+		done
+	done
+}
+
+reghdr() { printf 'Windows Registry Editor Version 5.00\r\n\r\n'; }
+regkey() { printf '[HKEY_LOCAL_MACHINE\\%s]\r\n' "$1"; }
+# A key the server lacks, as the exporter writes it: a deletion line.
+tombstone() { { reghdr; printf '[-HKEY_LOCAL_MACHINE\\%s]\r\n\r\n' "$2"; } | utf16 "$1"; }
+
+# tls_registry ROOT BUILD: the exports of SCHANNEL, .NET, Lsa, the cipher
+# suite policy, the role keys and the Windows version.
+tls_registry() {
+	local reg=$1/registry build=$2 sch='SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
+	local p side v
+	{
+		reghdr
+		regkey "$sch"
+		[ -z "$renego_clients" ] || printf '"AllowInsecureRenegoClients"=dword:%08x\r\n' "$renego_clients"
+		printf '"EventLogging"=dword:00000001\r\n\r\n'
+		for v in Ciphers CipherSuites Hashes KeyExchangeAlgorithms Protocols; do
+			regkey "$sch\\$v"
+			printf '\r\n'
+		done
+		for p in 'SSL 2.0' 'SSL 3.0' 'TLS 1.0' 'TLS 1.1' 'TLS 1.2' 'TLS 1.3'; do
+			[ -n "${protocols[$p\\Client]:-}${protocols[$p\\Server]:-}" ] || continue
+			regkey "$sch\\Protocols\\$p"
+			printf '\r\n'
+			for side in Client Server; do
+				v=${protocols[$p\\$side]:-}
+				[ -n "$v" ] || continue
+				regkey "$sch\\Protocols\\$p\\$side"
+				printf '"DisabledByDefault"=dword:%s\r\n"Enabled"=dword:%s\r\n\r\n' "${v#* }" "${v% *}"
+			done
+		done
+	} | utf16 "$reg/schannel.reg"
+	dotnet_key() { # FILE KEY STRONG
+		{
+			reghdr
+			regkey "$2"
+			printf '"AspNetEnforceViewStateMac"=dword:00000001\r\n'
+			printf '"SchUseStrongCrypto"=dword:%08x\r\n' "$3"
+			printf '"SystemDefaultTlsVersions"=dword:00000001\r\n\r\n'
+			regkey "$2\\SKUs"
+			printf '\r\n'
+		} | utf16 "$reg/$1.reg"
+	}
+	if [ "$dotnet" = yes ]; then
+		dotnet_key dotnet-v4 'SOFTWARE\Microsoft\.NETFramework\v4.0.30319' 1
+		dotnet_key dotnet-v4-wow64 'SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319' "$strong_v4_wow64"
+		dotnet_key dotnet-v2 'SOFTWARE\Microsoft\.NETFramework\v2.0.50727' 1
+		dotnet_key dotnet-v2-wow64 'SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v2.0.50727' 1
+	fi
+	{
+		reghdr
+		regkey 'SYSTEM\CurrentControlSet\Control\Lsa'
+		printf '"auditbasedirectories"=dword:00000000\r\n"crashonauditfail"=dword:00000000\r\n'
+		printf '"LimitBlankPasswordUse"=dword:00000001\r\n'
+		printf '"LmCompatibilityLevel"=dword:%08x\r\n' "$lmcompat"
+		regwrap '"Security Packages"=hex(7):' "$(multisz kerberos msv1_0 schannel wdigest tspkg pku2u)"
+		printf '\r\n'
+		regkey 'SYSTEM\CurrentControlSet\Control\Lsa\MSV1_0'
+		printf '"NtlmMinClientSec"=dword:20080000\r\n"NtlmMinServerSec"=dword:20080000\r\n\r\n'
+	} | utf16 "$reg/lsa.reg"
+	tombstone "$reg/cipher-suite-policy.reg" 'SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002'
+	{
+		reghdr
+		regkey 'SOFTWARE\Microsoft\ExchangeServer\v15\MailboxRole'
+		printf '"ConfiguredVersion"="%s"\r\n"UnpackedVersion"="%s"\r\n\r\n' "$build" "$build"
+	} | utf16 "$reg/exchange-mailboxrole.reg"
+	tombstone "$reg/exchange-clientaccessrole.reg" 'SOFTWARE\Microsoft\ExchangeServer\v15\ClientAccessRole'
+	tombstone "$reg/exchange-edgerole.reg" 'SOFTWARE\Microsoft\ExchangeServer\v15\EdgeTransportRole'
+	{
+		reghdr
+		regkey 'SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+		printf '"BuildBranch"="rs5_release"\r\n"CurrentBuild"="17763"\r\n"CurrentBuildNumber"="17763"\r\n'
+		printf '"CurrentMajorVersionNumber"=dword:0000000a\r\n"CurrentMinorVersionNumber"=dword:00000000\r\n'
+		printf '"CurrentType"="Multiprocessor Free"\r\n"CurrentVersion"="6.3"\r\n"EditionID"="ServerDatacenter"\r\n'
+		printf '"InstallationType"="Server"\r\n"ProductName"="Windows Server 2019 Datacenter"\r\n'
+		printf '"ReleaseId"="1809"\r\n"SystemRoot"="C:\\\\Windows"\r\n"UBR"=dword:000017d9\r\n\r\n'
+	} | utf16 "$reg/windows-version.reg"
+}
 
 appid="81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14" # {4dc3e181-e14b-4a21-b022-59fc669b0914}
 
@@ -145,6 +340,12 @@ server() {
 		printf '{"FriendlyName": "%s", "HasPrivateKey": true}\n' "$fn" \
 			>"$root/certstore/LocalMachine/My/$t.json"
 	done
+	if [ -n "$auth" ]; then
+		local ta; ta=$(thumb "$tmp/$auth.cer")
+		cp "$tmp/$auth.cer" "$root/certstore/LocalMachine/My/$ta.cer"
+		printf '{"FriendlyName": "Microsoft Exchange Server Auth Certificate", "HasPrivateKey": true}\n' \
+			>"$root/certstore/LocalMachine/My/$ta.json"
+	fi
 	cp "$tmp/rootca.cer" "$root/certstore/LocalMachine/Root/$(thumb "$tmp/rootca.cer").cer"
 	cp "$tmp/issuingca.cer" "$root/certstore/LocalMachine/CA/$(thumb "$tmp/issuingca.cer").cer"
 
@@ -182,6 +383,7 @@ server() {
 		printf '"MsiBuildMinor"=dword:%08x\r\n' "$bmin"
 		printf '"Services"="C:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V15\\\\"\r\n\r\n'
 	} | utf16 "$root/registry/exchange-setup.reg"
+	tls_registry "$root" "$build"
 
 	sed 's/$/\r/' >"$root/Windows/System32/inetsrv/config/applicationHost.config" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -207,7 +409,8 @@ server() {
                     <binding protocol="https" bindingInformation="*:443:" />
                     <binding protocol="https" bindingInformation="127.0.0.1:443:" />
                     <binding protocol="net.tcp" bindingInformation="808:*" />
-                </bindings>
+                </bindings>${hsts_fe:+
+                $hsts_fe}
             </site>
             <site name="Exchange Back End" id="2">
                 <application path="/" applicationPool="MSExchangeServicesAppPool">
@@ -216,7 +419,8 @@ server() {
                 <bindings>
                     <binding protocol="http" bindingInformation="*:81:" />
                     <binding protocol="https" bindingInformation="$be" sslFlags="0" />
-                </bindings>
+                </bindings>${hsts_be:+
+                $hsts_be}
             </site>
             <siteDefaults>
                 <logFile logFormat="W3C" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" />
@@ -224,8 +428,10 @@ server() {
             </siteDefaults>
         </sites>
     </system.applicationHost>
+$(locations)
 </configuration>
 XML
+	knobs_reset # each server starts from the baseline
 }
 
 # HttpProxy and W3C logs for one server: the last 40 minutes of front-end
@@ -321,6 +527,52 @@ if [ "$faults" = --faults ]; then
 	server mbx09 15.2.1544.4 namespace self-mbx09
 	server mbx10 15.2.1544.4 namespace self-mbx10 "*:444:" none
 	fleet="$fleet mbx05 mbx06 mbx07 mbx08 mbx09 mbx10"
+
+	# The TLS and Extended Protection servers: one key for all their
+	# certificates (each certificate differs), healthy 444 bindings.
+	key fault
+	for i in $(seq 11 26); do
+		selfsigned "self-mbx$i" "/CN=MBX$i" "DNS:MBX$i,DNS:mbx$i.$domain" 1825 fault
+	done
+	authcert auth-mbx20 30 fault
+	protocols['TLS 1.0\Client']="00000001 00000000"
+	protocols['TLS 1.0\Server']="00000001 00000000"
+	server mbx11 15.2.1544.4 namespace self-mbx11
+	protocols['TLS 1.1\Server']="00000000 00000000"
+	server mbx12 15.2.1544.4 namespace self-mbx12
+	protocols['TLS 1.2\Client']="00000000 00000001"
+	protocols['TLS 1.2\Server']="00000000 00000001"
+	server mbx13 15.2.1544.4 namespace self-mbx13
+	strong_v4_wow64=0
+	server mbx14 15.2.1544.4 namespace self-mbx14
+	token["Default Web Site/EWS"]=Require
+	server mbx15 15.2.1544.4 namespace self-mbx15
+	token["Exchange Back End/owa"]=None
+	server mbx16 15.2.1544.4 namespace self-mbx16
+	lmcompat=2
+	server mbx17 15.2.1544.4 namespace self-mbx17
+	hsts_be='<hsts enabled="true" max-age="31536000" />'
+	server mbx18 15.2.1544.4 namespace self-mbx18
+	hsts_fe='<hsts enabled="true" max-age="86400" />'
+	server mbx19 15.2.1544.4 namespace self-mbx19
+	auth=auth-mbx20
+	server mbx20 15.2.1544.4 namespace self-mbx20
+	renego_clients=1
+	server mbx21 15.2.1544.4 namespace self-mbx21
+	protocols['TLS 1.2\Client']="ffffffff 00000000"
+	protocols['TLS 1.2\Server']="ffffffff 00000000"
+	server mbx22 15.2.1544.4 namespace self-mbx22
+	dotnet=no
+	server mbx23 15.2.1544.4 namespace self-mbx23
+	token["Exchange Back End/EWS"]=None
+	allow_unlisted["Exchange Back End/EWS"]=false
+	server mbx24 15.2.1544.4 namespace self-mbx24
+	for p in "${!token[@]}"; do token[$p]=None; done
+	server mbx25 15.2.986.26 namespace self-mbx25
+	protocols['TLS 1.3\Client']="00000000 00000001"
+	protocols['TLS 1.3\Server']="00000000 00000001"
+	server mbx26 15.2.1544.4 namespace self-mbx26
+	for i in $(seq 11 26); do fleet="$fleet mbx$i"; done
 fi
 for n in $fleet; do logs "$out/$n" "$(echo "$n" | tr a-z A-Z)"; done
 # Test material beside (never inside) the evidence roots: the keys, so a

@@ -110,7 +110,8 @@ bs_src_host(struct bs_sweep *s)
 	if (bs_registry_has_key(s->reg, KEY_NETLOGON) &&
 	    host_string(s, KEY_NETLOGON, "DynamicSiteName", "SiteName", path, sizeof(path)) == 0)
 		h->ad_site = bs_arena_strdup(s->arena, path);
-	if (host_string(s, KEY_WINVER, "CurrentBuildNumber", "CurrentBuild", path, sizeof(path)) == 0)
+	if (host_string(s, KEY_WINVER, "CurrentBuildNumber", "CurrentBuild", path, sizeof(path)) ==
+	    0)
 		h->os_build = bs_arena_strdup(s->arena, path);
 	if (host_string(s, KEY_WINVER, "ProductName", NULL, path, sizeof(path)) == 0)
 		h->os_product = bs_arena_strdup(s->arena, path);

@@ -259,8 +259,8 @@ iis_bool(struct iis_parse *p, const XML_Char **attrs, const char *name)
 		return BINDSCOPE__V1__TRI__TRI_YES;
 	if (strcasecmp(v, "false") == 0)
 		return BINDSCOPE__V1__TRI__TRI_NO;
-	bs_sweep_error(p->s, "iis_config", p->file, iis_line(p), "%s=\"%s\" is not true or false",
-	    name, v);
+	bs_sweep_error(
+	    p->s, "iis_config", p->file, iis_line(p), "%s=\"%s\" is not true or false", name, v);
 	return BINDSCOPE__V1__TRI__TRI_UNKNOWN;
 }
 
@@ -284,14 +284,30 @@ iis_hsts(struct iis_parse *p, const XML_Char **attrs)
 	if (age != NULL) {
 		if (bs_parse_uint(age, 0xffffffffULL, &v) != 0)
 			bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
-			    "site '%s': hsts max-age '%s' is not a number of seconds", p->site->name,
-			    age);
+			    "site '%s': hsts max-age '%s' is not a number of seconds",
+			    p->site->name, age);
 		else if ((h->max_age = BS_NEW(p->s->arena, opt_u32)) != NULL)
 			h->max_age->value = (uint32_t)v;
 		else
 			p->nomem = 1;
 	}
 	p->site->hsts = h;
+}
+
+/* extendedProtection@tokenChecking in IIS's spelling (its schema matches
+ * enum values in any case); a value IIS does not know is named and kept
+ * as written, so it is never read as one it is not. */
+static const char *
+iis_token_checking(struct iis_parse *p, const char *v)
+{
+	static const char *const values[] = {"None", "Allow", "Require"};
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		if (strcasecmp(v, values[i]) == 0)
+			return values[i];
+	bs_sweep_error(p->s, "iis_config", p->file, iis_line(p),
+	    "extendedProtection tokenChecking=\"%s\" is not None, Allow or Require", v);
+	return v;
 }
 
 /* The location settings apply to: a <location path>, else the server. */
@@ -320,8 +336,10 @@ iis_webserver(struct iis_parse *p, enum iis_el el, const XML_Char **attrs)
 		return;
 	switch (el) {
 	case EL_EXTPROT:
-		if ((v = iis_attr(attrs, "tokenChecking")) != NULL &&
-		    (l->token_checking = bs_arena_strdup(p->s->arena, v)) == NULL)
+		if ((v = iis_attr(attrs, "tokenChecking")) == NULL)
+			break;
+		if ((l->token_checking = bs_arena_strdup(p->s->arena, iis_token_checking(p, v))) ==
+		    NULL)
 			p->nomem = 1;
 		break;
 	case EL_ACCESS:

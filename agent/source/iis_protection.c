@@ -76,6 +76,14 @@ prot_lookup(const struct bs_iis_locs *locs, const char *path, enum prot_field f)
 	}
 }
 
+/* Where a value came from, for the report: the location's path, and for
+ * the server level IIS's own name of it ("" would read as IIS's default). */
+static const char *
+prot_name(const struct bs_iis_loc *l)
+{
+	return l->path[0] == '\0' ? BS_IIS_SERVER_LEVEL : l->path;
+}
+
 static int
 prot_vdir(struct bs_sweep *s, const struct bs_iis_locs *locs, const struct bs_iis_loc *l)
 {
@@ -93,7 +101,7 @@ prot_vdir(struct bs_sweep *s, const struct bs_iis_locs *locs, const struct bs_ii
 	from = prot_lookup(locs, l->path, PROT_TOKEN);
 	vd->token_checking = from != NULL ? (char *)from->token_checking : "None";
 	vd->token_checking_set = from == l;
-	vd->token_checking_from = from != NULL ? (char *)from->path : "";
+	vd->token_checking_from = from != NULL ? (char *)prot_name(from) : "";
 	from = prot_lookup(locs, l->path, PROT_SSL);
 	vd->ssl_flags = from != NULL ? (char *)from->ssl_flags : "";
 	vd->ssl_flags_set = from == l;

@@ -12,6 +12,10 @@
 
 #include "sweep.h"
 
+/* How IIS names the server level of applicationHost.config (appcmd's
+ * config path): what token_checking_from says for a value set there. */
+#define BS_IIS_SERVER_LEVEL "MACHINE/WEBROOT/APPHOST"
+
 /* What one <location path> (or, with path "", the server level) sets.
  * NULL / -1: not set there. Strings live in the sweep's arena. */
 struct bs_iis_loc {

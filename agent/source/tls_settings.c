@@ -12,7 +12,8 @@
 
 #define KEY_SCHANNEL "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 #define KEY_LSA "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa"
-#define KEY_CIPHERS "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
+#define KEY_CIPHERS                                                                                \
+	"HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
 #define TLS_TEXT_MAX 8192
 
 static const char *const tls_protocols[] = {
@@ -45,33 +46,57 @@ tls_type_name(enum bs_reg_type t)
 	}
 }
 
+/* Single-byte string data as UTF-8 into out (outsz > 0): as it is when it
+ * is UTF-8 (a "Name"="text" line), else read as Latin-1 (REGEDIT4's ANSI
+ * hex), so the report never carries bytes the collector refuses. */
+static size_t
+tls_bytes(const uint8_t *in, size_t n, char *out, size_t outsz)
+{
+	size_t o = 0;
+	int utf8 = bs_utf8_valid((const char *)in, n);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t need = utf8 || in[i] < 0x80 ? 1 : 2;
+
+		if (o + need >= outsz)
+			break;
+		if (need == 1) {
+			out[o++] = (char)in[i];
+		} else {
+			out[o++] = (char)(0xc0 | in[i] >> 6);
+			out[o++] = (char)(0x80 | (in[i] & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
 /* REG_SZ or REG_MULTI_SZ as UTF-8, the strings of a multi-string joined
- * with ",". */
+ * with ",". Strings from a text line are UTF-8 already; hex(7) of a
+ * REGEDIT4 file is ANSI bytes with NUL between the strings, so every
+ * string is kept there too, not only the first. */
 static void
 tls_text(const struct bs_reg_value *v, char *out, size_t outsz)
 {
-	size_t o = 0;
+	size_t o = 0, unit = v->utf16 ? 2 : 1;
 
 	out[0] = '\0';
-	if (!v->utf16) {
-		size_t n = v->len;
-
-		while (n > 0 && v->data[n - 1] == '\0')
-			n--;
-		snprintf(out, outsz, "%.*s", (int)n, (const char *)v->data);
-		return;
-	}
-	for (size_t i = 0; i + 1 < v->len && o + 1 < outsz;) {
+	for (size_t i = 0; i + unit <= v->len && o + 1 < outsz;) {
 		size_t j = i;
 
-		while (j + 1 < v->len && (v->data[j] != 0 || v->data[j + 1] != 0))
-			j += 2;
+		while (
+		    j + unit <= v->len && (v->data[j] != 0 || (unit == 2 && v->data[j + 1] != 0)))
+			j += unit;
 		if (j > i) {
 			if (o > 0)
 				out[o++] = ',';
-			o += bs_utf16le_to_utf8(v->data + i, j - i, out + o, outsz - o);
+			if (unit == 2) {
+				o += bs_utf16le_to_utf8(v->data + i, j - i, out + o, outsz - o);
+			} else {
+				o += tls_bytes(v->data + i, j - i, out + o, outsz - o);
+			}
 		}
-		i = j + 2;
+		i = j + unit;
 	}
 }
 
@@ -132,11 +157,12 @@ bs_src_tls_settings(struct bs_sweep *s)
 		for (size_t d = 0; d < sizeof(tls_sides) / sizeof(tls_sides[0]); d++) {
 			Bindscope__V1__SchannelProtocol *sp = BS_NEW(s->arena, schannel_protocol);
 
-			snprintf(key, sizeof(key), "%s\\Protocols\\%s\\%s", KEY_SCHANNEL, tls_protocols[p],
-			    tls_sides[d]);
-			if (sp == NULL || (sp->enabled = tls_setting(s, key, "Enabled", 0)) == NULL ||
-			    (sp->disabled_by_default = tls_setting(s, key, "DisabledByDefault", 0)) ==
-			        NULL)
+			snprintf(key, sizeof(key), "%s\\Protocols\\%s\\%s", KEY_SCHANNEL,
+			    tls_protocols[p], tls_sides[d]);
+			if (sp == NULL ||
+			    (sp->enabled = tls_setting(s, key, "Enabled", 0)) == NULL ||
+			    (sp->disabled_by_default =
+			            tls_setting(s, key, "DisabledByDefault", 0)) == NULL)
 				return BS_ENOMEM;
 			sp->protocol = (char *)tls_protocols[p];
 			sp->side = (char *)tls_sides[d];
@@ -148,8 +174,8 @@ bs_src_tls_settings(struct bs_sweep *s)
 		Bindscope__V1__DotNetTls *dn = BS_NEW(s->arena, dot_net_tls);
 
 		if (dn == NULL ||
-		    (dn->system_default_tls_versions =
-		            tls_setting(s, tls_dotnet[i].key, "SystemDefaultTlsVersions", 0)) == NULL ||
+		    (dn->system_default_tls_versions = tls_setting(
+		         s, tls_dotnet[i].key, "SystemDefaultTlsVersions", 0)) == NULL ||
 		    (dn->sch_use_strong_crypto =
 		            tls_setting(s, tls_dotnet[i].key, "SchUseStrongCrypto", 0)) == NULL)
 			return BS_ENOMEM;

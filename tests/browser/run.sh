@@ -22,8 +22,11 @@ t444=$("$agent" collect --root "$work/fleet/mbx04" --json 2>/dev/null |
 rm "$my4/$t444.cer" "$my4/$t444.json"
 # mbx03: hostile strings where agents' data is shown.
 my3="$work/fleet/mbx03/certstore/LocalMachine/My"
-t3=$(ls "$my3"/*.cer | head -1)
-printf '{"FriendlyName": "<img src=x onerror=alert(2)>", "HasPrivateKey": true}\n' >"${t3%.cer}.json"
+# On its bound 444 certificate, which the report shows (My holds others,
+# the Auth certificate among them).
+t3=$("$agent" collect --root "$work/fleet/mbx03" --json 2>/dev/null |
+	jq -r '.ssl_bindings[] | select(.endpoint == "0.0.0.0:444") | .cert_hash')
+printf '{"FriendlyName": "<img src=x onerror=alert(2)>", "HasPrivateKey": true}\n' >"$my3/$t3.json"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
 	-subj '/CN=<script>alert(1)<\/script>' -days 30 -outform DER -out "$work/xss.cer" 2>/dev/null
 xt=$(openssl x509 -inform DER -in "$work/xss.cer" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')

@@ -28,8 +28,8 @@ for s in mbx01 mbx04; do
 	cp -r "$work/fleet/$s" "$work/$s"
 	collect "$s"
 	expect "$s: no collection errors, exit 0" jqtrue "$work/$s.json" '(.errors // []) | length == 0'
-	expect "$s: 2 sites, 6 bindings, 3 http.sys entries, 4 certificates" jqtrue "$work/$s.json" \
-		'(.sites | length) == 2 and ([.sites[].bindings[]] | length) == 6 and (.ssl_bindings | length) == 3 and (.certificates | length) == 4'
+	expect "$s: 2 sites, 6 bindings, 3 http.sys entries, 5 certificates (the Auth certificate too)" jqtrue "$work/$s.json" \
+		'(.sites | length) == 2 and ([.sites[].bindings[]] | length) == 6 and (.ssl_bindings | length) == 3 and (.certificates | length) == 5'
 	expect "$s: every https binding joined" jqtrue "$work/$s.json" \
 		'[.sites[].bindings[] | select(.protocol == "https") | .join] == ["JOIN_OK","JOIN_OK","JOIN_OK"]'
 	expect "$s: the namespace certificate chains to the exported Root" jqtrue "$work/$s.json" \
@@ -59,7 +59,7 @@ done
 	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE; } >"$work/ex2013/registry/exchange-setup.reg"
 collect ex2013
 expect "ex2013: mixed-case paths and lower-case thumbprint names read without errors" \
-	jqtrue "$work/ex2013.json" '((.errors // []) | length == 0) and (.certificates | length) == 4'
+	jqtrue "$work/ex2013.json" '((.errors // []) | length == 0) and (.certificates | length) == 5'
 expect "ex2013: Exchange 2013 build 15.0.1497.2" jqtrue "$work/ex2013.json" '.host.exchange_build == "15.0.1497.2"'
 expect "ex2013: joins still resolve (store name MY vs folder MY)" jqtrue "$work/ex2013.json" \
 	'[.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK")'
@@ -133,7 +133,7 @@ collect truncated
 expect "truncated: a registry error names the file and a line" jqtrue "$work/truncated.json" \
 	'[.errors[] | select(.source == "registry" and .path == "registry/http-sslbindinginfo.reg" and .line > 0)] | length >= 1'
 expect "truncated: sites and certificates still reported" jqtrue "$work/truncated.json" \
-	'(.sites | length) == 2 and (.certificates | length) == 4 and .host.fqdn == "mbx01.corp.example"'
+	'(.sites | length) == 2 and (.certificates | length) == 5 and .host.fqdn == "mbx01.corp.example"'
 
 # Invalid XML: the line is named, certificates and http.sys still there.
 variant mbx01 badxml
@@ -142,7 +142,7 @@ collect badxml
 expect "badxml: iis_config error at the line where the XML breaks" jqtrue "$work/badxml.json" \
 	'[.errors[] | select(.source == "iis_config") | .line] == [33]'
 expect "badxml: exit 0, certificates and http.sys bindings reported" \
-	bash -c "[ \$(cat '$work/badxml.rc') = 0 ] && jq -e '(.certificates | length) == 4 and (.ssl_bindings | length) == 3' '$work/badxml.json' >/dev/null"
+	bash -c "[ \$(cat '$work/badxml.rc') = 0 ] && jq -e '(.certificates | length) == 5 and (.ssl_bindings | length) == 3' '$work/badxml.json' >/dev/null"
 
 # A certificate file that does not parse, and one whose name lies.
 variant mbx01 badcert
@@ -156,7 +156,7 @@ expect "badcert: misnamed file reported with its real thumbprint" jqtrue "$work/
 	'[.errors[] | select(.path == "certstore/LocalMachine/Root/ABCDEF0123456789ABCDEF0123456789ABCDEF01.cer") | .reason | test("does not match")] == [true]'
 expect "badcert: bad store-properties JSON named" jqtrue "$work/badcert.json" \
 	'[.errors[] | select(.path | endswith(".json")) | .reason] == ["FriendlyName is not a string"]'
-expect "badcert: the good certificates are all still there" jqtrue "$work/badcert.json" '(.certificates | length) == 5'
+expect "badcert: the good certificates are all still there" jqtrue "$work/badcert.json" '(.certificates | length) == 6'
 
 # Log counts equal an independent count of the same files (mawk over the
 # HttpStatus and BackEndStatus columns, which precede any quoted field).
@@ -243,7 +243,7 @@ rc=$?
 irc=$?
 set -e
 expect "no registry: exit 0, sites and certificates reported" \
-	bash -c "[ $rc = 0 ] && jq -e '(.sites | length) == 2 and (.certificates | length) == 4 and (.host.fqdn // \"\") == \"\"' '$work/noname.json' >/dev/null"
+	bash -c "[ $rc = 0 ] && jq -e '(.sites | length) == 2 and (.certificates | length) == 5 and (.host.fqdn // \"\") == \"\"' '$work/noname.json' >/dev/null"
 expect "no registry: stderr says the FQDN is unknown" grep -q "FQDN is unknown" "$work/noname.err"
 expect "no registry: nothing claims that nothing useful was read" bash -c "! grep -q 'nothing useful' '$work/noname.err'"
 expect "no registry: import refuses the report, exit 1, naming the missing FQDN" \

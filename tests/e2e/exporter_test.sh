@@ -117,7 +117,7 @@ shape() {
 			[ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' ')" = fffe ] || { echo "  $rel: no UTF-16LE BOM"; bad_one=1; }
 			[ "$(utf8_of "$f" | head -1)" = $'Windows Registry Editor Version 5.00\r' ] || { echo "  $rel: first line"; bad_one=1; }
 			utf8_of "$f" | grep -qv $'\r$' && { echo "  $rel: a line without CRLF"; bad_one=1; }
-			utf8_of "$f" | tr -d '\r' | grep '^\[' | sed 's/^\[HKEY_LOCAL_MACHINE\\/HKLM\\/; s/\]$//' |
+			utf8_of "$f" | tr -d '\r' | grep '^\[' | sed 's/^\[-\{0,1\}HKEY_LOCAL_MACHINE\\/HKLM\\/; s/\]$//' |
 				K=$key awk '{ k = ENVIRON["K"] } index($0, k) != 1 || (length($0) > length(k) && substr($0, length(k) + 1, 1) != "\\") { print; bad = 1 } END { exit bad }' >/dev/null ||
 				{ echo "  $rel: holds keys outside $key"; bad_one=1; } ;;
 		certstore/LocalMachine/*/*.cer | certstore/LocalMachine/*/*.json)
@@ -144,9 +144,27 @@ shape() {
 expect "export (C:): every file is one the script writes, in the tool's format" shape "$exp"
 expect "export (D:): the same, logs on another drive without their letter" shape "$exp-d"
 ls "$exp/registry" | sed 's/\.reg$//' | sort >"$work/exp-names.txt"
-cut -f1 "$work/ps-keys.tsv" | sort | comm -23 - "$work/exp-names.txt" >"$work/absent.txt"
-expect "export: every key of the table written but the three this server lacks" \
-	diff -u <(printf 'cipher-suite-policy\ndotnet-v2-wow64\nhttp-sslccsbindinginfo\n') "$work/absent.txt"
+expect "export: a file for every key of the table" \
+	diff -u <(cut -f1 "$work/ps-keys.tsv" | sort) "$work/exp-names.txt"
+# tombstone FILE KEY: the script's file for a key the server lacks:
+# UTF-16LE with BOM, CRLF, the first line, then only the deletion line
+# of that key.
+tombstone() {
+	[ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' ')" = fffe ] &&
+		! utf8_of "$1" | grep -qv $'\r$' &&
+		[ "$(utf8_of "$1" | head -1)" = $'Windows Registry Editor Version 5.00\r' ] &&
+		[ "$(utf8_of "$1" | tr -d '\r' | sed 1d | grep -v '^$')" = "[-${2/#HKLM\\/HKEY_LOCAL_MACHINE\\}]" ]
+}
+: >"$work/absent.txt"
+while IFS=$'\t' read -r name key; do
+	if utf8_of "$exp/registry/$name.reg" | grep -q '^\[-'; then
+		echo "$name" >>"$work/absent.txt"
+		expect "tombstone $name.reg: BOM, CRLF, first line, one [-HKEY_LOCAL_MACHINE\\...] line of its key" \
+			tombstone "$exp/registry/$name.reg" "$key"
+	fi
+done <"$work/ps-keys.tsv"
+expect "export: the keys reported absent are exactly the tombstoned ones this server lacks" \
+	diff -u <(printf 'cipher-suite-policy\nexchange-clientaccessrole\nexchange-edgerole\nhttp-sslccsbindinginfo\n') <(sort "$work/absent.txt")
 
 # ---- collect --root: the folder and each zip give the same report ------
 "$mkzip" "$work/forward.zip" "$exp"
@@ -162,8 +180,12 @@ for v in exp forward.zip compress-archive.zip base.zip d.zip fleet/mbx01; do
 	echo $? >"$work/$(basename "$v").rc"
 	set -e
 done
-expect "folder: exit 0, no collection errors, 2 sites, 3 http.sys bindings, 4 certificates" jqtrue "$work/exp.json" \
-	'((.errors // []) | length == 0) and (.sites | length) == 2 and (.ssl_bindings | length) == 3 and (.certificates | length) == 4'
+expect "folder: exit 0, no collection errors, 2 sites, 3 http.sys bindings, 5 certificates" jqtrue "$work/exp.json" \
+	'((.errors // []) | length == 0) and (.sites | length) == 2 and (.ssl_bindings | length) == 3 and (.certificates | length) == 5'
+expect "folder: tombstoned keys read as absent (cipher suite policy, roles), present ones as set" jqtrue "$work/exp.json" \
+	'.tls.cipher_suite_order.state == "REG_ABSENT" and .host.exchange_roles == ["Mailbox"] and .host.os_build == "17763" and ([.tls.dotnet[] | .sch_use_strong_crypto.state] | all(. == "REG_SET")) and ([.certificates[] | select(.exchange_auth)] | length) == 1'
+expect "the export's TLS and Extended Protection facts are the server's own" \
+	diff -u <(jq -S '[.tls, .vdirs, (.host | {os_build, os_product, exchange_roles})]' "$work/mbx01.json") <(jq -S '[.tls, .vdirs, (.host | {os_build, os_product, exchange_roles})]' "$work/exp.json")
 expect "folder: every https binding joined to its certificate" jqtrue "$work/exp.json" \
 	'[.sites[].bindings[] | select(.protocol == "https") | .join] | all(. == "JOIN_OK")'
 expect "folder: the namespace certificate chains to Root through the exported CA store" jqtrue "$work/exp.json" \

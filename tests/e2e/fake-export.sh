@@ -4,9 +4,12 @@
 # (deploy/gen-example-fleet.sh). PowerShell cannot run here, so this is
 # the stand-in, byte for byte in the tools' own formats:
 #   registry/<name>.reg   reg.exe export: UTF-16LE with BOM, CRLF, one key
-#                         (and its subkeys) per file; keys the server lacks
-#                         are not written (SslCcsBindingInfo, the cipher
-#                         suite policy, .NET 2.0 in the 32-bit view)
+#                         (and its subkeys) per file, the fleet root's own
+#                         files of the exporter's names taken as they are;
+#                         for a key the server lacks, the exporter's
+#                         tombstone: only a `[-HKEY_LOCAL_MACHINE\KEY]` line
+#                         (SslCcsBindingInfo here; the fleet's tombstones
+#                         of the cipher suite policy and two role keys)
 #   certstore/LocalMachine/<Store>/<THUMBPRINT>.cer   X509Certificate2.RawData (DER)
 #   certstore/LocalMachine/<Store>/<THUMBPRINT>.json  ConvertTo-Json of 5.1
 #                         (four-space indent, two spaces after ':', CRLF,
@@ -69,53 +72,19 @@ fi
 	key 'SYSTEM\CurrentControlSet\Services\MSExchange OWA'
 	printf '"AllowInternalUntrustedCerts"=dword:00000001\r\n\r\n'
 } | utf16 "$out/registry/msexchange-owa.reg"
-{
-	hdr
-	key 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL'
-	printf '"EventLogging"=dword:00000001\r\n\r\n'
-	for c in Ciphers CipherSuites Hashes KeyExchangeAlgorithms Protocols; do
-		key "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\$c"
-		printf '\r\n'
+# The rest of the script's table: the fleet's file where it has one (in
+# reg.exe's shape already), else the tombstone the script writes.
+ps1="$(cd "$(dirname "$0")/../.." && pwd)/deploy/windows/Export-BindscopeEvidence.ps1"
+sed -n "/^\\\$RegistryKeys = \\[ordered\\]@{/,/^}/ s/^ *'\\([^']*\\)' *= *'\\([^']*\\)'.*/\\1\t\\2/p" "$ps1" |
+	while IFS=$'\t' read -r name k; do
+		[ -e "$out/registry/$name.reg" ] && continue
+		if [ -e "$src/registry/$name.reg" ]; then
+			cp "$src/registry/$name.reg" "$out/registry/$name.reg"
+		else
+			printf 'Windows Registry Editor Version 5.00\r\n\r\n[-%s]\r\n\r\n' \
+				"${k/#HKLM\\/HKEY_LOCAL_MACHINE\\}" | utf16 "$out/registry/$name.reg"
+		fi
 	done
-	for p in 'SSL 2.0' 'TLS 1.0' 'TLS 1.1' 'TLS 1.2'; do
-		key "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\$p"
-		printf '\r\n'
-		for side in Client Server; do
-			key "SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\$p\\$side"
-			case $p in
-			'TLS 1.2') printf '"DisabledByDefault"=dword:00000000\r\n"Enabled"=dword:ffffffff\r\n\r\n' ;;
-			*) printf '"DisabledByDefault"=dword:00000001\r\n"Enabled"=dword:00000000\r\n\r\n' ;;
-			esac
-		done
-	done
-} | utf16 "$out/registry/schannel.reg"
-dotnet() { # FILE KEY
-	{
-		hdr
-		key "$2"
-		printf '"AspNetEnforceViewStateMac"=dword:00000001\r\n'
-		printf '"SchUseStrongCrypto"=dword:00000001\r\n"SystemDefaultTlsVersions"=dword:00000001\r\n\r\n'
-		key "$2\\SKUs"
-		printf '\r\n'
-	} | utf16 "$out/registry/$1.reg"
-}
-dotnet dotnet-v4 'SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
-dotnet dotnet-v4-wow64 'SOFTWARE\Wow6432Node\Microsoft\.NETFramework\v4.0.30319'
-dotnet dotnet-v2 'SOFTWARE\Microsoft\.NETFramework\v2.0.50727'
-{
-	hdr
-	key 'SYSTEM\CurrentControlSet\Control\Lsa'
-	printf '"auditbasedirectories"=dword:00000000\r\n"LmCompatibilityLevel"=dword:00000005\r\n'
-	# REG_MULTI_SZ "kerberos" "msv1_0" "schannel" "wdigest" "tspkg" "pku2u", wrapped as reg.exe wraps.
-	printf '"Security Packages"=hex(7):6b,00,65,00,72,00,62,00,65,00,72,00,6f,00,73,00,\\\r\n'
-	printf '  00,00,6d,00,73,00,76,00,31,00,5f,00,30,00,00,00,73,00,63,00,68,00,61,00,6e,\\\r\n'
-	printf '  00,6e,00,65,00,6c,00,00,00,77,00,64,00,69,00,67,00,65,00,73,00,74,00,00,00,\\\r\n'
-	printf '  74,00,73,00,70,00,6b,00,67,00,00,00,70,00,6b,00,75,00,32,00,75,00,00,00,00,\\\r\n'
-	printf '  00\r\n'
-	printf '"SuppressExtendedProtection"=dword:00000000\r\n\r\n'
-	key 'SYSTEM\CurrentControlSet\Control\Lsa\MSV1_0'
-	printf '"NtlmMinClientSec"=dword:20080000\r\n\r\n'
-} | utf16 "$out/registry/lsa.reg"
 
 # Certificates: every one of each exported store, with its properties.
 for sd in "$src"/certstore/LocalMachine/*/; do

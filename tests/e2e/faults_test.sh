@@ -16,7 +16,12 @@ servers=$(cd "$work/fleet" && ls -d mbx*)
 for s in $servers; do
 	"$agent" collect --root "$work/fleet/$s" --out "$work/$s.pb" 2>>"$work/collect.log"
 done
-"$collector" import --db "$work/bs.db" "$work"/mbx*.pb >/dev/null 2>>"$work/import.log"
+# The certificate and binding faults are judged in their own fleet of ten
+# (fleet rules weigh the majority, so the fleet's size is part of the
+# fixture); mbx11..mbx26 (TLS, Extended Protection, Auth certificate,
+# HSTS) join it further down.
+ten="mbx01 mbx02 mbx03 mbx04 mbx05 mbx06 mbx07 mbx08 mbx09 mbx10"
+"$collector" import --db "$work/bs.db" $(for s in $ten; do echo "$work/$s.pb"; done) >/dev/null 2>>"$work/import.log"
 "$collector" report --db "$work/bs.db" --format json --out "$work/r1.json"
 
 # The exact findings per server: the seeded fault, plus what the fleet
@@ -57,6 +62,21 @@ expect "mbx03 remediation gives the netsh rebind" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .remediation | test("netsh http update sslcert ipport=0.0.0.0:444")] == [true]'
 expect "summary: 4 critical, 4 warning, 2 clean" jqtrue "$work/r1.json" \
 	'.summary.critical == 4 and .summary.warning == 4 and .summary.clean == 2'
+
+# The whole fleet: the sixteen TLS and Extended Protection servers change
+# nothing on the first ten, and the traps among them (mbx22..mbx26) raise
+# nothing of their own: mbx25's older build is VERSION_DRIFT, no more.
+"$collector" import --db "$work/all.db" "$work"/mbx*.pb >/dev/null 2>>"$work/import.log"
+"$collector" report --db "$work/all.db" --format json --out "$work/all.json"
+per_server='[.servers[] | {key: .fqdn, value: ([.findings[] | .rule + ":" + .severity] | sort)}] | from_entries'
+expect "26 servers: mbx01..mbx10 keep exactly their findings" \
+	diff -u "$work/got.json" <(jq -S "$per_server | with_entries(select(.key < \"mbx11\"))" "$work/all.json")
+expect "the traps raise nothing new (mbx22 0xffffffff, mbx23 no .NET files, mbx24 EWS None + allowUnlisted false, mbx25 older build, mbx26 TLS 1.3 off)" \
+	diff -u <(printf '%s\n' '{"mbx22.corp.example":[],"mbx23.corp.example":[],"mbx24.corp.example":[],"mbx25.corp.example":["VERSION_DRIFT:warning"],"mbx26.corp.example":[]}' | jq -S .) \
+	<(jq -S "$per_server | with_entries(select(.key >= \"mbx22\"))" "$work/all.json")
+# mbx11..mbx21's seeded differences are for the TLS and Extended
+# Protection rules; what the rules say of them today:
+jq -r "$per_server | to_entries[] | select(.key >= \"mbx11\" and .key < \"mbx22\") | \"# \\(.key): \\(.value | join(\" \"))\"" "$work/all.json"
 
 # A certificate swap on mbx01: the namespace certificate bound to 444.
 ns=$(iconv -f UTF-16LE -t UTF-8 "$work/fleet/mbx01/registry/http-sslbindinginfo.reg" | tr -d '\r' |

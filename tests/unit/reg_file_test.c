@@ -220,6 +220,87 @@ test_later_file_wins(void **state)
 	bs_registry_destroy(r);
 }
 
+/* [-KEY], what the exporter writes for a key the server lacks: the key
+ * and everything below it is absent; a key below an exported one that
+ * the export does not hold is absent too; any other key is unknown. */
+static void
+test_tombstone_key_states(void **state)
+{
+	struct errs e;
+	int rv;
+	struct bs_registry *r = load("reg/tomb_cipher_policy.reg", &e, &rv);
+	const char *pol =
+	    "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002";
+	const char *sch = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL";
+	char key[256];
+	size_t len;
+	char *data = test_fixture("reg/schannel.reg", &len);
+
+	(void)state;
+	assert_int_equal(rv, 0);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(bs_registry_load_reg(r, data, len, "schannel.reg", collect, &e), 0);
+	free(data);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(bs_registry_key_state(r, pol), BS_REG_KEY_ABSENT);
+	assert_int_equal(bs_registry_key_state(r,
+	                     "hkey_local_machine\\software\\policies\\microsoft\\cryptography\\"
+	                     "configuration\\ssl\\00010002\\"),
+	    BS_REG_KEY_ABSENT);
+	snprintf(key, sizeof(key), "%s\\Sub", pol);
+	assert_int_equal(bs_registry_key_state(r, key), BS_REG_KEY_ABSENT);
+	/* The tombstoned key's parent may well exist: unknown. */
+	assert_int_equal(
+	    bs_registry_key_state(
+	        r, "HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL"),
+	    BS_REG_KEY_UNKNOWN);
+	/* A sibling whose name starts like it is another key. */
+	snprintf(key, sizeof(key), "%s0", pol);
+	assert_int_equal(bs_registry_key_state(r, key), BS_REG_KEY_UNKNOWN);
+	assert_int_equal(bs_registry_key_state(r, sch), BS_REG_KEY_PRESENT);
+	snprintf(key, sizeof(key), "%s\\Protocols\\TLS 1.2\\Server", sch);
+	assert_int_equal(bs_registry_key_state(r, key), BS_REG_KEY_PRESENT);
+	snprintf(key, sizeof(key), "%s\\Protocols\\TLS 1.3\\Server", sch);
+	assert_int_equal(bs_registry_key_state(r, key), BS_REG_KEY_ABSENT);
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa"),
+	    BS_REG_KEY_UNKNOWN);
+	assert_false(bs_registry_has_key(r, pol));
+	bs_registry_destroy(r);
+}
+
+/* Files load in turn and the later one wins for a key too: a key
+ * re-created after its tombstone is present with the new values; a key
+ * tombstoned after it was exported is absent, its values gone. */
+static void
+test_tombstone_later_file_wins(void **state)
+{
+	struct bs_registry *r = NULL;
+	const char *gone = "REGEDIT4\r\n\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\K]\r\n";
+	const char *back =
+	    "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\K]\r\n\"v\"=dword:00000002\r\n";
+	struct bs_reg_value v;
+	uint32_t dw;
+
+	(void)state;
+	assert_int_equal(bs_registry_create(&r), 0);
+	assert_int_equal(bs_registry_load_reg(r, gone, strlen(gone), "a.reg", NULL, NULL), 0);
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SOFTWARE\\K"), BS_REG_KEY_ABSENT);
+	assert_int_equal(bs_registry_load_reg(r, back, strlen(back), "b.reg", NULL, NULL), 0);
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SOFTWARE\\K"), BS_REG_KEY_PRESENT);
+	assert_int_equal(bs_registry_get_dword(r, "HKLM\\SOFTWARE\\K", "v", &dw), 0);
+	assert_int_equal(dw, 2);
+	/* Its subkeys: not in the new export of K, so they do not exist. */
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SOFTWARE\\K\\Sub"), BS_REG_KEY_ABSENT);
+	assert_int_equal(bs_registry_load_reg(r, gone, strlen(gone), "c.reg", NULL, NULL), 0);
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SOFTWARE\\K"), BS_REG_KEY_ABSENT);
+	assert_int_equal(bs_registry_get(r, "HKLM\\SOFTWARE\\K", "v", &v), BS_ENOENT);
+	/* The live reader records a key it did not find the same way. */
+	assert_int_equal(bs_registry_key_state(r, "HKLM\\SOFTWARE\\L"), BS_REG_KEY_UNKNOWN);
+	assert_int_equal(bs_registry_put_absent(r, "HKEY_LOCAL_MACHINE\\SOFTWARE\\L\\"), 0);
+	assert_int_equal(bs_registry_key_state(r, "hklm\\software\\l"), BS_REG_KEY_ABSENT);
+	bs_registry_destroy(r);
+}
+
 static void
 test_utf16_surrogates(void **state)
 {
@@ -249,6 +330,8 @@ main(void)
 	    cmocka_unit_test(test_truncated_export),
 	    cmocka_unit_test(test_later_file_wins),
 	    cmocka_unit_test(test_utf16_surrogates),
+	    cmocka_unit_test(test_tombstone_key_states),
+	    cmocka_unit_test(test_tombstone_later_file_wins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
