@@ -68,15 +68,15 @@ bs_protection_json(const struct bs_server *s)
 		const char *effective, *expected = bs_rules_ep_expected(r, vd, &effective);
 
 		json_array_append_new(ep,
-		    json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}", "location", vd->path,
-		        "token_checking", vd->token_checking, "expected", expected, "effective",
-		        effective, "verdict", prot_ep_verdict(expected, effective), "set_here",
-		        (int)vd->token_checking_set, "inherited_from",
-		        vd->token_checking_set        ? ""
+		    json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}", "location",
+		        vd->path, "token_checking", vd->token_checking, "expected", expected,
+		        "effective", effective, "verdict", prot_ep_verdict(expected, effective),
+		        "set_here", (int)vd->token_checking_set, "inherited_from",
+		        vd->token_checking_set           ? ""
 		            : vd->token_checking_from[0] ? vd->token_checking_from
 		                                         : "(IIS default)",
 		        "ssl_flags", vd->ssl_flags, "allow_unlisted",
-		        vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_NO    ? "false"
+		        vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_NO        ? "false"
 		            : vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_YES ? "true"
 		                                                                : "not set"));
 	}
@@ -86,5 +86,6 @@ bs_protection_json(const struct bs_server *s)
 		json_decref(ep);
 		return NULL;
 	}
-	return json_pack("{s:o, s:o, s:o}", "tls_matrix", m, "dotnet", dn, "extended_protection", ep);
+	return json_pack(
+	    "{s:o, s:o, s:o}", "tls_matrix", m, "dotnet", dn, "extended_protection", ep);
 }

@@ -35,7 +35,8 @@ cat >"$work/want.json" <<'JSON'
  "mbx04.corp.example": [],
  "mbx05.corp.example": ["BACKEND_CERT_NOT_IN_STORE:critical"],
  "mbx06.corp.example": ["CERT_EXPIRING:critical"],
- "mbx07.corp.example": ["BACKEND_BINDING_NOT_ALL_UNASSIGNED:warning"],
+ "mbx07.corp.example": ["BACKEND_BINDING_NOT_ALL_UNASSIGNED:warning",
+                        "EXTENDED_PROTECTION_PRECONDITION:critical"],
  "mbx08.corp.example": ["VERSION_DRIFT:warning"],
  "mbx09.corp.example": ["CERT_WEAK_KEY:warning"],
  "mbx10.corp.example": ["BACKEND_BINDING_MISSING:critical"]
@@ -60,8 +61,10 @@ expect "mbx07 evidence: the IP-specific binding" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx07.corp.example") | .findings[0].evidence.binding_information] == ["10.0.0.7:444:"]'
 expect "mbx03 remediation gives the netsh rebind" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .remediation | test("netsh http update sslcert ipport=0.0.0.0:444")] == [true]'
-expect "summary: 4 critical, 4 warning, 2 clean" jqtrue "$work/r1.json" \
-	'.summary.critical == 4 and .summary.warning == 4 and .summary.clean == 2'
+expect "mbx07: Extended Protection is on, so its IP-specific binding is also a precondition failure" jqtrue "$work/r1.json" \
+	'[.servers[] | select(.fqdn == "mbx07.corp.example") | .findings[] | select(.rule == "EXTENDED_PROTECTION_PRECONDITION") | .evidence.binding_information] == ["10.0.0.7:444:"]'
+expect "summary: 5 critical, 3 warning, 2 clean" jqtrue "$work/r1.json" \
+	'.summary.critical == 5 and .summary.warning == 3 and .summary.clean == 2'
 
 # The whole fleet: the sixteen TLS and Extended Protection servers change
 # nothing on the first ten, and the traps among them (mbx22..mbx26) raise
@@ -74,9 +77,55 @@ expect "26 servers: mbx01..mbx10 keep exactly their findings" \
 expect "the traps raise nothing new (mbx22 0xffffffff, mbx23 no .NET files, mbx24 EWS None + allowUnlisted false, mbx25 older build, mbx26 TLS 1.3 off)" \
 	diff -u <(printf '%s\n' '{"mbx22.corp.example":[],"mbx23.corp.example":[],"mbx24.corp.example":[],"mbx25.corp.example":["VERSION_DRIFT:warning"],"mbx26.corp.example":[]}' | jq -S .) \
 	<(jq -S "$per_server | with_entries(select(.key >= \"mbx22\"))" "$work/all.json")
-# mbx11..mbx21's seeded differences are for the TLS and Extended
-# Protection rules; what the rules say of them today:
-jq -r "$per_server | to_entries[] | select(.key >= \"mbx11\" and .key < \"mbx22\") | \"# \\(.key): \\(.value | join(\" \"))\"" "$work/all.json"
+# mbx11..mbx21: each seeded difference raises its rule, and the fleet
+# rules name the server whose TLS value or Extended Protection differs.
+cat >"$work/want11.json" <<'JSON'
+{
+ "mbx11.corp.example": ["TLS_LEGACY_ENABLED:warning", "TLS_SETTINGS_INCONSISTENT:warning",
+                        "TLS_SETTINGS_INCONSISTENT:warning"],
+ "mbx12.corp.example": ["TLS_PROTOCOL_HALF_DISABLED:warning"],
+ "mbx13.corp.example": ["TLS12_NOT_USABLE:critical", "TLS_SETTINGS_INCONSISTENT:warning",
+                        "TLS_SETTINGS_INCONSISTENT:warning"],
+ "mbx14.corp.example": ["DOTNET_TLS_NOT_SYSTEM_DEFAULT:warning", "TLS_SETTINGS_INCONSISTENT:warning"],
+ "mbx15.corp.example": ["EXTENDED_PROTECTION_BREAKS_CLIENTS:critical",
+                        "EXTENDED_PROTECTION_INCONSISTENT:warning"],
+ "mbx16.corp.example": ["EXTENDED_PROTECTION_EXPOSED:warning", "EXTENDED_PROTECTION_INCONSISTENT:warning"],
+ "mbx17.corp.example": ["EXTENDED_PROTECTION_PRECONDITION:critical"],
+ "mbx18.corp.example": ["HSTS_BREAKS_EXCHANGE:critical"],
+ "mbx19.corp.example": ["HSTS_MISCONFIGURED:warning"],
+ "mbx20.corp.example": ["AUTH_CERT_EXPIRING:warning", "AUTH_CERT_INCONSISTENT:warning"],
+ "mbx21.corp.example": ["TLS_SETTINGS_INCONSISTENT:warning"]
+}
+JSON
+expect "26 servers: exactly the seeded TLS, Extended Protection, HSTS and Auth certificate findings on mbx11..mbx21" \
+	diff -u <(jq -S . "$work/want11.json") \
+	<(jq -S "$per_server | with_entries(select(.key >= \"mbx11\" and .key < \"mbx22\"))" "$work/all.json")
+f26() { jq -c --arg s "$1" --arg r "$2" '[.servers[] | select(.fqdn == $s) | .findings[] | select(.rule == $r)]' "$work/all.json"; }
+expect "mbx21: AllowInsecureRenegoClients differs, and mbx21 alone has its value" \
+	jqtrue <(f26 mbx21.corp.example TLS_SETTINGS_INCONSISTENT) \
+	'length == 1 and .[0].evidence.setting == "AllowInsecureRenegoClients" and .[0].evidence.value == "1" and .[0].evidence.fleet_value == "absent" and .[0].evidence.servers_with_this_value == ["mbx21.corp.example"]'
+expect "no other server is told its renegotiation setting differs" \
+	jqtrue "$work/all.json" '[.servers[].findings[] | select(.rule == "TLS_SETTINGS_INCONSISTENT" and .evidence.setting == "AllowInsecureRenegoClients") | .server] == ["mbx21.corp.example"]'
+expect "mbx21's fix removes the value on mbx21 (the fleet has none), no placeholders" \
+	jqtrue <(f26 mbx21.corp.example TLS_SETTINGS_INCONSISTENT) \
+	'.[0].fix.placeholders == [] and (.[0].fix.powershell | test("mbx21.corp.example") and test("Remove-ItemProperty -Path .HKLM:.*SCHANNEL. -Name .AllowInsecureRenegoClients."))'
+expect "mbx15: the front-end EWS directory is set back to Allow" \
+	jqtrue <(f26 mbx15.corp.example EXTENDED_PROTECTION_BREAKS_CLIENTS) \
+	'length == 1 and .[0].evidence.location == "Default Web Site/EWS" and .[0].evidence.expected == "Allow" and (.[0].fix.powershell | test("-Location .Default Web Site/EWS.") and test("-Value .Allow."))'
+expect "mbx16: the back-end owa directory is raised to Require" \
+	jqtrue <(f26 mbx16.corp.example EXTENDED_PROTECTION_EXPOSED) \
+	'.[0].evidence.location == "Exchange Back End/owa" and (.[0].fix.powershell | test("-Value .Require."))'
+expect "mbx17: LmCompatibilityLevel 2 is named and set to 5" \
+	jqtrue <(f26 mbx17.corp.example EXTENDED_PROTECTION_PRECONDITION) \
+	'.[0].evidence.LmCompatibilityLevel == 2 and (.[0].fix.powershell | test("LmCompatibilityLevel. -Value 5"))'
+expect "mbx20: its Auth certificate differs from the one the other 25 Mailbox servers hold" \
+	jqtrue <(f26 mbx20.corp.example AUTH_CERT_INCONSISTENT) \
+	'.[0].evidence.servers_with_it == 25 and (.[0].evidence.held_here | length) == 1 and (.[0].fix.powershell | test("Import-ExchangeCertificate -Server .mbx20.corp.example."))'
+expect "mbx20: it expires within 60 days with nothing newer staged" \
+	jqtrue <(f26 mbx20.corp.example AUTH_CERT_EXPIRING) '.[0].evidence.days_left < 31 and .[0].severity == "warning"'
+expect "every TLS, Extended Protection, HSTS and Auth certificate fix names its server and leaves no placeholder" \
+	jqtrue "$work/all.json" \
+	'[.servers[] | .fqdn as $s | .findings[] | select(.rule | test("^(TLS|DOTNET|EXTENDED|HSTS|AUTH)")) | (.fix.powershell | contains($s)) and .fix.placeholders == []] | all'
 
 # A certificate swap on mbx01: the namespace certificate bound to 444.
 ns=$(iconv -f UTF-16LE -t UTF-8 "$work/fleet/mbx01/registry/http-sslbindinginfo.reg" | tr -d '\r' |

@@ -14,7 +14,8 @@
 #define AUTH_A "A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0"
 #define AUTH_B "B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0"
 
-static const char *const protos[] = {"SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"};
+static const char *const protos[] = {
+    "SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"};
 
 /* Front end / back end virtual directories as Extended Protection
  * leaves them when configured. */
@@ -126,7 +127,8 @@ server(struct bs_analysis *an, const char *host)
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		for (int side = 0; side < 2; side++) {
 			Bindscope__V1__SchannelProtocol *p = BS_NEW(a, schannel_protocol);
-			int tls12 = strcmp(protos[i], "TLS 1.2") == 0, tls13 = strcmp(protos[i], "TLS 1.3") == 0;
+			int tls12 = strcmp(protos[i], "TLS 1.2") == 0,
+			    tls13 = strcmp(protos[i], "TLS 1.3") == 0;
 
 			p->protocol = (char *)protos[i];
 			p->side = side ? "Client" : "Server";
@@ -335,7 +337,8 @@ test_tls12_off_is_critical(void **state)
 	assert_int_equal(f->severity, BS_SEV_CRITICAL);
 	assert_non_null(strstr(f->fix, "-Name 'Enabled' -Value 1"));
 	f = find(a, "mbx01", "TLS_SETTINGS_INCONSISTENT");
-	assert_string_equal(json_string_value(json_object_get(f->evidence, "fleet_value")), "enabled");
+	assert_string_equal(
+	    json_string_value(json_object_get(f->evidence, "fleet_value")), "enabled");
 	assert_non_null(strstr(f->fix, "Protocols\\TLS 1.2\\"));
 	bs_analysis_destroy(a);
 }
@@ -419,7 +422,8 @@ test_dotnet_values(void **state)
 	(void)state;
 	v[1]->tls->dotnet[1]->sch_use_strong_crypto = SET(&a->arena, 0);
 	evaluate(a, v, 5);
-	assert_string_equal(rules_of(a, "mbx02"), "DOTNET_TLS_NOT_SYSTEM_DEFAULT,TLS_SETTINGS_INCONSISTENT");
+	assert_string_equal(
+	    rules_of(a, "mbx02"), "DOTNET_TLS_NOT_SYSTEM_DEFAULT,TLS_SETTINGS_INCONSISTENT");
 	f = find(a, "mbx02", "DOTNET_TLS_NOT_SYSTEM_DEFAULT");
 	assert_non_null(strstr(f->fix,
 	    "-Path 'HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319' -Name "
@@ -452,13 +456,15 @@ test_one_of_ten_differs_in_one_value(void **state)
 	f = find(a, "mbx07", "TLS_SETTINGS_INCONSISTENT");
 	assert_string_equal(json_string_value(json_object_get(f->evidence, "setting")),
 	    "AllowInsecureRenegoClients");
-	assert_int_equal(json_integer_value(json_object_get(f->evidence, "servers_with_fleet_value")), 9);
+	assert_int_equal(
+	    json_integer_value(json_object_get(f->evidence, "servers_with_fleet_value")), 9);
 	odd = json_object_get(f->evidence, "servers_with_this_value");
 	assert_int_equal(json_array_size(odd), 1);
 	assert_string_equal(json_string_value(json_array_get(odd, 0)), "mbx07.corp.example");
-	assert_non_null(strstr(f->fix, "Remove-ItemProperty -Path "
-	                               "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\"
-	                               "SCHANNEL' -Name 'AllowInsecureRenegoClients'"));
+	assert_non_null(strstr(f->fix,
+	    "Remove-ItemProperty -Path "
+	    "'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\"
+	    "SCHANNEL' -Name 'AllowInsecureRenegoClients'"));
 	assert_no_placeholders(f);
 	bs_analysis_destroy(a);
 }
@@ -496,8 +502,8 @@ test_ep_above_and_below(void **state)
 	assert_non_null(strstr(f->fix, "-Location 'Default Web Site/EWS'"));
 	assert_non_null(strstr(f->fix, "-Name 'tokenChecking' -Value 'Allow'"));
 	assert_no_placeholders(f);
-	assert_string_equal(rules_of(a, "mbx02"),
-	    "EXTENDED_PROTECTION_EXPOSED,EXTENDED_PROTECTION_INCONSISTENT");
+	assert_string_equal(
+	    rules_of(a, "mbx02"), "EXTENDED_PROTECTION_EXPOSED,EXTENDED_PROTECTION_INCONSISTENT");
 	f = find(a, "mbx02", "EXTENDED_PROTECTION_EXPOSED");
 	assert_int_equal(f->severity, BS_SEV_WARNING);
 	assert_non_null(strstr(f->fix, "-Value 'Require'"));
@@ -536,7 +542,8 @@ test_ep_not_configured_is_one_finding(void **state)
 		v[0]->vdirs[i]->token_checking = "None";
 	evaluate(a, v, 1);
 	assert_string_equal(rules_of(a, "mbx01"), "EXTENDED_PROTECTION_EXPOSED");
-	assert_non_null(strstr(find(a, "mbx01", "EXTENDED_PROTECTION_EXPOSED")->title, "not configured"));
+	assert_non_null(
+	    strstr(find(a, "mbx01", "EXTENDED_PROTECTION_EXPOSED")->title, "not configured"));
 	bs_analysis_destroy(a);
 }
 
@@ -617,7 +624,8 @@ test_auth_certificate(void **state)
 	evaluate(a, v, 5);
 	assert_string_equal(rules_of(a, "mbx02"), "AUTH_CERT_EXPIRING,AUTH_CERT_INCONSISTENT");
 	f = find(a, "mbx02", "AUTH_CERT_INCONSISTENT");
-	assert_string_equal(json_string_value(json_object_get(f->evidence, "fleet_thumbprint")), AUTH_A);
+	assert_string_equal(
+	    json_string_value(json_object_get(f->evidence, "fleet_thumbprint")), AUTH_A);
 	assert_non_null(strstr(f->fix, "-Thumbprint '" AUTH_A "'"));
 	assert_non_null(strstr(f->fix, "-Server 'mbx02.corp.example'"));
 	assert_no_placeholders(f);
@@ -637,7 +645,8 @@ test_auth_certificate_expired_is_critical(void **state)
 		v[i]->certificates[0]->not_after = NOW_MS / 1000 - 2 * DAY;
 	evaluate(a, v, 3);
 	assert_int_equal(find(a, "mbx01", "AUTH_CERT_EXPIRING")->severity, BS_SEV_CRITICAL);
-	assert_non_null(strstr(find(a, "mbx01", "AUTH_CERT_EXPIRING")->title, "expired 2 days ago"));
+	assert_non_null(
+	    strstr(find(a, "mbx01", "AUTH_CERT_EXPIRING")->title, "expired 2 days ago"));
 	bs_analysis_destroy(a);
 }
 

@@ -136,12 +136,15 @@ bs_rule_auth_cert_expiring(struct bs_rule_ctx *ctx)
 	    "-SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -DomainName '*' "
 	    "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -Services SMTP",
 	    bs_fix_fqdn(ctx->server->fqdn));
-	bs_fix_line(&f, "Set-AuthConfig -NewCertificateThumbprint $new.Thumbprint "
-	                "-NewCertificateEffectiveDate (Get-Date)");
+	bs_fix_line(&f,
+	    "Set-AuthConfig -NewCertificateThumbprint $new.Thumbprint "
+	    "-NewCertificateEffectiveDate (Get-Date)");
 	bs_fix_line(&f, "Set-AuthConfig -PublishCertificate");
 	bs_fix_line(&f, "Set-AuthConfig -ClearPreviousCertificate");
-	bs_fix_line(&f, "# Then restart the MSExchangeOWAAppPool and MSExchangeECPAppPool on every server,");
-	bs_fix_line(&f, "# and re-run the Hybrid Configuration Wizard if the organisation is hybrid.");
+	bs_fix_line(&f,
+	    "# Then restart the MSExchangeOWAAppPool and MSExchangeECPAppPool on every server,");
+	bs_fix_line(
+	    &f, "# and re-run the Hybrid Configuration Wizard if the organisation is hybrid.");
 	return bs_rule_fix(ctx, &f);
 }
 

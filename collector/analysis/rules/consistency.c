@@ -71,8 +71,7 @@ cons_lower(const struct bs_cons *c, const char *key)
 }
 
 int
-bs_cons_stat(
-    const struct bs_cons *c, const char *key, const char *value, struct bs_cons_stat *out)
+bs_cons_stat(const struct bs_cons *c, const char *key, const char *value, struct bs_cons_stat *out)
 {
 	size_t i = cons_lower(c, key);
 

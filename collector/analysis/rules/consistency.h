@@ -40,8 +40,8 @@ int bs_cons_add(struct bs_arena *a, struct bs_cons *c, const char *group, const 
 /* Sorts by key, value, server: once, after the last bs_cons_add. */
 void bs_cons_finish(struct bs_cons *c);
 /* Statistics of key for value; 0, or BS_ENOENT when no server has key. */
-int bs_cons_stat(const struct bs_cons *c, const char *key, const char *value,
-    struct bs_cons_stat *out);
+int bs_cons_stat(
+    const struct bs_cons *c, const char *key, const char *value, struct bs_cons_stat *out);
 /* The servers (FQDNs, at most max) holding value for key, as a new JSON
  * array; NULL on no memory. */
 json_t *bs_cons_servers(const struct bs_cons *c, const struct bs_cons_stat *st, size_t max);

@@ -84,7 +84,8 @@ ep_expect(const bs_report *r, const Bindscope__V1__VirtualDirectory *vd, enum ep
 	if (!ep_supported(r->host->exchange_build))
 		return EP_NONE;
 	for (size_t i = 0; i < sizeof(ep_expected) / sizeof(ep_expected[0]); i++)
-		if (strlen(ep_expected[i].vdir) == n && strncasecmp(ep_expected[i].vdir, seg, n) == 0)
+		if (strlen(ep_expected[i].vdir) == n &&
+		    strncasecmp(ep_expected[i].vdir, seg, n) == 0)
 			return side == EP_FRONT ? ep_expected[i].front : ep_expected[i].back;
 	return side == EP_BACK ? EP_REQUIRE : EP_UNKNOWN;
 }
@@ -105,8 +106,8 @@ ep_effective(const Bindscope__V1__VirtualDirectory *vd, enum ep_side side)
 }
 
 const char *
-bs_rules_ep_expected(const bs_report *r, const Bindscope__V1__VirtualDirectory *vd,
-    const char **effective)
+bs_rules_ep_expected(
+    const bs_report *r, const Bindscope__V1__VirtualDirectory *vd, const char **effective)
 {
 	enum ep_side side = ep_side(r, vd);
 	enum ep_level want = ep_expect(r, vd, side);
@@ -133,8 +134,9 @@ ep_vdir_json(const Bindscope__V1__VirtualDirectory *vd, enum ep_level expected)
 	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "location", vd->path, "token_checking",
 	    vd->token_checking, "expected", ep_names[expected], "set_here",
 	    (int)vd->token_checking_set, "inherited_from",
-	    vd->token_checking_from[0] ? vd->token_checking_from : "(IIS default)", "ip_allow_unlisted",
-	    vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_NO    ? "false"
+	    vd->token_checking_from[0] ? vd->token_checking_from : "(IIS default)",
+	    "ip_allow_unlisted",
+	    vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_NO        ? "false"
 	        : vd->allow_unlisted == BINDSCOPE__V1__TRI__TRI_YES ? "true"
 	                                                            : "not set");
 }
@@ -200,8 +202,10 @@ ep_compare(struct bs_rule_ctx *ctx, int above)
 		if (rv != 0)
 			return rv;
 		bs_fix_init(&f);
-		bs_fix_line(&f, "# On %s, from the CSS-Exchange release:", bs_fix_fqdn(ctx->server->fqdn));
-		bs_fix_line(&f, ".\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames '%s'",
+		bs_fix_line(
+		    &f, "# On %s, from the CSS-Exchange release:", bs_fix_fqdn(ctx->server->fqdn));
+		bs_fix_line(&f,
+		    ".\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames '%s'",
 		    bs_fix_fqdn(ctx->server->fqdn));
 		return bs_rule_fix(ctx, &f);
 	}
@@ -260,7 +264,8 @@ bs_rule_ep_precondition(struct bs_rule_ctx *ctx)
 		    "Get-WebBinding -Name 'Exchange Back End' -Protocol https | Where-Object "
 		    "bindingInformation -eq '%s' | Remove-WebBinding",
 		    bs_fix_endpoint(b->binding_information));
-		bs_fix_line(&f, "New-WebBinding -Name 'Exchange Back End' -Protocol https -IPAddress '*' -Port 444");
+		bs_fix_line(&f,
+		    "New-WebBinding -Name 'Exchange Back End' -Protocol https -IPAddress '*' -Port 444");
 		bs_fix_bind_444(&f, r, bs_remedy_backend_cert(r, ctx->a->opt.now_ms));
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
@@ -280,7 +285,8 @@ bs_rule_ep_precondition(struct bs_rule_ctx *ctx)
 			return rv;
 		bs_fix_init(&f);
 		bs_fix_line(&f, "# On %s, then restart the server:", fqdn);
-		bs_fix_line(&f, "Remove-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name 'SuppressExtendedProtection'");
+		bs_fix_line(&f,
+		    "Remove-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name 'SuppressExtendedProtection'");
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
 	}
@@ -298,8 +304,10 @@ bs_rule_ep_precondition(struct bs_rule_ctx *ctx)
 		if (rv != 0)
 			return rv;
 		bs_fix_init(&f);
-		bs_fix_line(&f, "# On %s (a Group Policy setting wins: change the GPO if one sets it):", fqdn);
-		bs_fix_line(&f, "New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name 'LmCompatibilityLevel' -Value 5 -PropertyType DWord -Force | Out-Null");
+		bs_fix_line(&f,
+		    "# On %s (a Group Policy setting wins: change the GPO if one sets it):", fqdn);
+		bs_fix_line(&f,
+		    "New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name 'LmCompatibilityLevel' -Value 5 -PropertyType DWord -Force | Out-Null");
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
 	}
@@ -316,10 +324,10 @@ ep_class(struct bs_arena *a, const bs_report *r)
 	size_t o = 0;
 
 	for (size_t i = 0; i < r->host->n_exchange_roles && o + 1 < sizeof(roles); i++)
-		o += (size_t)snprintf(roles + o, sizeof(roles) - o, "%s%s", i ? "," : "",
-		    r->host->exchange_roles[i]);
-	return bs_arena_printf(a, "%s %s", roles[0] ? roles : "(roles unknown)",
-	    r->host->exchange_build);
+		o += (size_t)snprintf(
+		    roles + o, sizeof(roles) - o, "%s%s", i ? "," : "", r->host->exchange_roles[i]);
+	return bs_arena_printf(
+	    a, "%s %s", roles[0] ? roles : "(roles unknown)", r->host->exchange_build);
 }
 
 int
@@ -349,8 +357,8 @@ bs_rules_ep_norms(struct bs_analysis *a)
 			key = bs_arena_printf(&a->arena, "%s|%s %s", cls,
 			    side == EP_FRONT ? "front end" : "back end", vd->vdir);
 			if (key == NULL ||
-			    bs_cons_add(&a->arena, a->norms.ep, "Extended Protection", key, ep_names[l],
-			        a->servers[i]) != 0)
+			    bs_cons_add(&a->arena, a->norms.ep, "Extended Protection", key,
+			        ep_names[l], a->servers[i]) != 0)
 				return BS_ENOMEM;
 		}
 	}
@@ -382,7 +390,8 @@ bs_rule_ep_inconsistent(struct bs_rule_ctx *ctx)
 		key = bs_arena_printf(
 		    a, "%s|%s %s", cls, side == EP_FRONT ? "front end" : "back end", vd->vdir);
 		if (key == NULL || bs_cons_stat(ctx->a->norms.ep, key, ep_names[l], &st) != 0 ||
-		    st.total < 3 || strcmp(st.majority, ep_names[l]) == 0 || st.n_value >= st.n_majority)
+		    st.total < 3 || strcmp(st.majority, ep_names[l]) == 0 ||
+		    st.n_value >= st.n_majority)
 			continue;
 		rv = bs_rule_raise_for(ctx, vd->path, ctx->severity,
 		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "location", vd->path,
@@ -398,8 +407,8 @@ bs_rule_ep_inconsistent(struct bs_rule_ctx *ctx)
 		if (rv != 0)
 			return rv;
 		bs_fix_init(&f);
-		bs_fix_line(&f, "# On %s, as the rest of its role and build:",
-		    bs_fix_fqdn(ctx->server->fqdn));
+		bs_fix_line(&f,
+		    "# On %s, as the rest of its role and build:", bs_fix_fqdn(ctx->server->fqdn));
 		ep_fix_set(&f, vd, ep_level(st.majority));
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
@@ -450,9 +459,11 @@ bs_rule_hsts_breaks_exchange(struct bs_rule_ctx *ctx)
 		bs_fix_init(&f);
 		bs_fix_line(&f, "# On %s:", fqdn);
 		if (hsts_on(be))
-			bs_fix_line(&f, "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Exchange Back End']/hsts\" -Name 'enabled' -Value $false");
+			bs_fix_line(&f,
+			    "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Exchange Back End']/hsts\" -Name 'enabled' -Value $false");
 		if (be->sts_header[0] != '\0')
-			bs_fix_line(&f, "Remove-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Exchange Back End' -Filter 'system.webServer/httpProtocol/customHeaders' -Name '.' -AtElement @{name='Strict-Transport-Security'}");
+			bs_fix_line(&f,
+			    "Remove-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Exchange Back End' -Filter 'system.webServer/httpProtocol/customHeaders' -Name '.' -AtElement @{name='Strict-Transport-Security'}");
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
 	}
@@ -463,12 +474,14 @@ bs_rule_hsts_breaks_exchange(struct bs_rule_ctx *ctx)
 		    "redirectHttpToHttps on the Default Web Site redirects Exchange's own http "
 		    "traffic and breaks it; redirect with an HTTP Redirect rule on the site root "
 		    "only, as Microsoft's guidance shows.",
-		    "HSTS redirectHttpToHttps is on for the Default Web Site on %s", ctx->server->fqdn);
+		    "HSTS redirectHttpToHttps is on for the Default Web Site on %s",
+		    ctx->server->fqdn);
 		if (rv != 0)
 			return rv;
 		bs_fix_init(&f);
 		bs_fix_line(&f, "# On %s:", fqdn);
-		bs_fix_line(&f, "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Default Web Site']/hsts\" -Name 'redirectHttpToHttps' -Value $false");
+		bs_fix_line(&f,
+		    "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Default Web Site']/hsts\" -Name 'redirectHttpToHttps' -Value $false");
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
 	}
@@ -498,7 +511,8 @@ bs_rule_hsts_misconfigured(struct bs_rule_ctx *ctx)
 			return rv;
 		bs_fix_init(&f);
 		bs_fix_line(&f, "# On %s:", fqdn);
-		bs_fix_line(&f, "Remove-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site' -Filter 'system.webServer/httpProtocol/customHeaders' -Name '.' -AtElement @{name='Strict-Transport-Security'}");
+		bs_fix_line(&f,
+		    "Remove-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site' -Filter 'system.webServer/httpProtocol/customHeaders' -Name '.' -AtElement @{name='Strict-Transport-Security'}");
 		if ((rv = bs_rule_fix(ctx, &f)) != 0)
 			return rv;
 	}
@@ -511,8 +525,8 @@ bs_rule_hsts_misconfigured(struct bs_rule_ctx *ctx)
 	if (age >= HSTS_MIN_AGE)
 		return 0;
 	rv = bs_rule_raise_for(ctx, "max-age", ctx->severity,
-	    json_pack("{s:s, s:I, s:I}", "site", fe->name, "max_age", (json_int_t)age,
-	        "minimum", (json_int_t)HSTS_MIN_AGE),
+	    json_pack("{s:s, s:I, s:I}", "site", fe->name, "max_age", (json_int_t)age, "minimum",
+	        (json_int_t)HSTS_MIN_AGE),
 	    "Set max-age to at least one year (31536000 seconds), as Microsoft's HSTS "
 	    "guidance for Exchange says.",
 	    "HSTS max-age is %lu seconds on the Default Web Site of %s (under a year)", age,
@@ -522,8 +536,10 @@ bs_rule_hsts_misconfigured(struct bs_rule_ctx *ctx)
 	bs_fix_init(&f);
 	bs_fix_line(&f, "# On %s:", fqdn);
 	if (hsts_on(fe))
-		bs_fix_line(&f, "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Default Web Site']/hsts\" -Name 'max-age' -Value 31536000");
+		bs_fix_line(&f,
+		    "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Filter \"system.applicationHost/sites/site[@name='Default Web Site']/hsts\" -Name 'max-age' -Value 31536000");
 	else
-		bs_fix_line(&f, "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site' -Filter \"system.webServer/httpProtocol/customHeaders/add[@name='Strict-Transport-Security']\" -Name 'value' -Value 'max-age=31536000'");
+		bs_fix_line(&f,
+		    "Set-WebConfigurationProperty -PSPath 'IIS:\\' -Location 'Default Web Site' -Filter \"system.webServer/httpProtocol/customHeaders/add[@name='Strict-Transport-Security']\" -Name 'value' -Value 'max-age=31536000'");
 	return bs_rule_fix(ctx, &f);
 }

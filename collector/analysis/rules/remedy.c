@@ -65,7 +65,8 @@ bs_fix_fqdn(const char *fqdn)
 const char *
 bs_fix_thumb(const char *thumb)
 {
-	return thumb != NULL && strlen(thumb) == 40 && fix_shape(thumb, 40, 0, "0123456789ABCDEFabcdef")
+	return thumb != NULL && strlen(thumb) == 40 &&
+	        fix_shape(thumb, 40, 0, "0123456789ABCDEFabcdef")
 	    ? thumb
 	    : "<thumbprint>";
 }
@@ -107,7 +108,8 @@ bs_remedy_backend_cert(const bs_report *r, int64_t now_ms)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (strcasecmp(c->store, "My") != 0 || c->covers_fqdn != BINDSCOPE__V1__TRI__TRI_YES ||
+		if (strcasecmp(c->store, "My") != 0 ||
+		    c->covers_fqdn != BINDSCOPE__V1__TRI__TRI_YES ||
 		    c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO ||
 		    c->server_auth_eku == BINDSCOPE__V1__TRI__TRI_NO || c->exchange_auth ||
 		    c->not_before > now || c->not_after <= now ||
@@ -132,15 +134,16 @@ bs_fix_bind_444(struct bs_fix *f, const bs_report *r, const Bindscope__V1__Certi
 		until[10] = '\0'; /* the day is enough */
 		/* The friendly name is the admin's text: shown only when it is
 		 * plain, and in a comment. */
-		bs_fix_line(f, "# On %s: bind %s (%s, valid until %s) to the Exchange Back End", fqdn,
-		    c->thumbprint,
+		bs_fix_line(f, "# On %s: bind %s (%s, valid until %s) to the Exchange Back End",
+		    fqdn, c->thumbprint,
 		    strcmp(bs_fix_location(c->friendly_name), c->friendly_name) == 0
 		        ? c->friendly_name
 		        : "the certificate",
 		    until);
 		bs_fix_line(f, "$thumb = '%s'", c->thumbprint);
 	} else {
-		bs_fix_line(f, "# On %s: no valid certificate in LocalMachine\\My covers %s;", fqdn, fqdn);
+		bs_fix_line(
+		    f, "# On %s: no valid certificate in LocalMachine\\My covers %s;", fqdn, fqdn);
 		bs_fix_line(f, "# create Exchange's self-signed one and bind it.");
 		bs_fix_line(f,
 		    "$cert = New-ExchangeCertificate -Server '%s' -SubjectName 'cn=%s' -DomainName "

@@ -12,7 +12,8 @@
 #include "analysis/rules/remedy.h"
 #include "analysis/rules/rules.h"
 
-#define KEY_PROTOCOLS "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
+#define KEY_PROTOCOLS                                                                              \
+	"HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
 #define KEY_SCHANNEL "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 
 /* The protocols in order, with what Windows does when nothing is set
@@ -172,14 +173,19 @@ tls_fix_proto(struct bs_fix *f, int k, const char *side, int on)
 	bs_fix_line(f, "$k = '" KEY_PROTOCOLS "\\%s\\%s'", tls_protos[k].name,
 	    strcmp(side, "Client") == 0 ? "Client" : "Server");
 	bs_fix_line(f, "New-Item -Path $k -Force | Out-Null");
-	bs_fix_line(f, "New-ItemProperty -Path $k -Name 'Enabled' -Value %d -PropertyType DWord -Force | Out-Null", on);
-	bs_fix_line(f, "New-ItemProperty -Path $k -Name 'DisabledByDefault' -Value %d -PropertyType DWord -Force | Out-Null", !on);
+	bs_fix_line(f,
+	    "New-ItemProperty -Path $k -Name 'Enabled' -Value %d -PropertyType DWord -Force | Out-Null",
+	    on);
+	bs_fix_line(f,
+	    "New-ItemProperty -Path $k -Name 'DisabledByDefault' -Value %d -PropertyType DWord -Force | Out-Null",
+	    !on);
 }
 
 static void
 tls_fix_tail(struct bs_fix *f)
 {
-	bs_fix_line(f, "# SCHANNEL reads these at start: restart the server in a maintenance window,");
+	bs_fix_line(
+	    f, "# SCHANNEL reads these at start: restart the server in a maintenance window,");
 	bs_fix_line(f, "# and make every Exchange server the same (TLS_SETTINGS_INCONSISTENT).");
 }
 
@@ -201,8 +207,9 @@ bs_rule_tls_half_disabled(struct bs_rule_ctx *ctx)
 			continue;
 		/* Which way to resolve it: as the fleet's policy wants it. */
 		on = tls_protos[k].legacy_below >= ctx->a->opt.rules.min_tls;
-		rv = bs_rule_raise_for(ctx, bs_arena_printf(a, "%s %s", tls_protos[k].name, p->side),
-		    ctx->severity, tls_proto_json(a, r, p),
+		rv = bs_rule_raise_for(ctx,
+		    bs_arena_printf(a, "%s %s", tls_protos[k].name, p->side), ctx->severity,
+		    tls_proto_json(a, r, p),
 		    on ? "Set Enabled=1 and DisabledByDefault=0 for the protocol (it is allowed)."
 		       : "Set Enabled=0 and DisabledByDefault=1 for the protocol (the fleet's "
 		         "policy disallows it).",
@@ -304,7 +311,9 @@ bs_rule_tls12_unusable(struct bs_rule_ctx *ctx)
 	    "Enable TLS 1.2 as server and client (Enabled=1, DisabledByDefault=0): Exchange "
 	    "needs it for clients, the proxy hop and Active Directory.",
 	    "TLS 1.2 is not usable %s on %s",
-	    bad_s && bad_c ? "as server or client" : bad_s ? "as server" : "as client",
+	    bad_s && bad_c ? "as server or client"
+	        : bad_s    ? "as server"
+	                   : "as client",
 	    ctx->server->fqdn);
 	if (rv != 0)
 		return rv;
@@ -344,7 +353,9 @@ bs_rule_tls_legacy_enabled(struct bs_rule_ctx *ctx)
 		    "1.2 (check the HttpProxy and IIS logs' TLS versions first); the fleet's "
 		    "policy is [rules] min_tls.",
 		    "%s is enabled %s on %s%s", tls_protos[k].name,
-		    on_s && on_c ? "as server and client" : on_s ? "as server" : "as client",
+		    on_s && on_c ? "as server and client"
+		        : on_s   ? "as server"
+		                 : "as client",
 		    ctx->server->fqdn,
 		    (sv != NULL && tls_state(r, sv) == TLS_DEFAULT) ||
 		            (cl != NULL && tls_state(r, cl) == TLS_DEFAULT)
@@ -353,8 +364,8 @@ bs_rule_tls_legacy_enabled(struct bs_rule_ctx *ctx)
 		if (rv != 0)
 			return rv;
 		bs_fix_init(&f);
-		bs_fix_line(&f, "# On %s: %s disabled on both sides", bs_fix_fqdn(ctx->server->fqdn),
-		    tls_protos[k].name);
+		bs_fix_line(&f, "# On %s: %s disabled on both sides",
+		    bs_fix_fqdn(ctx->server->fqdn), tls_protos[k].name);
 		tls_fix_proto(&f, k, "Server", 0);
 		tls_fix_proto(&f, k, "Client", 0);
 		tls_fix_tail(&f);
@@ -370,11 +381,13 @@ static const char *
 tls_dotnet_key(const Bindscope__V1__DotNetTls *d)
 {
 	if (strcmp(d->version, "v4.0.30319") == 0)
-		return d->wow6432 ? "HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
-		                  : "HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
+		return d->wow6432
+		    ? "HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v4.0.30319"
+		    : "HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
 	if (strcmp(d->version, "v2.0.50727") == 0)
-		return d->wow6432 ? "HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727"
-		                  : "HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727";
+		return d->wow6432
+		    ? "HKLM:\\SOFTWARE\\Wow6432Node\\Microsoft\\.NETFramework\\v2.0.50727"
+		    : "HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v2.0.50727";
 	return NULL;
 }
 
@@ -395,7 +408,8 @@ bs_rule_dotnet_tls(struct bs_rule_ctx *ctx)
 		const Bindscope__V1__DotNetTls *d = r->tls->dotnet[i];
 		const Bindscope__V1__RegSetting *v[2] = {
 		    d->system_default_tls_versions, d->sch_use_strong_crypto};
-		static const char *const names[2] = {"SystemDefaultTlsVersions", "SchUseStrongCrypto"};
+		static const char *const names[2] = {
+		    "SystemDefaultTlsVersions", "SchUseStrongCrypto"};
 		const char *key = tls_dotnet_key(d);
 
 		for (int j = 0; j < 2; j++) {
@@ -406,7 +420,8 @@ bs_rule_dotnet_tls(struct bs_rule_ctx *ctx)
 				return BS_ENOMEM;
 			json_array_append_new(bad,
 			    json_pack("{s:s, s:b, s:s, s:s}", "version", d->version, "wow6432",
-			        (int)d->wow6432, "name", names[j], "value", tls_value_text(a, v[j])));
+			        (int)d->wow6432, "name", names[j], "value",
+			        tls_value_text(a, v[j])));
 			bs_fix_line(&f,
 			    "New-ItemProperty -Path '%s' -Name '%s' -Value 1 -PropertyType DWord -Force "
 			    "| Out-Null",
@@ -472,15 +487,17 @@ tls_pairs(struct bs_analysis *an, const struct bs_server *s,
 
 		if (tls_dotnet_key(d) == NULL)
 			continue;
-		if (v1 != NULL && (rv = fn(arg,
-		                       bs_arena_printf(a, ".NET %s%s SystemDefaultTlsVersions",
-		                           d->version, d->wow6432 ? " (32-bit)" : ""),
-		                       v1)) != 0)
+		if (v1 != NULL &&
+		    (rv = fn(arg,
+		         bs_arena_printf(a, ".NET %s%s SystemDefaultTlsVersions", d->version,
+		             d->wow6432 ? " (32-bit)" : ""),
+		         v1)) != 0)
 			return rv;
-		if (v2 != NULL && (rv = fn(arg,
-		                       bs_arena_printf(a, ".NET %s%s SchUseStrongCrypto", d->version,
-		                           d->wow6432 ? " (32-bit)" : ""),
-		                       v2)) != 0)
+		if (v2 != NULL &&
+		    (rv = fn(arg,
+		         bs_arena_printf(a, ".NET %s%s SchUseStrongCrypto", d->version,
+		             d->wow6432 ? " (32-bit)" : ""),
+		         v2)) != 0)
 			return rv;
 	}
 	{
@@ -536,8 +553,9 @@ static void
 tls_fix_value(struct bs_fix *f, const char *path, const char *name, const char *value)
 {
 	if (strcmp(value, "absent") == 0)
-		bs_fix_line(f, "Remove-ItemProperty -Path '%s' -Name '%s' -ErrorAction SilentlyContinue",
-		    path, name);
+		bs_fix_line(f,
+		    "Remove-ItemProperty -Path '%s' -Name '%s' -ErrorAction SilentlyContinue", path,
+		    name);
 	else
 		bs_fix_line(f,
 		    "New-ItemProperty -Path '%s' -Name '%s' -Value %s -PropertyType DWord -Force | "
@@ -552,7 +570,8 @@ static void
 tls_fix_to(struct bs_fix *f, const char *key, const char *value)
 {
 	static const char *const dn[] = {"SystemDefaultTlsVersions", "SchUseStrongCrypto"};
-	static const char *const renego[] = {"AllowInsecureRenegoClients", "AllowInsecureRenegoServers"};
+	static const char *const renego[] = {
+	    "AllowInsecureRenegoClients", "AllowInsecureRenegoServers"};
 	int numeric = strcmp(value, "absent") == 0 || strspn(value, "0123456789") == strlen(value);
 
 	for (int k = 0; k < (int)TLS_NPROTOS; k++)
@@ -567,8 +586,9 @@ tls_fix_to(struct bs_fix *f, const char *key, const char *value)
 				tls_fix_proto(f, k, side ? "Client" : "Server", value[0] == 'e');
 				tls_fix_tail(f);
 			} else {
-				bs_fix_line(f, "# The fleet's state (%s) is not one value pair: compare the "
-				               "TLS matrix of a server that has it.",
+				bs_fix_line(f,
+				    "# The fleet's state (%s) is not one value pair: compare the "
+				    "TLS matrix of a server that has it.",
 				    value);
 			}
 			return;
@@ -591,7 +611,8 @@ tls_fix_to(struct bs_fix *f, const char *key, const char *value)
 		for (size_t i = 0; i < 2; i++) {
 			size_t kl = strlen(key), nl = strlen(dn[i]);
 
-			if (kl > nl && strcmp(key + kl - nl, dn[i]) == 0 && tls_dotnet_key(&d) != NULL)
+			if (kl > nl && strcmp(key + kl - nl, dn[i]) == 0 &&
+			    tls_dotnet_key(&d) != NULL)
 				tls_fix_value(f, tls_dotnet_key(&d), dn[i], value);
 		}
 		return;
@@ -603,16 +624,19 @@ tls_fix_to(struct bs_fix *f, const char *key, const char *value)
 			bs_fix_line(f,
 			    "Remove-Item -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
 			    "Configuration\\SSL\\00010002' -Recurse -ErrorAction SilentlyContinue");
-		else if (n > 2 && strspn(value + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,") == n - 2)
+		else if (n > 2 &&
+		    strspn(value + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,") == n - 2)
 			bs_fix_line(f,
 			    "New-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\"
 			    "Configuration\\SSL\\00010002' -Name 'Functions' -Value '%.*s' "
 			    "-PropertyType String -Force | Out-Null",
 			    (int)(n - 2), value + 1);
 		else
-			bs_fix_line(f, "# The fleet's cipher order is not a plain list: copy it from a "
-			               "server that has it (gpresult shows the policy).");
-		bs_fix_line(f, "# A policy set by Group Policy comes back: change the GPO instead.");
+			bs_fix_line(f,
+			    "# The fleet's cipher order is not a plain list: copy it from a "
+			    "server that has it (gpresult shows the policy).");
+		bs_fix_line(
+		    f, "# A policy set by Group Policy comes back: change the GPO instead.");
 	}
 }
 
@@ -645,8 +669,8 @@ tls_odd(void *arg, const char *key, const char *value)
 	if (rv != 0)
 		return rv;
 	bs_fix_init(&f);
-	bs_fix_line(&f, "# On %s: %s to the fleet's %s", bs_fix_fqdn(ctx->server->fqdn), key,
-	    st.majority);
+	bs_fix_line(
+	    &f, "# On %s: %s to the fleet's %s", bs_fix_fqdn(ctx->server->fqdn), key, st.majority);
 	tls_fix_to(&f, key, st.majority);
 	return bs_rule_fix(ctx, &f);
 }
