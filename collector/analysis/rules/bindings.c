@@ -527,7 +527,7 @@ bs_rule_backend_binding_not_all_unassigned(struct bs_rule_ctx *ctx)
 		remedy_444(ctx, which, sizeof(which));
 		snprintf(rem, sizeof(rem),
 		    "On %s, replace the https binding %s of site '%s' with IP address \"All Unassigned\", "
-		    "port 444, no host name (*:444:); %s. With Extended Protection on, any other "
+		    "port 444, no host name (*:444:). %s. With Extended Protection on, any other "
 		    "binding fails with SEC_E_BAD_BINDINGS.",
 		    r->host->fqdn, b->binding_information, site->name, which);
 		bs_fix_init(&fix);

@@ -64,7 +64,7 @@ cert_renewal(const struct bs_rule_ctx *ctx, const Bindscope__V1__Certificate *c,
 		bs_remedy_backend_text(r, to, which, sizeof(which));
 		snprintf(rem, n,
 		    "On %s, certificate %s (%s) %s; it serves %s. A newer one that covers %s is "
-		    "already in LocalMachine\\My: %s, then iisreset.",
+		    "already in LocalMachine\\My. %s, then iisreset.",
 		    r->host->fqdn, c->thumbprint, c->subject, state, eps, r->host->fqdn, which);
 		bs_fix_bind_444(fix, r, to);
 		return;

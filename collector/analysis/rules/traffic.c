@@ -181,8 +181,8 @@ bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx)
 	    "(https://%s:444/). On %s check that the certificate bound to 0.0.0.0:444 covers "
 	    "%s and exists in LocalMachine\\My (netsh http show sslcert ipport=0.0.0.0:444), "
 	    "that site '%s' is started, and that 444 is reachable from the peers "
-	    "(Test-NetConnection %s -Port 444 on %s). TrustFailure means the certificate (%s); "
-	    "ConnectFailure the listener or a firewall.",
+	    "(Test-NetConnection %s -Port 444 on %s). TrustFailure means the certificate, "
+	    "ConnectFailure the listener or a firewall. For the certificate: %s.",
 	    r->host->fqdn, names[0] ? names : "see the evidence", r->host->fqdn, r->host->fqdn,
 	    r->host->fqdn, be != NULL ? be->name : "Exchange Back End", r->host->fqdn,
 	    first_peer != NULL ? first_peer : "a peer", which);
