@@ -243,7 +243,8 @@ bs_finding_placeholders(const struct bs_finding *f)
 		for (size_t i = 0; i < json_array_size(a); i++)
 			dup |= strlen(json_string_value(json_array_get(a, i))) == n + 1 &&
 			    strncmp(json_string_value(json_array_get(a, i)), p, n + 1) == 0;
-		if (!dup && ((s = json_stringn(p, n + 1)) == NULL || json_array_append_new(a, s) != 0)) {
+		if (!dup &&
+		    ((s = json_stringn(p, n + 1)) == NULL || json_array_append_new(a, s) != 0)) {
 			json_decref(a);
 			return NULL;
 		}

@@ -9,12 +9,11 @@
 static void
 test_guards_take_only_the_shape(void **state)
 {
-	static const char *const bad_names[] = {
-	    "mbx03.corp.example'; Remove-Item C:\\ -Recurse #",
+	static const char *const bad_names[] = {"mbx03.corp.example'; Remove-Item C:\\ -Recurse #",
 	    "mbx03\xe2\x80\x98.corp.example", /* U+2018: PowerShell ends '...' there too */
 	    "mbx03\xe2\x80\x99.corp.example", "mbx03\xe2\x80\x9a.corp.example",
-	    "mbx03\xe2\x80\x9b.corp.example", "mbx03.corp.example\n", "$(calc)", "",
-	    "mbx03`.corp", "mbx03\".corp"};
+	    "mbx03\xe2\x80\x9b.corp.example", "mbx03.corp.example\n", "$(calc)", "", "mbx03`.corp",
+	    "mbx03\".corp"};
 
 	(void)state;
 	assert_string_equal(bs_fix_fqdn("mbx03.corp.example"), "mbx03.corp.example");
@@ -27,9 +26,10 @@ test_guards_take_only_the_shape(void **state)
 	}
 	assert_string_equal(bs_fix_host("mbx03"), "mbx03");
 	assert_string_equal(bs_fix_host("mbx03.corp"), "<hostname>");
+	assert_string_equal(bs_fix_thumb("0123456789ABCDEFabcdef0123456789ABCDEF01"),
+	    "0123456789ABCDEFabcdef0123456789ABCDEF01");
 	assert_string_equal(
-	    bs_fix_thumb("0123456789ABCDEFabcdef0123456789ABCDEF01"), "0123456789ABCDEFabcdef0123456789ABCDEF01");
-	assert_string_equal(bs_fix_thumb("0123456789ABCDEF0123456789ABCDEF0123456"), "<thumbprint>");
+	    bs_fix_thumb("0123456789ABCDEF0123456789ABCDEF0123456"), "<thumbprint>");
 	assert_string_equal(
 	    bs_fix_thumb("0123456789ABCDEF0123456789ABCDEF0123456\n"), "<thumbprint>");
 	assert_string_equal(
@@ -40,7 +40,8 @@ test_guards_take_only_the_shape(void **state)
 	assert_string_equal(bs_fix_endpoint("[::]:444"), "[::]:444");
 	assert_string_equal(bs_fix_build("15.2.1544.4"), "15.2.1544.4");
 	assert_string_equal(bs_fix_build("15.2'"), "<build>");
-	assert_string_equal(bs_fix_comment("CN=Corp Issuing CA 1, O=Corp", "x"), "CN=Corp Issuing CA 1, O=Corp");
+	assert_string_equal(
+	    bs_fix_comment("CN=Corp Issuing CA 1, O=Corp", "x"), "CN=Corp Issuing CA 1, O=Corp");
 	assert_string_equal(bs_fix_comment("CN=<b>", "x"), "x");
 	assert_string_equal(bs_fix_comment(bad_names[0], "x"), "x");
 	assert_string_equal(bs_fix_comment(bad_names[1], "x"), "x");
@@ -61,7 +62,8 @@ test_block_is_whole_or_nothing(void **state)
 	bs_fix_line(&f, "netsh http delete sslcert ipport=0.0.0.0:444");
 	bs_fix_line(&f, "$thumb = '%s'", "ABC");
 	assert_false(f.spoiled);
-	assert_string_equal(f.buf, "netsh http delete sslcert ipport=0.0.0.0:444\n$thumb = 'ABC'\n");
+	assert_string_equal(
+	    f.buf, "netsh http delete sslcert ipport=0.0.0.0:444\n$thumb = 'ABC'\n");
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';

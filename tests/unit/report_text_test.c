@@ -55,13 +55,16 @@ test_csv_has_the_fix_column(void **state)
 	assert_int_equal(bs_report_csv(a, &b), 0);
 	nl = strstr(b.data, "\r\n");
 	assert_non_null(nl);
-	assert_memory_equal(b.data, "server,exchange_build,status,rule,severity,title,evidence,"
-	    "remediation,first_seen,last_seen,muted,fix\r\n", (size_t)(nl - b.data) + 2);
+	assert_memory_equal(b.data,
+	    "server,exchange_build,status,rule,severity,title,evidence,"
+	    "remediation,first_seen,last_seen,muted,fix\r\n",
+	    (size_t)(nl - b.data) + 2);
 	/* The last cell, quoted, its quotes doubled, its lines kept. */
-	assert_non_null(strstr(b.data, ",\"\"," /* muted: empty */
-	                                "\"# On mbx03.corp.example: bind <b>\n$thumb = '<thumbprint>'\n"
-	                                "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb "
-	                                "appid='{x}' & \"\"q\"\"\n\"\r\n"));
+	assert_non_null(strstr(b.data,
+	    ",\"\"," /* muted: empty */
+	    "\"# On mbx03.corp.example: bind <b>\n$thumb = '<thumbprint>'\n"
+	    "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb "
+	    "appid='{x}' & \"\"q\"\"\n\"\r\n"));
 	bs_buf_fini(&b);
 	bs_analysis_destroy(a);
 

@@ -680,12 +680,11 @@ test_configured_thresholds_and_severities(void **state)
 	bs_analysis_destroy(a);
 }
 
-
 /* The fix block of f names the server and holds every string of want
  * (NULL-terminated); its placeholders are exactly those of left. */
 static void
-fix_check(const struct bs_finding *f, const char *fqdn, const char *const *want,
-    const char *const *left)
+fix_check(
+    const struct bs_finding *f, const char *fqdn, const char *const *want, const char *const *left)
 {
 	json_t *ph;
 	size_t nleft = 0;
@@ -703,8 +702,8 @@ fix_check(const struct bs_finding *f, const char *fqdn, const char *const *want,
 	while (left != NULL && left[nleft] != NULL)
 		nleft++;
 	if (json_array_size(ph) != nleft)
-		fail_msg("%s: %zu placeholders, want %zu:\n%s", f->rule->id, json_array_size(ph), nleft,
-		    f->fix);
+		fail_msg("%s: %zu placeholders, want %zu:\n%s", f->rule->id, json_array_size(ph),
+		    nleft, f->fix);
 	for (size_t i = 0; i < nleft; i++)
 		assert_string_equal(json_string_value(json_array_get(ph, i)), left[i]);
 	json_decref(ph);
@@ -816,10 +815,11 @@ test_fix_cert_rules_hold_the_values(void **state)
 	assert_int_equal(bs_analysis_evaluate(a), 0);
 	/* Self-signed, and nothing newer here: renew that one, rebind 444. */
 	fix_check(find(a, "exp1.corp.example", "CERT_EXPIRED"), "exp1.corp.example",
-	    WANT(bs_arena_printf(&a->arena,
-	             "$new = Get-ExchangeCertificate -Server 'exp1.corp.example' -Thumbprint '%s' | "
-	             "New-ExchangeCertificate -Force -PrivateKeyExportable $true",
-	             exp.c444->thumbprint),
+	    WANT(
+	        bs_arena_printf(&a->arena,
+	            "$new = Get-ExchangeCertificate -Server 'exp1.corp.example' -Thumbprint '%s' | "
+	            "New-ExchangeCertificate -Force -PrivateKeyExportable $true",
+	            exp.c444->thumbprint),
 	        "$thumb = $new.Thumbprint",
 	        "netsh http update sslcert ipport='0.0.0.0:444' certhash=$thumb "
 	        "appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' certstorename=MY"),
@@ -842,7 +842,8 @@ test_fix_cert_rules_hold_the_values(void **state)
 	         "-GenerateRequest"),
 	    WANT("<issued certificate file>"));
 	fix_check(find(a, "mbx15.corp.example", "CERT_NO_PRIVATE_KEY"), "mbx15.corp.example",
-	    WANT(bs_arena_printf(&a->arena, "certutil -repairstore my '%s'", nokey.c444->thumbprint)),
+	    WANT(bs_arena_printf(
+	        &a->arena, "certutil -repairstore my '%s'", nokey.c444->thumbprint)),
 	    NULL);
 	bs_analysis_destroy(a);
 }
@@ -956,7 +957,8 @@ test_fix_creates_certificate_when_none_covers(void **state)
 	    WANT("$cert = New-ExchangeCertificate -Server 'mbx03.corp.example' -SubjectName "
 	         "'cn=mbx03' -DomainName 'mbx03','mbx03.corp.example' -FriendlyName 'Microsoft "
 	         "Exchange' -PrivateKeyExportable $true -Services None",
-	        "$thumb = $cert.Thumbprint", "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb"),
+	        "$thumb = $cert.Thumbprint",
+	        "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb"),
 	    NULL);
 	assert_null(strstr(f->fix, "<thumbprint>"));
 	assert_non_null(strstr(f->remediation, "New-ExchangeCertificate"));
@@ -1038,7 +1040,8 @@ test_fix_hostile_values_become_placeholders(void **state)
 				fail_msg("%s: fix holds hostile text:\n%s", f->rule->id, f->fix);
 		for (const char *p = f->fix; *p != '\0'; p++)
 			if ((unsigned char)*p >= 0x80 || ((unsigned char)*p < 0x20 && *p != '\n'))
-				fail_msg("%s: fix holds byte 0x%02x", f->rule->id, (unsigned char)*p);
+				fail_msg(
+				    "%s: fix holds byte 0x%02x", f->rule->id, (unsigned char)*p);
 		if (f->fix[0] != '\0') {
 			with_fix++;
 			/* Every block says where to run it; the FQDN was not fit to. */

@@ -62,8 +62,8 @@ bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx)
 		    "(https, All Unassigned, port 444) and run iisreset.",
 		    r->host->fqdn, r->host->fqdn, which);
 		return bs_rule_raise(ctx, ctx->severity,
-		    json_pack("{s:s}", "sites_found", "no site named Exchange Back End (id 2)"), rem,
-		    "The Exchange Back End IIS site is missing");
+		    json_pack("{s:s}", "sites_found", "no site named Exchange Back End (id 2)"),
+		    rem, "The Exchange Back End IIS site is missing");
 	}
 	for (size_t i = 0; i < site->n_bindings; i++) {
 		const Bindscope__V1__Binding *b = site->bindings[i];
@@ -87,10 +87,12 @@ bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx)
 	if (https == 0) {
 		bs_fix_begin(&fix, r, "give the Exchange Back End its https binding *:444:");
 		bs_fix_line(&fix, "Import-Module WebAdministration");
-		bs_fix_line(&fix, "New-WebBinding -Name '%s' -Protocol https -IPAddress '*' -Port 444",
+		bs_fix_line(&fix,
+		    "New-WebBinding -Name '%s' -Protocol https -IPAddress '*' -Port 444",
 		    bs_fix_site(site->name));
 	} else {
-		bs_fix_begin(&fix, r, "bind a certificate to 0.0.0.0:444 for the Exchange Back End");
+		bs_fix_begin(
+		    &fix, r, "bind a certificate to 0.0.0.0:444 for the Exchange Back End");
 	}
 	bs_fix_bind_444(&fix, r, c);
 	return bs_rule_raise_fix(ctx, "", ctx->severity,
@@ -150,14 +152,16 @@ cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site, cons
 				    c.local == NULL ? c.from : "", b->ssl_endpoint);
 			bs_fix_begin(&fix, r, "the certificate http.sys names for 443 is gone");
 			bs_fix_enable_443(&fix, r, &c, b->ssl_endpoint,
-			    sb != NULL && sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI,
+			    sb != NULL &&
+			        sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI,
 			    sb != NULL);
 		}
 		snprintf(rem, sizeof(rem),
 		    "On %s, the http.sys binding %s names certificate %s, which is not in "
 		    "LocalMachine\\%s: it was deleted or renewed without rebinding. %s (or in IIS "
 		    "Manager edit the https binding of site '%s' and pick it), then run iisreset.",
-		    r->host->fqdn, b->ssl_endpoint, b->cert_thumbprint[0] ? b->cert_thumbprint : "(none)",
+		    r->host->fqdn, b->ssl_endpoint,
+		    b->cert_thumbprint[0] ? b->cert_thumbprint : "(none)",
 		    sb != NULL ? sb->store_name : "My", what, site->name);
 		return bs_rule_raise_fix(ctx, "", ctx->severity, ev, rem, &fix,
 		    "%s binding %s names certificate %s, which is not in LocalMachine\\%s", which,
@@ -298,8 +302,9 @@ bs_rule_backend_cert_name_mismatch(struct bs_rule_ctx *ctx)
 	bs_fix_init(&fix);
 	bs_fix_begin(&fix, r, "the certificate on 0.0.0.0:444 does not cover this server's name");
 	bs_fix_bind_444(&fix, r, to);
-	return bs_rule_raise_fix(ctx, "", sev, ev, rem, &fix, "Certificate on %s (%s) does not cover %s",
-	    b->ssl_endpoint, c->common_name[0] ? c->common_name : c->thumbprint, r->host->fqdn);
+	return bs_rule_raise_fix(ctx, "", sev, ev, rem, &fix,
+	    "Certificate on %s (%s) does not cover %s", b->ssl_endpoint,
+	    c->common_name[0] ? c->common_name : c->thumbprint, r->host->fqdn);
 }
 
 int
@@ -346,8 +351,8 @@ binding_endpoint(const Bindscope__V1__Binding *b, char *out, size_t n, int *sni)
 	else if (*sni)
 		snprintf(out, n, "%s:%u", b->host, b->port);
 	else
-		snprintf(out, n, "%s:%u", strcmp(b->ip, "*") == 0 || b->ip[0] == '\0' ? "0.0.0.0" : b->ip,
-		    b->port);
+		snprintf(out, n, "%s:%u",
+		    strcmp(b->ip, "*") == 0 || b->ip[0] == '\0' ? "0.0.0.0" : b->ip, b->port);
 }
 
 int
@@ -382,8 +387,9 @@ bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx)
 			bs_fix_init(&fix);
 			bs_fix_begin(&fix, r, "give the https binding a certificate in http.sys");
 			if (b->port != 443)
-				bs_fix_line(&fix, "# Nothing in the evidence says which certificate site "
-				                  "'%s' should serve on port %u.",
+				bs_fix_line(&fix,
+				    "# Nothing in the evidence says which certificate site "
+				    "'%s' should serve on port %u.",
 				    bs_fix_site(site->name), b->port);
 			bs_fix_enable_443(&fix, r, &c, ep, sni, 0);
 			snprintf(rem, sizeof(rem),
@@ -393,10 +399,12 @@ bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx)
 			    r->host->fqdn, site->name, b->binding_information, ep,
 			    c.thumb != NULL ? "Bind " : "Select the certificate for it",
 			    c.thumb != NULL ? c.thumb : "",
-			    c.thumb != NULL && c.local == NULL ? " (copied from the other front end)" : "");
-			rv = bs_rule_raise_fix(ctx, key, ctx->severity, binding_json(site, b), rem, &fix,
-			    "Site '%s' https binding %s has no http.sys certificate", site->name,
-			    b->binding_information);
+			    c.thumb != NULL && c.local == NULL
+			        ? " (copied from the other front end)"
+			        : "");
+			rv = bs_rule_raise_fix(ctx, key, ctx->severity, binding_json(site, b), rem,
+			    &fix, "Site '%s' https binding %s has no http.sys certificate",
+			    site->name, b->binding_information);
 			if (rv != 0)
 				return rv;
 		}
@@ -440,9 +448,11 @@ bs_rule_probe_failed(struct bs_rule_ctx *ctx)
 		case BINDSCOPE__V1__PROBE_RESULT__PROBE_REFUSED:
 		case BINDSCOPE__V1__PROBE_RESULT__PROBE_TIMEOUT:
 		case BINDSCOPE__V1__PROBE_RESULT__PROBE_UNREACHABLE:
-			bs_fix_begin(&fix, r, "nothing answers on 444; start the Exchange Back End");
+			bs_fix_begin(
+			    &fix, r, "nothing answers on 444; start the Exchange Back End");
 			bs_fix_line(&fix, "Import-Module WebAdministration");
-			bs_fix_line(&fix, "Get-Website -Name '%s' | Format-List Name,State,Bindings", site);
+			bs_fix_line(
+			    &fix, "Get-Website -Name '%s' | Format-List Name,State,Bindings", site);
 			bs_fix_line(&fix, "Start-Website -Name '%s'", site);
 			bs_fix_line(&fix, "netsh http show sslcert ipport=0.0.0.0:444");
 			bs_fix_line(&fix, "# then, from a front end:");
@@ -452,11 +462,12 @@ bs_rule_probe_failed(struct bs_rule_ctx *ctx)
 			    "Nothing completes a connection to %s:444 (%s). Check on %s that site '%s' "
 			    "is started and bound to https *:444:, and that no firewall between the "
 			    "servers blocks 444 (Test-NetConnection %s -Port 444 from a front end).",
-			    r->host->fqdn, p->detail, r->host->fqdn, be != NULL ? be->name : "Exchange Back End",
-			    r->host->fqdn);
+			    r->host->fqdn, p->detail, r->host->fqdn,
+			    be != NULL ? be->name : "Exchange Back End", r->host->fqdn);
 			break;
 		default:
-			bs_fix_begin(&fix, r, "TLS to 444 fails; bind a certificate that covers the name");
+			bs_fix_begin(
+			    &fix, r, "TLS to 444 fails; bind a certificate that covers the name");
 			bs_fix_line(&fix, "netsh http show sslcert ipport=0.0.0.0:444");
 			bs_fix_bind_444(&fix, r, c);
 			snprintf(rem, sizeof(rem),
@@ -479,7 +490,8 @@ bs_rule_probe_failed(struct bs_rule_ctx *ctx)
 
 /* Removes the binding b of site, in a fix. */
 static void
-fix_remove_binding(struct bs_fix *f, const Bindscope__V1__Site *site, const Bindscope__V1__Binding *b)
+fix_remove_binding(
+    struct bs_fix *f, const Bindscope__V1__Site *site, const Bindscope__V1__Binding *b)
 {
 	bs_fix_line(f, "Remove-WebBinding -Name '%s' -Protocol %s -BindingInformation '%s'",
 	    bs_fix_site(site->name), is_https(b) ? "https" : "http",
@@ -500,7 +512,7 @@ fix_backend_all_unassigned(struct bs_rule_ctx *ctx, struct bs_fix *f,
 	if (sb != NULL && strcmp(sb->endpoint, "0.0.0.0:444") != 0)
 		bs_fix_line(f, "netsh http delete sslcert %s='%s'",
 		    sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI ? "hostnameport"
-		                                                                  : "ipport",
+		                                                                 : "ipport",
 		    bs_fix_endpoint(sb->endpoint));
 	bs_fix_bind_444(f, r, bs_remedy_backend_cert(r, ctx->a->opt.now_ms));
 }
@@ -577,7 +589,8 @@ binding_conflict_raise(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *a,
 	bs_fix_begin(&fix, r, "two sites bind the same port; keep it on one");
 	bs_fix_line(&fix, "Import-Module WebAdministration");
 	fix_remove_binding(&fix, ls, lb);
-	bs_fix_line(&fix, "# Give '%s' its own port or host name if it still needs one (New-WebBinding).",
+	bs_fix_line(&fix,
+	    "# Give '%s' its own port or host name if it still needs one (New-WebBinding).",
 	    bs_fix_site(ls->name));
 	if (fix_backend)
 		fix_backend_all_unassigned(ctx, &fix, ks, kb);

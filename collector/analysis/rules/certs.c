@@ -74,8 +74,8 @@ cert_renewal(const struct bs_rule_ctx *ctx, const Bindscope__V1__Certificate *c,
 		    "On %s, the self-signed certificate %s (%s) %s; it serves %s. Renew it "
 		    "(Get-ExchangeCertificate -Server %s -Thumbprint %s | New-ExchangeCertificate) "
 		    "and bind the new one on %s in the same change, then iisreset.",
-		    r->host->fqdn, c->thumbprint, c->subject, state, eps, r->host->fqdn, c->thumbprint,
-		    eps);
+		    r->host->fqdn, c->thumbprint, c->subject, state, eps, r->host->fqdn,
+		    c->thumbprint, eps);
 	else
 		snprintf(rem, n,
 		    "On %s, certificate %s (%s, issued by %s) %s; it serves %s. Request its renewal "
@@ -108,8 +108,8 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 		if (expired_rule && left_ms < 0) {
 			snprintf(state, sizeof(state), "expired on %s", until);
 			cert_renewal(ctx, c, state, rem, sizeof(rem), &fix);
-			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity, cert_ev(c, days), rem,
-			    &fix, "Certificate %s used by %s expired %lld days ago",
+			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity, cert_ev(c, days),
+			    rem, &fix, "Certificate %s used by %s expired %lld days ago",
 			    c->common_name[0] ? c->common_name : c->thumbprint,
 			    bs_rules_cert_endpoints(c, eps, sizeof(eps)), (long long)-days);
 		} else if (!expired_rule && left_ms >= 0 &&
@@ -120,7 +120,8 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 			    days < (int64_t)ctx->a->opt.rules.expiring_critical_days
 			        ? BS_SEV_CRITICAL
 			        : ctx->severity,
-			    cert_ev(c, days), rem, &fix, "Certificate %s used by %s expires in %lld days",
+			    cert_ev(c, days), rem, &fix,
+			    "Certificate %s used by %s expires in %lld days",
 			    c->common_name[0] ? c->common_name : c->thumbprint,
 			    bs_rules_cert_endpoints(c, eps, sizeof(eps)), (long long)days);
 		}
@@ -180,7 +181,8 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			    eps);
 			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity,
 			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS), rem, &fix,
-			    "Certificate %s used by %s has a %u-bit RSA key", name, eps, c->key_bits);
+			    "Certificate %s used by %s has a %u-bit RSA key", name, eps,
+			    c->key_bits);
 		} else if (which == CC_WEAK_SIG &&
 		    (strstr(c->signature_algorithm, "sha1") != NULL ||
 		        strstr(c->signature_algorithm, "md5") != NULL) &&
@@ -202,9 +204,11 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			snprintf(what, sizeof(what), "restore the private key of %s",
 			    bs_fix_thumb(c->thumbprint));
 			bs_fix_begin(&fix, r, what);
-			bs_fix_line(&fix, "certutil -repairstore my '%s'", bs_fix_thumb(c->thumbprint));
-			bs_fix_line(&fix, "# If certutil finds no key on this server, import the PFX "
-			                  "with its key (Import-ExchangeCertificate) instead.");
+			bs_fix_line(
+			    &fix, "certutil -repairstore my '%s'", bs_fix_thumb(c->thumbprint));
+			bs_fix_line(&fix,
+			    "# If certutil finds no key on this server, import the PFX "
+			    "with its key (Import-ExchangeCertificate) instead.");
 			bs_fix_line(&fix, "iisreset /noforce");
 			snprintf(rem, sizeof(rem),
 			    "On %s, certificate %s (%s) serves %s but has no private key in "

@@ -16,8 +16,8 @@
 static int
 changelog_is_ssl(const char *kind)
 {
-	return strcmp(kind, BS_CHANGE_CERT_CHANGED) == 0 || strcmp(kind, BS_CHANGE_SSL_ADDED) == 0 ||
-	    strcmp(kind, BS_CHANGE_SSL_REMOVED) == 0;
+	return strcmp(kind, BS_CHANGE_CERT_CHANGED) == 0 ||
+	    strcmp(kind, BS_CHANGE_SSL_ADDED) == 0 || strcmp(kind, BS_CHANGE_SSL_REMOVED) == 0;
 }
 
 /* The lines that show one change's object as it is now, and for a
@@ -34,7 +34,8 @@ changelog_fix(struct bs_fix *f, const struct bs_change *c, int *sites_shown)
 	bs_fix_line(f, "# %s", bs_fix_comment(what, c->kind));
 	if (!changelog_is_ssl(c->kind)) {
 		if (!*sites_shown)
-			bs_fix_line(f, "Get-Website | Format-Table Name,ID,State,Bindings -AutoSize");
+			bs_fix_line(
+			    f, "Get-Website | Format-Table Name,ID,State,Bindings -AutoSize");
 		*sites_shown = 1;
 		return;
 	}
@@ -79,7 +80,8 @@ bs_rule_config_changed(struct bs_rule_ctx *ctx)
 		n++;
 		if (n == 1) {
 			bs_fix_init(&fix);
-			bs_fix_begin(&fix, s->report, "show what changed; confirm each change was intended");
+			bs_fix_begin(
+			    &fix, s->report, "show what changed; confirm each change was intended");
 		}
 		if (n <= FIX_CHANGES_MAX)
 			changelog_fix(&fix, c, &sites_shown);

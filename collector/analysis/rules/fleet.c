@@ -27,12 +27,13 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 	    "event log (source bindscope-agent), which name the last error.",
 	    s->fqdn, last[0] ? last : "never");
 	bs_fix_init(&fix);
-	bs_fix_line(&fix, "# On %s, in an elevated PowerShell: the bindscope agent last reported %s",
+	bs_fix_line(&fix,
+	    "# On %s, in an elevated PowerShell: the bindscope agent last reported %s",
 	    bs_fix_fqdn(s->fqdn), last[0] ? last : "never");
 	bs_fix_line(&fix, "Get-Service -Name 'bindscope-agent'");
 	bs_fix_line(&fix, "Start-Service -Name 'bindscope-agent'");
-	bs_fix_line(&fix,
-	    "Get-Content -Path (Join-Path $env:ProgramData 'bindscope\\agent.log') -Tail 50");
+	bs_fix_line(
+	    &fix, "Get-Content -Path (Join-Path $env:ProgramData 'bindscope\\agent.log') -Tail 50");
 	bs_fix_line(&fix,
 	    "Get-WinEvent -FilterHashtable @{LogName='Application'; ProviderName='bindscope-agent'} "
 	    "-MaxEvents 20");
@@ -163,15 +164,18 @@ bs_rule_frontend_cert_inconsistent(struct bs_rule_ctx *ctx)
 	    "On %s, bind the certificate most front ends present, %s%s%s, instead of %s "
 	    "(Enable-ExchangeCertificate -Server %s -Thumbprint %s -Services IIS), so clients "
 	    "behind the load balancer see one certificate.",
-	    r->host->fqdn, fn->common_443, to.local == NULL && to.from != NULL ? ", copied from " : "",
+	    r->host->fqdn, fn->common_443,
+	    to.local == NULL && to.from != NULL ? ", copied from " : "",
 	    to.local == NULL && to.from != NULL ? to.from : "", c->thumbprint, r->host->fqdn,
 	    fn->common_443);
 	bs_fix_init(&fix);
 	bs_fix_begin(&fix, r, "bind the 443 certificate the other front ends present");
 	if (to.local == NULL && to.from == NULL) {
-		bs_fix_line(&fix, "# %s is not in LocalMachine\\My here: import it (with its key) first.",
+		bs_fix_line(&fix,
+		    "# %s is not in LocalMachine\\My here: import it (with its key) first.",
 		    bs_fix_thumb(fn->common_443));
-		bs_fix_line(&fix, "Enable-ExchangeCertificate -Server '%s' -Thumbprint '%s' -Services IIS",
+		bs_fix_line(&fix,
+		    "Enable-ExchangeCertificate -Server '%s' -Thumbprint '%s' -Services IIS",
 		    bs_fix_fqdn(r->host->fqdn), bs_fix_thumb(fn->common_443));
 	} else {
 		bs_fix_enable_443(&fix, r, &to, NULL, 0, 1);
@@ -261,9 +265,11 @@ bs_rule_version_drift(struct bs_rule_ctx *ctx)
 		    "# Install the cumulative update and security update that make build %s, then "
 		    "check:",
 		    bs_fix_build(to));
-		bs_fix_line(&fix, "Get-ExchangeServer -Identity '%s' | Format-List Name,AdminDisplayVersion",
+		bs_fix_line(&fix,
+		    "Get-ExchangeServer -Identity '%s' | Format-List Name,AdminDisplayVersion",
 		    bs_fix_fqdn(r->host->fqdn));
-		bs_fix_line(&fix, "Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }");
+		bs_fix_line(
+		    &fix, "Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }");
 		return bs_rule_raise_fix(ctx, "", ctx->severity,
 		    json_pack("{s:s, s:s}", "build", b, "fleet_build", to), rem, &fix,
 		    "Exchange build %s differs from the fleet's %s", b, to);

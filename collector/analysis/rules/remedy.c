@@ -85,7 +85,8 @@ bs_fix_host(const char *hostname)
 const char *
 bs_fix_thumb(const char *thumb)
 {
-	return thumb != NULL && strlen(thumb) == 40 && fix_shape(thumb, 40, 0, "0123456789ABCDEFabcdef")
+	return thumb != NULL && strlen(thumb) == 40 &&
+	        fix_shape(thumb, 40, 0, "0123456789ABCDEFabcdef")
 	    ? thumb
 	    : "<thumbprint>";
 }
@@ -160,7 +161,8 @@ remedy_better(const Bindscope__V1__Certificate *a, const Bindscope__V1__Certific
 static int
 remedy_usable(const Bindscope__V1__Certificate *c, int64_t now)
 {
-	return strcasecmp(c->store, "My") == 0 && c->has_private_key != BINDSCOPE__V1__TRI__TRI_NO &&
+	return strcasecmp(c->store, "My") == 0 &&
+	    c->has_private_key != BINDSCOPE__V1__TRI__TRI_NO &&
 	    c->server_auth_eku != BINDSCOPE__V1__TRI__TRI_NO && !c->exchange_auth &&
 	    c->not_before <= now && c->not_after > now &&
 	    strcmp(bs_fix_thumb(c->thumbprint), c->thumbprint) == 0;
@@ -174,7 +176,8 @@ bs_remedy_backend_cert(const bs_report *r, int64_t now_ms)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (c->covers_fqdn != BINDSCOPE__V1__TRI__TRI_YES || !remedy_usable(c, now_ms / 1000))
+		if (c->covers_fqdn != BINDSCOPE__V1__TRI__TRI_YES ||
+		    !remedy_usable(c, now_ms / 1000))
 			continue;
 		if (best == NULL || remedy_better(c, best))
 			best = c;
@@ -234,7 +237,8 @@ bs_fix_bind_444(struct bs_fix *f, const bs_report *r, const Bindscope__V1__Certi
 	if (c != NULL) {
 		char until[40];
 
-		bs_fix_line(f, "# Bind %s (%s, valid until %s) to the Exchange Back End (0.0.0.0:444)",
+		bs_fix_line(f,
+		    "# Bind %s (%s, valid until %s) to the Exchange Back End (0.0.0.0:444)",
 		    c->thumbprint, bs_fix_comment(c->friendly_name, "no friendly name"),
 		    remedy_day(c->not_after, until, sizeof(until)));
 		bs_fix_line(f, "$thumb = '%s'", c->thumbprint);
@@ -325,14 +329,15 @@ bs_fix_enable_443(struct bs_fix *f, const bs_report *r, const struct bs_remedy_4
 		    bs_fix_endpoint(endpoint != NULL ? endpoint : "0.0.0.0:443"));
 	}
 	if (endpoint == NULL || strcmp(endpoint, "0.0.0.0:443") == 0)
-		bs_fix_line(f, "Enable-ExchangeCertificate -Server '%s' -Thumbprint '%s' -Services IIS",
-		    fqdn, bs_fix_thumb(c->thumb));
+		bs_fix_line(f,
+		    "Enable-ExchangeCertificate -Server '%s' -Thumbprint '%s' -Services IIS", fqdn,
+		    bs_fix_thumb(c->thumb));
 	else
 		bs_fix_line(f,
 		    "netsh http %s sslcert %s='%s' certhash='%s' appid='" BS_IIS_APPID
 		    "' certstorename=MY",
-		    exists ? "update" : "add", sni ? "hostnameport" : "ipport", bs_fix_endpoint(endpoint),
-		    bs_fix_thumb(c->thumb));
+		    exists ? "update" : "add", sni ? "hostnameport" : "ipport",
+		    bs_fix_endpoint(endpoint), bs_fix_thumb(c->thumb));
 }
 
 void
@@ -346,14 +351,17 @@ bs_fix_rebind(struct bs_fix *f, const bs_report *r, const Bindscope__V1__Certifi
 			bs_fix_line(f,
 			    "Enable-ExchangeCertificate -Server '%s' -Thumbprint $thumb -Services IIS",
 			    bs_fix_fqdn(r->host->fqdn));
-		} else if (sb != NULL && sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_CCS) {
-			bs_fix_line(f, "# %s is served from the Central Certificate Store: replace its file",
+		} else if (sb != NULL &&
+		    sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_CCS) {
+			bs_fix_line(f,
+			    "# %s is served from the Central Certificate Store: replace its file",
 			    bs_fix_endpoint(ep));
 		} else {
 			bs_fix_line(f,
 			    "netsh http update sslcert %s='%s' certhash=$thumb appid='" BS_IIS_APPID
 			    "' certstorename=MY",
-			    sb != NULL && sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI
+			    sb != NULL &&
+			            sb->kind == BINDSCOPE__V1__SSL_BINDING_KIND__SSL_BINDING_SNI
 			        ? "hostnameport"
 			        : "ipport",
 			    bs_fix_endpoint(ep));
@@ -375,16 +383,19 @@ bs_fix_renew(
 		snprintf(size, sizeof(size), " -KeySize %u", key_bits);
 	bs_rules_cert_endpoints(c, eps, sizeof(eps));
 	if (c->self_signed == BINDSCOPE__V1__TRI__TRI_YES) {
-		bs_fix_line(f, "# Renew the self-signed %s and bind the new one where it is bound: %s",
-		    thumb, bs_fix_comment(eps, "its endpoints"));
+		bs_fix_line(f,
+		    "# Renew the self-signed %s and bind the new one where it is bound: %s", thumb,
+		    bs_fix_comment(eps, "its endpoints"));
 		bs_fix_line(f,
 		    "$new = Get-ExchangeCertificate -Server '%s' -Thumbprint '%s' | "
 		    "New-ExchangeCertificate -Force -PrivateKeyExportable $true%s",
 		    fqdn, thumb, size);
 	} else {
-		bs_fix_line(f, "# %s is issued by %s: request a new one from that CA, then bind it "
+		bs_fix_line(f,
+		    "# %s is issued by %s: request a new one from that CA, then bind it "
 		    "where the old one is bound: %s",
-		    thumb, bs_fix_comment(c->issuer, "its CA"), bs_fix_comment(eps, "its endpoints"));
+		    thumb, bs_fix_comment(c->issuer, "its CA"),
+		    bs_fix_comment(eps, "its endpoints"));
 		bs_fix_line(f,
 		    "$req = Get-ExchangeCertificate -Server '%s' -Thumbprint '%s' | "
 		    "New-ExchangeCertificate -GenerateRequest -PrivateKeyExportable $true%s",
@@ -415,8 +426,8 @@ bs_rule_fix(struct bs_rule_ctx *ctx, const struct bs_fix *f)
 }
 
 int
-bs_rule_raise_fix(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev,
-    json_t *evidence, const char *remediation, const struct bs_fix *f, const char *title_fmt, ...)
+bs_rule_raise_fix(struct bs_rule_ctx *ctx, const char *key, enum bs_severity sev, json_t *evidence,
+    const char *remediation, const struct bs_fix *f, const char *title_fmt, ...)
 {
 	char title[512];
 	va_list ap;

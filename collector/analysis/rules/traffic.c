@@ -199,7 +199,8 @@ bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx)
 	if (trust && (bound == NULL || bound != to))
 		bs_fix_bind_444(&fix, r, to);
 	if (first_peer != NULL) {
-		bs_fix_line(&fix, "# On %s, one of the front ends that failed:", bs_fix_fqdn(first_peer));
+		bs_fix_line(
+		    &fix, "# On %s, one of the front ends that failed:", bs_fix_fqdn(first_peer));
 		bs_fix_line(&fix, "Test-NetConnection -ComputerName '%s' -Port 444",
 		    bs_fix_fqdn(r->host->fqdn));
 	}
@@ -293,8 +294,9 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 			        : "failing",
 			    strcasecmp(tt[k].target, ctx->server->fqdn) == 0
 			        ? "this server's own Back End; see its other findings"
-			        : known ? "in the fleet; see its findings"
-			                : "no bindscope agent; check its 0.0.0.0:444 certificate there");
+			        : known
+			        ? "in the fleet; see its findings"
+			        : "no bindscope agent; check its 0.0.0.0:444 certificate there");
 			bs_fix_line(&fix, "Test-NetConnection -ComputerName '%s' -Port 444",
 			    bs_fix_fqdn(tt[k].target));
 			traffic_list_add(names, sizeof(names), tt[k].target, "");
