@@ -298,11 +298,17 @@ test_cert_not_in_store(void **state)
 	bs_analysis_destroy(a);
 }
 
+static void fix_check(
+    const struct bs_finding *f, const char *fqdn, const char *const *want, const char *const *left);
+#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 static void
 test_https_binding_without_cert(void **state)
 {
 	struct bs_analysis *a = fleet();
 	struct srv s = server(a, "mbx08");
+	Bindscope__V1__Binding *b;
+	const struct bs_finding *f;
 
 	(void)state;
 	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
@@ -310,6 +316,24 @@ test_https_binding_without_cert(void **state)
 	assert_int_equal(bs_analysis_evaluate(a), 0);
 	assert_int_equal(
 	    find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT")->severity, BS_SEV_CRITICAL);
+	bs_analysis_destroy(a);
+
+	/* Another site on another port: nothing says which certificate it
+	 * should serve, and the block says so instead of guessing. */
+	a = fleet();
+	s = server(a, "mbx09");
+	b = site_https(&a->arena, s.r, "Intranet", 3, 8443, "0.0.0.0:8443", "");
+	b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	b->ssl_endpoint = "";
+	s.r->n_ssl_bindings--; /* no http.sys entry for it */
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx09.corp.example", "HTTPS_BINDING_WITHOUT_CERT");
+	fix_check(f, "mbx09.corp.example",
+	    WANT("# Nothing in the evidence says which certificate site 'Intranet' should serve on "
+	         "port 8443.",
+	        "netsh http add sslcert ipport='0.0.0.0:8443' certhash='<thumbprint>'"),
+	    WANT("<thumbprint>"));
 	bs_analysis_destroy(a);
 }
 
@@ -708,8 +732,6 @@ fix_check(
 		assert_string_equal(json_string_value(json_array_get(ph, i)), left[i]);
 	json_decref(ph);
 }
-
-#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void
 test_fix_binding_rules_hold_the_values(void **state)

@@ -239,9 +239,10 @@ bs_fix_bind_444(struct bs_fix *f, const bs_report *r, const Bindscope__V1__Certi
 
 		bs_fix_line(f,
 		    "# Bind %s (%s, valid until %s) to the Exchange Back End (0.0.0.0:444)",
-		    c->thumbprint, bs_fix_comment(c->friendly_name, "no friendly name"),
+		    bs_fix_thumb(c->thumbprint),
+		    bs_fix_comment(c->friendly_name, "no friendly name"),
 		    remedy_day(c->not_after, until, sizeof(until)));
-		bs_fix_line(f, "$thumb = '%s'", c->thumbprint);
+		bs_fix_line(f, "$thumb = '%s'", bs_fix_thumb(c->thumbprint));
 	} else {
 		bs_fix_line(f, "# No valid certificate in LocalMachine\\My covers %s;", fqdn);
 		bs_fix_line(f, "# create Exchange's self-signed one and bind it.");
@@ -309,22 +310,23 @@ bs_fix_enable_443(struct bs_fix *f, const bs_report *r, const struct bs_remedy_4
 
 	if (c->thumb == NULL) {
 		bs_fix_line(f,
-		    "# The evidence names no certificate for 443: no other front end presents a "
-		    "third-party one and none valid is in LocalMachine\\My.");
+		    "# No certificate to bind in the evidence: no other front end presents a "
+		    "third-party one, and no valid one is in LocalMachine\\My. Fill in its "
+		    "thumbprint.");
 	} else if (c->local == NULL) {
 		bs_fix_line(f, "# %s is what the other front ends present; copy it from %s.",
-		    c->thumb, bs_fix_fqdn(c->from));
+		    bs_fix_thumb(c->thumb), bs_fix_fqdn(c->from));
 		bs_fix_line(f, "$pw = Read-Host -AsSecureString 'Password for the exported key'");
 		bs_fix_line(f,
 		    "$pfx = Export-ExchangeCertificate -Server '%s' -Thumbprint '%s' -BinaryEncoded "
 		    "-Password $pw",
-		    bs_fix_fqdn(c->from), c->thumb);
+		    bs_fix_fqdn(c->from), bs_fix_thumb(c->thumb));
 		bs_fix_line(f,
 		    "Import-ExchangeCertificate -Server '%s' -FileData $pfx.FileData -Password $pw "
 		    "-PrivateKeyExportable $true",
 		    fqdn);
 	} else {
-		bs_fix_line(f, "# Bind %s (%s) to %s", c->thumb,
+		bs_fix_line(f, "# Bind %s (%s) to %s", bs_fix_thumb(c->thumb),
 		    bs_fix_comment(c->local->subject, "no subject"),
 		    bs_fix_endpoint(endpoint != NULL ? endpoint : "0.0.0.0:443"));
 	}
