@@ -2,6 +2,7 @@
  * strings meet spreadsheets and browsers. */
 #include "test_util.h"
 
+#include "output/report_json.h"
 #include "output/report_text.h"
 #include "wire.h"
 
@@ -160,7 +161,29 @@ test_buf_bound(void **state)
 	bs_buf_fini(&b);
 }
 
+/* A finding made without a fix (fix NULL) is still in the report, with an
+ * empty block. */
+static void
+test_json_keeps_finding_without_fix(void **state)
+{
+	struct bs_analysis *a = one_finding(NULL);
+	json_t *doc = bs_report_json(a), *f;
+
+	(void)state;
+	assert_non_null(doc);
+	f = json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "servers"), 0), "findings"), 0);
+	assert_non_null(f);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(f, "fix"), "powershell")), "");
+	assert_int_equal(
+	    json_array_size(json_object_get(json_object_get(f, "fix"), "placeholders")), 0);
+	json_decref(doc);
+	bs_analysis_destroy(a);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_csv_quoting_and_formulas),
     cmocka_unit_test(test_html_escape), cmocka_unit_test(test_buf_bound),
     cmocka_unit_test(test_csv_has_the_fix_column),
-    cmocka_unit_test(test_html_shows_the_fix_and_what_is_missing))
+    cmocka_unit_test(test_html_shows_the_fix_and_what_is_missing),
+    cmocka_unit_test(test_json_keeps_finding_without_fix))
