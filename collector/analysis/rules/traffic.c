@@ -316,7 +316,7 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 	snprintf(rem, sizeof(rem),
 	    "%s's front end fails to proxy to %s. For each target check that the certificate on "
 	    "its 0.0.0.0:444 binding covers its FQDN, its Exchange Back End site is started, and "
-	    "444 is reachable from %s (Test-NetConnection <target> -Port 444). Targets without a "
+	    "444 is reachable from %s (Test-NetConnection to each, as in the fix). Targets without a "
 	    "bindscope agent cannot be checked from the collector: install one there.",
 	    r->host->fqdn, names, r->host->fqdn);
 	rv = bs_rule_raise_fix(ctx, "", ctx->severity, ev, rem, &fix,
