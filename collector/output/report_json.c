@@ -43,12 +43,14 @@ mute_json(const struct bs_mute *m)
 static json_t *
 finding_json(const struct bs_server *s, const struct bs_finding *f)
 {
+	/* A NULL string would make json_pack fail, and the finding vanish. */
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:{s:s, s:o}, s:s, s:o, s:o, s:o}",
 	    "rule", f->rule->id, "severity", bs_severity_name(f->severity), "server", s->fqdn,
 	    "key", f->key, "title", f->title, "evidence", f->evidence, "remediation",
-	    f->remediation, "fix", "powershell", f->fix, "placeholders", bs_finding_placeholders(f),
-	    "doc", f->rule->anchor, "first_seen", time_json(f->first_seen_ms), "last_seen",
-	    time_json(f->last_seen_ms), "muted", mute_json(f->mute));
+	    f->remediation, "fix", "powershell", f->fix != NULL ? f->fix : "", "placeholders",
+	    bs_finding_placeholders(f), "doc", f->rule->anchor, "first_seen",
+	    time_json(f->first_seen_ms), "last_seen", time_json(f->last_seen_ms), "muted",
+	    mute_json(f->mute));
 }
 
 static json_t *

@@ -61,7 +61,7 @@ bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 {
 	int rv = bs_buf_puts(out,
 	    "server,exchange_build,status,rule,severity,title,"
-	    "evidence,remediation,first_seen,last_seen,muted\r\n");
+	    "evidence,remediation,first_seen,last_seen,muted,fix\r\n");
 
 	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
 		const struct bs_server *s = a->servers[i];
@@ -72,7 +72,8 @@ bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 			char first[32], last[32], muted[600];
 			const char *cells[] = {s->fqdn, s->report->host->exchange_build,
 			    bs_report_status(s), f->rule->id, bs_severity_name(f->severity),
-			    f->title, ev != NULL ? ev : "{}", f->remediation, first, last, muted};
+			    f->title, ev != NULL ? ev : "{}", f->remediation, first, last, muted,
+			    f->fix != NULL ? f->fix : ""};
 
 			bs_time_format(f->first_seen_ms, first, sizeof(first));
 			bs_time_format(f->last_seen_ms, last, sizeof(last));
@@ -92,15 +93,46 @@ bs_report_csv(const struct bs_analysis *a, struct bs_buf *out)
 	return rv;
 }
 
+/* The finding's PowerShell block, and which of its values the evidence
+ * did not hold (the <placeholders> an admin must fill in first). */
+static int
+report_html_fix(struct bs_buf *out, const struct bs_finding *f)
+{
+	json_t *ph;
+	int rv = 0;
+
+	if (f->fix == NULL || f->fix[0] == '\0')
+		return 0;
+	rv |= bs_buf_puts(out, "<pre class=\"fix\">");
+	rv |= bs_html_escape(out, f->fix);
+	rv |= bs_buf_puts(out, "</pre>");
+	ph = bs_finding_placeholders(f);
+	if (ph == NULL)
+		return BS_ENOMEM;
+	if (json_array_size(ph) > 0) {
+		rv |= bs_buf_puts(out, "<p>Values not in the evidence: ");
+		for (size_t i = 0; i < json_array_size(ph); i++) {
+			rv |= bs_buf_puts(out, i > 0 ? ", <code>" : "<code>");
+			rv |= bs_html_escape(out, json_string_value(json_array_get(ph, i)));
+			rv |= bs_buf_puts(out, "</code>");
+		}
+		rv |= bs_buf_puts(out, "; replace them before running the block.</p>");
+	}
+	json_decref(ph);
+	return rv;
+}
+
 static const char html_style[] =
     "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}"
     "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0}"
     "th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}"
     "th{background:#eee}.critical{color:#a00;font-weight:600}.warning{color:#8a5a00;"
     "font-weight:600}.clean{color:#176117}pre{white-space:pre-wrap;margin:0;font-size:12px}"
+    "pre.fix{margin:.4rem 0 0;padding:.35rem;border:1px solid #bbb;background:#f6f6f6}"
     "footer{margin-top:2rem;font-size:12px;color:#444}"
     "@media (prefers-color-scheme:dark){body{background:#121212;color:#e6e6e6}"
-    "th{background:#2a2a2a}.critical{color:#ff7b7b}.warning{color:#ffc861}"
+    "th{background:#2a2a2a}pre.fix{background:#1e1e1e}.critical{color:#ff7b7b}"
+    ".warning{color:#ffc861}"
     ".clean{color:#8fd88f}footer{color:#aaa}}";
 
 int
@@ -182,6 +214,7 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 			rv |= bs_html_escape(out, ev != NULL ? ev : "{}");
 			rv |= bs_buf_puts(out, "</pre></td><td>");
 			rv |= bs_html_escape(out, f->remediation);
+			rv |= report_html_fix(out, f);
 			bs_time_format(f->first_seen_ms, first, sizeof(first));
 			rv |= bs_buf_printf(out, "</td><td>%s</td></tr>\n", first);
 			free(ev);

@@ -59,8 +59,12 @@ expect "mbx06 evidence: days left under 7" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx06.corp.example") | .findings[0].evidence.days_left < 7] == [true]'
 expect "mbx07 evidence: the IP-specific binding" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx07.corp.example") | .findings[0].evidence.binding_information] == ["10.0.0.7:444:"]'
-expect "mbx03 remediation gives the netsh rebind" jqtrue "$work/r1.json" \
-	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .remediation | test("netsh http update sslcert ipport=0.0.0.0:444")] == [true]'
+expect "mbx03 fix: no certificate in its My covers its name, so it makes the self-signed one and binds it" jqtrue "$work/r1.json" \
+	'[.servers[] | select(.fqdn == "mbx03.corp.example") | .findings[] | select(.rule == "BACKEND_CERT_NAME_MISMATCH") | .fix | (.powershell | test("New-ExchangeCertificate -Server .mbx03[.]corp[.]example. -SubjectName .cn=mbx03.") and test("netsh http add sslcert ipport=0.0.0.0:444 certhash=\\$thumb")) and .placeholders == []] == [true]'
+expect "mbx10 fix binds its self-signed certificate by thumbprint" jqtrue "$work/r1.json" \
+	'[.servers[] | select(.fqdn == "mbx10.corp.example") | .findings[] | select(.rule == "BACKEND_BINDING_MISSING") | .fix | (.powershell | test("\\(Microsoft Exchange, valid until") and test("\\$thumb = .[0-9A-F]{40}.\n")) and .placeholders == []] == [true]'
+expect "every fix block names its server; the only value left out is a CA's answer" jqtrue "$work/r1.json" \
+	'[.servers[] | .fqdn as $s | .findings[] | select(.fix.powershell != "") | (.fix.powershell | contains($s)) and ((.fix.placeholders - ["<issued certificate file>"]) == [])] | all'
 expect "mbx07: Extended Protection is on, so its IP-specific binding is also a precondition failure" jqtrue "$work/r1.json" \
 	'[.servers[] | select(.fqdn == "mbx07.corp.example") | .findings[] | select(.rule == "EXTENDED_PROTECTION_PRECONDITION") | .evidence.binding_information] == ["10.0.0.7:444:"]'
 expect "summary: 5 critical, 3 warning, 2 clean" jqtrue "$work/r1.json" \

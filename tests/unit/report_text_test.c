@@ -2,7 +2,119 @@
  * strings meet spreadsheets and browsers. */
 #include "test_util.h"
 
+#include "output/report_json.h"
 #include "output/report_text.h"
+#include "wire.h"
+
+/* One server with one finding whose fix is fix. Caller destroys. */
+static struct bs_analysis *
+one_finding(const char *fix)
+{
+	struct bs_analysis_options o;
+	struct bs_analysis *a = NULL;
+	struct bs_server *srv;
+	struct bs_finding *f;
+	bs_report *r;
+
+	bs_analysis_options_defaults(&o);
+	o.now_ms = 1800000000LL * 1000;
+	assert_int_equal(bs_analysis_create(&o, &a), 0);
+	r = BS_NEW(&a->arena, report);
+	r->host = BS_NEW(&a->arena, host);
+	r->host->fqdn = "mbx03.corp.example";
+	r->host->exchange_build = "15.2.1544.4";
+	assert_int_equal(bs_analysis_add(a, "agent", o.now_ms, r), 0);
+	srv = a->servers[0];
+	f = bs_arena_alloc(&a->arena, sizeof(*f));
+	memset(f, 0, sizeof(*f));
+	f->rule = bs_rule_find("BACKEND_CERT_NAME_MISMATCH");
+	f->severity = BS_SEV_WARNING;
+	f->key = "";
+	f->title = "Certificate on 0.0.0.0:444 does not cover mbx03.corp.example";
+	f->remediation = "Bind the self-signed certificate.";
+	f->fix = fix;
+	f->evidence = json_object();
+	assert_int_equal(
+	    bs_arena_push(&a->arena, (void ***)&srv->findings, &srv->n_findings, f), 0);
+	return a;
+}
+
+static const char fix_text[] =
+    "# On mbx03.corp.example: bind <b>\n"
+    "$thumb = '<thumbprint>'\n"
+    "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb appid='{x}' & \"q\"\n";
+
+static void
+test_csv_has_the_fix_column(void **state)
+{
+	struct bs_analysis *a = one_finding(fix_text);
+	struct bs_buf b;
+	char *nl;
+
+	(void)state;
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_csv(a, &b), 0);
+	nl = strstr(b.data, "\r\n");
+	assert_non_null(nl);
+	assert_memory_equal(b.data,
+	    "server,exchange_build,status,rule,severity,title,evidence,"
+	    "remediation,first_seen,last_seen,muted,fix\r\n",
+	    (size_t)(nl - b.data) + 2);
+	/* The last cell, quoted, its quotes doubled, its lines kept. */
+	assert_non_null(strstr(b.data,
+	    ",\"\"," /* muted: empty */
+	    "\"# On mbx03.corp.example: bind <b>\n$thumb = '<thumbprint>'\n"
+	    "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb "
+	    "appid='{x}' & \"\"q\"\"\n\"\r\n"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+
+	/* A block that would start with a formula character is neutralised
+	 * like every other cell. */
+	a = one_finding("=HYPERLINK(\"http://x\")");
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_csv(a, &b), 0);
+	assert_non_null(strstr(b.data, ",\"'=HYPERLINK(\"\"http://x\"\")\"\r\n"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_html_shows_the_fix_and_what_is_missing(void **state)
+{
+	struct bs_analysis *a = one_finding(fix_text);
+	struct bs_buf b;
+
+	(void)state;
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_non_null(strstr(b.data,
+	    "<pre class=\"fix\"># On mbx03.corp.example: bind &lt;b&gt;\n"
+	    "$thumb = &#39;&lt;thumbprint&gt;&#39;\n"
+	    "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb appid=&#39;{x}&#39; "
+	    "&amp; &quot;q&quot;\n</pre>"));
+	assert_non_null(strstr(b.data,
+	    "<p>Values not in the evidence: <code>&lt;b&gt;</code>, <code>&lt;thumbprint&gt;</code>; "
+	    "replace them before running the block.</p>"));
+	assert_null(strstr(b.data, "<b>"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+
+	/* All values known: the block, and no such sentence; no block: neither. */
+	a = one_finding("iisreset /noforce\n");
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_non_null(strstr(b.data, "<pre class=\"fix\">iisreset /noforce\n</pre>"));
+	assert_null(strstr(b.data, "Values not in the evidence"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+	a = one_finding("");
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_null(strstr(b.data, "<pre class=\"fix\">"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+}
 
 static void
 test_csv_quoting_and_formulas(void **state)
@@ -49,5 +161,29 @@ test_buf_bound(void **state)
 	bs_buf_fini(&b);
 }
 
+/* A finding made without a fix (fix NULL) is still in the report, with an
+ * empty block. */
+static void
+test_json_keeps_finding_without_fix(void **state)
+{
+	struct bs_analysis *a = one_finding(NULL);
+	json_t *doc = bs_report_json(a), *f;
+
+	(void)state;
+	assert_non_null(doc);
+	f = json_array_get(
+	    json_object_get(json_array_get(json_object_get(doc, "servers"), 0), "findings"), 0);
+	assert_non_null(f);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(f, "fix"), "powershell")), "");
+	assert_int_equal(
+	    json_array_size(json_object_get(json_object_get(f, "fix"), "placeholders")), 0);
+	json_decref(doc);
+	bs_analysis_destroy(a);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_csv_quoting_and_formulas),
-    cmocka_unit_test(test_html_escape), cmocka_unit_test(test_buf_bound))
+    cmocka_unit_test(test_html_escape), cmocka_unit_test(test_buf_bound),
+    cmocka_unit_test(test_csv_has_the_fix_column),
+    cmocka_unit_test(test_html_shows_the_fix_and_what_is_missing),
+    cmocka_unit_test(test_json_keeps_finding_without_fix))

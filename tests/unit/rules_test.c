@@ -5,6 +5,7 @@
 
 #include "analysis/analyze.h"
 #include "err.h"
+#include "analysis/rules/remedy.h"
 #include "analysis/rules/rules.h"
 
 #define NOW_MS (1800000000LL * 1000)
@@ -84,6 +85,7 @@ server(struct bs_analysis *an, const char *host)
 	    BINDSCOPE__V1__TRI__TRI_NO, BINDSCOPE__V1__TRI__TRI_NO, 400, "0.0.0.0:443");
 	s.c444 = cert(a, s.r, t444, host, BINDSCOPE__V1__TRI__TRI_YES, BINDSCOPE__V1__TRI__TRI_YES,
 	    1500, "0.0.0.0:444");
+	s.c444->friendly_name = "Microsoft Exchange";
 	s.b443 = site_https(a, s.r, "Default Web Site", 1, 443, "0.0.0.0:443", s.c443->thumbprint);
 	s.b444 = site_https(a, s.r, "Exchange Back End", 2, 444, "0.0.0.0:444", t444);
 	return s;
@@ -296,11 +298,17 @@ test_cert_not_in_store(void **state)
 	bs_analysis_destroy(a);
 }
 
+static void fix_check(
+    const struct bs_finding *f, const char *fqdn, const char *const *want, const char *const *left);
+#define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
+
 static void
 test_https_binding_without_cert(void **state)
 {
 	struct bs_analysis *a = fleet();
 	struct srv s = server(a, "mbx08");
+	Bindscope__V1__Binding *b;
+	const struct bs_finding *f;
 
 	(void)state;
 	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
@@ -308,6 +316,24 @@ test_https_binding_without_cert(void **state)
 	assert_int_equal(bs_analysis_evaluate(a), 0);
 	assert_int_equal(
 	    find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT")->severity, BS_SEV_CRITICAL);
+	bs_analysis_destroy(a);
+
+	/* Another site on another port: nothing says which certificate it
+	 * should serve, and the block says so instead of guessing. */
+	a = fleet();
+	s = server(a, "mbx09");
+	b = site_https(&a->arena, s.r, "Intranet", 3, 8443, "0.0.0.0:8443", "");
+	b->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	b->ssl_endpoint = "";
+	s.r->n_ssl_bindings--; /* no http.sys entry for it */
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx09.corp.example", "HTTPS_BINDING_WITHOUT_CERT");
+	fix_check(f, "mbx09.corp.example",
+	    WANT("# Nothing in the evidence says which certificate site 'Intranet' should serve on "
+	         "port 8443.",
+	        "netsh http add sslcert ipport='0.0.0.0:8443' certhash='<thumbprint>'"),
+	    WANT("<thumbprint>"));
 	bs_analysis_destroy(a);
 }
 
@@ -678,6 +704,381 @@ test_configured_thresholds_and_severities(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* The fix block of f names the server and holds every string of want
+ * (NULL-terminated); its placeholders are exactly those of left. */
+static void
+fix_check(
+    const struct bs_finding *f, const char *fqdn, const char *const *want, const char *const *left)
+{
+	json_t *ph;
+	size_t nleft = 0;
+
+	assert_non_null(f);
+	if (strstr(f->fix, fqdn) == NULL)
+		fail_msg("%s: fix does not name %s:\n%s", f->rule->id, fqdn, f->fix);
+	if (strstr(f->remediation, fqdn) == NULL)
+		fail_msg("%s: remediation does not name %s: %s", f->rule->id, fqdn, f->remediation);
+	for (size_t i = 0; want[i] != NULL; i++)
+		if (strstr(f->fix, want[i]) == NULL)
+			fail_msg("%s: fix lacks \"%s\":\n%s", f->rule->id, want[i], f->fix);
+	ph = bs_finding_placeholders(f);
+	assert_non_null(ph);
+	while (left != NULL && left[nleft] != NULL)
+		nleft++;
+	if (json_array_size(ph) != nleft)
+		fail_msg("%s: %zu placeholders, want %zu:\n%s", f->rule->id, json_array_size(ph),
+		    nleft, f->fix);
+	for (size_t i = 0; i < nleft; i++)
+		assert_string_equal(json_string_value(json_array_get(ph, i)), left[i]);
+	json_decref(ph);
+}
+
+static void
+test_fix_binding_rules_hold_the_values(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv miss = server(a, "mbx06"), gone = server(a, "mbx07"), mism = server(a, "mbx03"),
+	           nocert = server(a, "mbx08"), ip = server(a, "mbx10"), clash = server(a, "mbx11"),
+	           tp = server(a, "mbx02");
+	const struct bs_finding *f;
+
+	(void)state;
+	miss.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	/* mbx07's 443 certificate was deleted: http.sys still names it. */
+	gone.b443->cert_thumbprint = "DDDD000000000000000000000000000000000443";
+	gone.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_CERT_NOT_IN_STORE;
+	gone.r->certificates[0]->thumbprint = "EEEE000000000000000000000000000000000443";
+	gone.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_CERT_NOT_IN_STORE;
+	mism.b444->cert_thumbprint = mism.c443->thumbprint;
+	nocert.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_NO_SSL_BINDING;
+	ip.b444->ip = "10.0.0.5";
+	ip.b444->binding_information = "10.0.0.5:444:";
+	site_https(&a->arena, clash.r, "Extra", 3, 443, "0.0.0.0:443", clash.c443->thumbprint);
+	tp.c444->self_signed = BINDSCOPE__V1__TRI__TRI_NO;
+	add(a, &miss);
+	add(a, &gone);
+	add(a, &mism);
+	add(a, &nocert);
+	add(a, &ip);
+	add(a, &clash);
+	add(a, &tp);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+
+	fix_check(find(a, "mbx06.corp.example", "BACKEND_BINDING_MISSING"), "mbx06.corp.example",
+	    WANT(bs_arena_printf(&a->arena, "$thumb = '%s'", miss.c444->thumbprint),
+	        "netsh http delete sslcert ipport=0.0.0.0:444",
+	        "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb "
+	        "appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' certstorename=MY"),
+	    NULL);
+	fix_check(find(a, "mbx07.corp.example", "BACKEND_CERT_NOT_IN_STORE"), "mbx07.corp.example",
+	    WANT(bs_arena_printf(&a->arena, "$thumb = '%s'", gone.c444->thumbprint)), NULL);
+	/* The certificate the other front ends present, copied from one of them. */
+	f = find(a, "mbx07.corp.example", "FRONTEND_CERT_NOT_IN_STORE");
+	fix_check(f, "mbx07.corp.example",
+	    WANT("Export-ExchangeCertificate -Server 'mbx06.corp.example' -Thumbprint "
+	         "'AAAA000000000000000000000000000000000443'",
+	        "Import-ExchangeCertificate -Server 'mbx07.corp.example'",
+	        "Enable-ExchangeCertificate -Server 'mbx07.corp.example' -Thumbprint "
+	        "'AAAA000000000000000000000000000000000443' -Services IIS"),
+	    NULL);
+	assert_non_null(strstr(f->remediation, "DDDD000000000000000000000000000000000443"));
+	f = find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH");
+	fix_check(f, "mbx03.corp.example",
+	    WANT(bs_arena_printf(&a->arena, "$thumb = '%s'", mism.c444->thumbprint),
+	        "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb"),
+	    NULL);
+	assert_non_null(strstr(f->remediation, mism.c444->thumbprint));
+	assert_null(strstr(f->remediation, "<thumbprint"));
+	fix_check(find(a, "mbx08.corp.example", "HTTPS_BINDING_WITHOUT_CERT"), "mbx08.corp.example",
+	    WANT("Enable-ExchangeCertificate -Server 'mbx08.corp.example' -Thumbprint "
+	         "'AAAA000000000000000000000000000000000443' -Services IIS"),
+	    NULL);
+	fix_check(find(a, "mbx10.corp.example", "BACKEND_BINDING_NOT_ALL_UNASSIGNED"),
+	    "mbx10.corp.example",
+	    WANT("Remove-WebBinding -Name 'Exchange Back End' -Protocol https -BindingInformation "
+	         "'10.0.0.5:444:'",
+	        "New-WebBinding -Name 'Exchange Back End' -Protocol https -IPAddress '*' -Port 444",
+	        bs_arena_printf(&a->arena, "$thumb = '%s'", ip.c444->thumbprint)),
+	    NULL);
+	/* The Exchange site keeps the port; the extra site gives it up. */
+	fix_check(find(a, "mbx11.corp.example", "BINDING_CONFLICT"), "mbx11.corp.example",
+	    WANT("Remove-WebBinding -Name 'Extra' -Protocol https -BindingInformation '*:443:'",
+	        "Start-Website -Name 'Default Web Site'"),
+	    NULL);
+	/* Informational: no command, but the text is about this server. */
+	f = find(a, "mbx02.corp.example", "BACKEND_CERT_NOT_SELF_SIGNED");
+	assert_non_null(f);
+	assert_string_equal(f->fix, "");
+	assert_non_null(strstr(f->remediation, "mbx02.corp.example"));
+	assert_non_null(strstr(f->remediation, tp.c444->thumbprint));
+	bs_analysis_destroy(a);
+}
+
+static void
+test_fix_cert_rules_hold_the_values(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv exp = server(a, "exp1"), soon = server(a, "soon"), weak = server(a, "mbx13"),
+	           sha1 = server(a, "mbx14"), nokey = server(a, "mbx15");
+	const struct bs_finding *f;
+
+	(void)state;
+	exp.c444->not_after = NOW_MS / 1000 - 2 * DAY;
+	soon.c443->not_after = NOW_MS / 1000 + 20 * DAY + 100;
+	weak.c443->key_type = "RSA";
+	weak.c443->key_bits = 1024;
+	sha1.c443->signature_algorithm = "sha1WithRSAEncryption";
+	nokey.c444->has_private_key = BINDSCOPE__V1__TRI__TRI_NO;
+	add(a, &exp);
+	add(a, &soon);
+	add(a, &weak);
+	add(a, &sha1);
+	add(a, &nokey);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	/* Self-signed, and nothing newer here: renew that one, rebind 444. */
+	fix_check(find(a, "exp1.corp.example", "CERT_EXPIRED"), "exp1.corp.example",
+	    WANT(
+	        bs_arena_printf(&a->arena,
+	            "$new = Get-ExchangeCertificate -Server 'exp1.corp.example' -Thumbprint '%s' | "
+	            "New-ExchangeCertificate -Force -PrivateKeyExportable $true",
+	            exp.c444->thumbprint),
+	        "$thumb = $new.Thumbprint",
+	        "netsh http update sslcert ipport='0.0.0.0:444' certhash=$thumb "
+	        "appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' certstorename=MY"),
+	    NULL);
+	/* A CA's certificate: the request, then the file the CA sends back,
+	 * which no evidence can hold. */
+	f = find(a, "soon.corp.example", "CERT_EXPIRING");
+	fix_check(f, "soon.corp.example",
+	    WANT("Get-ExchangeCertificate -Server 'soon.corp.example' -Thumbprint "
+	         "'AAAA000000000000000000000000000000000443' | New-ExchangeCertificate "
+	         "-GenerateRequest",
+	        "Enable-ExchangeCertificate -Server 'soon.corp.example' -Thumbprint $thumb "
+	        "-Services IIS"),
+	    WANT("<issued certificate file>"));
+	fix_check(find(a, "mbx13.corp.example", "CERT_WEAK_KEY"), "mbx13.corp.example",
+	    WANT("-GenerateRequest -PrivateKeyExportable $true -KeySize 2048"),
+	    WANT("<issued certificate file>"));
+	fix_check(find(a, "mbx14.corp.example", "CERT_WEAK_SIGNATURE"), "mbx14.corp.example",
+	    WANT("-Thumbprint 'AAAA000000000000000000000000000000000443' | New-ExchangeCertificate "
+	         "-GenerateRequest"),
+	    WANT("<issued certificate file>"));
+	fix_check(find(a, "mbx15.corp.example", "CERT_NO_PRIVATE_KEY"), "mbx15.corp.example",
+	    WANT(bs_arena_printf(
+	        &a->arena, "certutil -repairstore my '%s'", nokey.c444->thumbprint)),
+	    NULL);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_fix_traffic_and_fleet_rules_hold_the_values(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv be = server(a, "mbx03"), fe1 = server(a, "mbx01"), fe2 = server(a, "mbx02"),
+	           refused = server(a, "mbx04");
+	const struct bs_finding *f;
+
+	(void)state;
+	peer_sample(a, &fe1, "mbx03.corp.example", 15, 4);
+	peer_sample(a, &fe2, "mbx03.corp.example", 15, 2);
+	peer_sample(a, &fe1, "mbx09.corp.example", 50, 20);
+	probe_add(a, &refused, BINDSCOPE__V1__PROBE_RESULT__PROBE_REFUSED);
+	/* mbx03's own 444 certificate is right: TrustFailure from the peers
+	 * then gets no rebind of the same certificate. */
+	add(a, &be);
+	add(a, &fe1);
+	add(a, &fe2);
+	add(a, &refused);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx03.corp.example", "BACKEND_UNREACHABLE_FROM_PEERS");
+	fix_check(f, "mbx03.corp.example",
+	    WANT("Start-Website -Name 'Exchange Back End'",
+	        "netsh http show sslcert ipport=0.0.0.0:444", "# On mbx0",
+	        "Test-NetConnection -ComputerName 'mbx03.corp.example' -Port 444"),
+	    NULL);
+	assert_null(strstr(f->fix, "netsh http add"));
+	assert_non_null(strstr(f->remediation, "Fix mbx03.corp.example"));
+	assert_non_null(strstr(f->remediation, "mbx01.corp.example (TrustFailure)"));
+	fix_check(find(a, "mbx01.corp.example", "PROXY_BACKEND_ERRORS"), "mbx01.corp.example",
+	    WANT("Test-NetConnection -ComputerName 'mbx09.corp.example' -Port 444",
+	        "# mbx09.corp.example (TrustFailure): no bindscope agent"),
+	    NULL);
+	fix_check(find(a, "mbx04.corp.example", "PROBE_FAILED"), "mbx04.corp.example",
+	    WANT("Start-Website -Name 'Exchange Back End'",
+	        "Test-NetConnection -ComputerName 'mbx04.corp.example' -Port 444"),
+	    NULL);
+	bs_analysis_destroy(a);
+}
+
+static void
+test_fix_fleet_rules_hold_the_values(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s[6], quiet;
+	static const char *const names[] = {"fe1", "fe2", "fe3", "fe4", "fe5", "fe6"};
+	struct bs_server *q;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		s[i] = server(a, names[i]);
+	quiet = server(a, "quiet");
+	s[1].c443->thumbprint = "BBBB000000000000000000000000000000000443";
+	s[1].b443->cert_thumbprint = s[1].c443->thumbprint;
+	s[2].c444->self_signed = BINDSCOPE__V1__TRI__TRI_NO;
+	s[3].r->host->exchange_build = "15.2.1258.12";
+	for (int i = 0; i < 6; i++)
+		add(a, &s[i]);
+	assert_int_equal(bs_analysis_add(a, "agent, unsigned", NOW_MS - 3600 * 1000, quiet.r), 0);
+	q = bs_analysis_find(a, "quiet.corp.example");
+	assert_int_equal(bs_analysis_add_change(a, q, "certificate_changed", "0.0.0.0:444",
+	                     "1111000000000000000000000000000000000444 (CN=quiet)",
+	                     "AAAA000000000000000000000000000000000443 (CN=mail.corp.example)",
+	                     NOW_MS - 7200 * 1000, NOW_MS - 9000 * 1000),
+	    0);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	/* fe2 lacks the fleet's certificate: copied from a front end that has it. */
+	fix_check(find(a, "fe2.corp.example", "FRONTEND_CERT_INCONSISTENT"), "fe2.corp.example",
+	    WANT("-Thumbprint 'AAAA000000000000000000000000000000000443' -BinaryEncoded",
+	        "Import-ExchangeCertificate -Server 'fe2.corp.example'",
+	        "Enable-ExchangeCertificate -Server 'fe2.corp.example' -Thumbprint "
+	        "'AAAA000000000000000000000000000000000443' -Services IIS"),
+	    NULL);
+	/* fe3's only certificate for its name is the third-party one: make
+	 * the self-signed one. */
+	fix_check(find(a, "fe3.corp.example", "BACKEND_CERT_OUTLIER"), "fe3.corp.example",
+	    WANT("New-ExchangeCertificate -Server 'fe3.corp.example' -SubjectName 'cn=fe3' "
+	         "-DomainName 'fe3','fe3.corp.example' -FriendlyName 'Microsoft Exchange'"),
+	    NULL);
+	fix_check(find(a, "fe4.corp.example", "VERSION_DRIFT"), "fe4.corp.example",
+	    WANT("build 15.2.1544.4", "Get-ExchangeServer -Identity 'fe4.corp.example'"), NULL);
+	fix_check(find(a, "quiet.corp.example", "AGENT_STALE"), "quiet.corp.example",
+	    WANT("Start-Service -Name 'bindscope-agent'", "bindscope\\agent.log"), NULL);
+	fix_check(find(a, "quiet.corp.example", "CONFIG_CHANGED"), "quiet.corp.example",
+	    WANT("netsh http show sslcert ipport='0.0.0.0:444'",
+	        "certhash='1111000000000000000000000000000000000444'"),
+	    NULL);
+	bs_analysis_destroy(a);
+}
+
+/* No certificate in My covers the FQDN (the self-signed one was deleted):
+ * the fix creates it, and needs no value the evidence lacks. */
+static void
+test_fix_creates_certificate_when_none_covers(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx03");
+	const struct bs_finding *f;
+
+	(void)state;
+	s.b444->cert_thumbprint = s.c443->thumbprint;
+	s.r->n_certificates = 1; /* only the namespace certificate is left */
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx03.corp.example", "BACKEND_CERT_NAME_MISMATCH");
+	fix_check(f, "mbx03.corp.example",
+	    WANT("$cert = New-ExchangeCertificate -Server 'mbx03.corp.example' -SubjectName "
+	         "'cn=mbx03' -DomainName 'mbx03','mbx03.corp.example' -FriendlyName 'Microsoft "
+	         "Exchange' -PrivateKeyExportable $true -Services None",
+	        "$thumb = $cert.Thumbprint",
+	        "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb"),
+	    NULL);
+	assert_null(strstr(f->fix, "<thumbprint>"));
+	assert_non_null(strstr(f->remediation, "New-ExchangeCertificate"));
+	bs_analysis_destroy(a);
+}
+
+/* Exchange renewed its self-signed certificate but 444 still names the
+ * old, expired one: bind the renewed one, do not renew again. */
+static void
+test_fix_picks_renewed_self_signed(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx05");
+	Bindscope__V1__Certificate *renewed, *other;
+	const struct bs_finding *f;
+
+	(void)state;
+	s.c444->not_after = NOW_MS / 1000 - 10 * DAY;
+	renewed = cert(&a->arena, s.r, "5555000000000000000000000000000000000444", "mbx05",
+	    BINDSCOPE__V1__TRI__TRI_YES, BINDSCOPE__V1__TRI__TRI_YES, 1800, NULL);
+	renewed->friendly_name = "Microsoft Exchange";
+	/* A third-party one for the name that lasts longer is not preferred. */
+	other = cert(&a->arena, s.r, "6666000000000000000000000000000000000444", "mbx05",
+	    BINDSCOPE__V1__TRI__TRI_NO, BINDSCOPE__V1__TRI__TRI_YES, 3000, NULL);
+	other->friendly_name = "Corp";
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_ptr_equal(bs_remedy_backend_cert(s.r, NOW_MS), renewed);
+	f = find(a, "mbx05.corp.example", "CERT_EXPIRED");
+	fix_check(f, "mbx05.corp.example",
+	    WANT("$thumb = '5555000000000000000000000000000000000444'",
+	        "netsh http add sslcert ipport=0.0.0.0:444 certhash=$thumb"),
+	    NULL);
+	assert_null(strstr(f->fix, "New-ExchangeCertificate"));
+	assert_non_null(strstr(f->remediation, "5555000000000000000000000000000000000444"));
+	bs_analysis_destroy(a);
+}
+
+/* Values shaped to break out of a single-quoted string, or to start a new
+ * line, never reach a block: placeholders stand in for them. */
+static void
+test_fix_hostile_values_become_placeholders(void **state)
+{
+	static const char *const hostile[] = {
+	    "Remove-Item", "\xe2\x80\x98", "\xe2\x80\x99", "\xe2\x80\x9a", "\xe2\x80\x9b", "\n\n"};
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx03"), fe = server(a, "mbx01");
+	const struct bs_server *srv;
+	size_t with_fix = 0;
+
+	(void)state;
+	s.r->host->fqdn = "mbx03.corp.example'; Remove-Item C:\\ -Recurse #";
+	s.r->host->hostname = "mbx03\xe2\x80\x98; Remove-Item C:\\ #";
+	/* The namespace certificate on 444, with a thumbprint that holds a line. */
+	s.c443->thumbprint = "AAAA00000000000000000000000000000000044\nRemove-Item C:\\ -Recurse";
+	s.b444->cert_thumbprint = s.c443->thumbprint;
+	s.r->ssl_bindings[1]->cert_hash = s.c443->thumbprint;
+	bs_arena_push(&a->arena, (void ***)&s.c443->used_by, &s.c443->n_used_by, "0.0.0.0:444");
+	s.c443->not_after = NOW_MS / 1000 - DAY;
+	s.c443->has_private_key = BINDSCOPE__V1__TRI__TRI_NO;
+	s.c444->covers_fqdn = BINDSCOPE__V1__TRI__TRI_NO; /* nothing covers that name */
+	s.b444->ip = "10.0.0.5";
+	s.b444->binding_information = "10.0.0.5:444:\xe2\x80\x99; Remove-Item C:\\ #";
+	s.r->sites[1]->name = "Exchange Back End\xe2\x80\x9b; Remove-Item C:\\ #";
+	s.r->host->exchange_build = "15.2.1258.12'; Remove-Item C:\\ #";
+	peer_sample(a, &fe, s.r->host->fqdn, 40, 38);
+	add(a, &s);
+	add(a, &fe);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	srv = bs_analysis_find(a, s.r->host->fqdn);
+	assert_non_null(srv);
+	assert_true(srv->n_findings >= 4);
+	for (size_t i = 0; i < srv->n_findings; i++) {
+		const struct bs_finding *f = srv->findings[i];
+		json_t *ph = bs_finding_placeholders(f);
+
+		for (size_t k = 0; k < sizeof(hostile) / sizeof(hostile[0]); k++)
+			if (strstr(f->fix, hostile[k]) != NULL)
+				fail_msg("%s: fix holds hostile text:\n%s", f->rule->id, f->fix);
+		for (const char *p = f->fix; *p != '\0'; p++)
+			if ((unsigned char)*p >= 0x80 || ((unsigned char)*p < 0x20 && *p != '\n'))
+				fail_msg(
+				    "%s: fix holds byte 0x%02x", f->rule->id, (unsigned char)*p);
+		if (f->fix[0] != '\0') {
+			with_fix++;
+			/* Every block says where to run it; the FQDN was not fit to. */
+			assert_non_null(strstr(f->fix, "# On <FQDN>"));
+			assert_string_equal(json_string_value(json_array_get(ph, 0)), "<FQDN>");
+		}
+		json_decref(ph);
+	}
+	assert_true(with_fix >= 4);
+	/* The name-mismatch block had no valid thumbprint to offer either. */
+	assert_non_null(strstr(find(a, s.r->host->fqdn, "BACKEND_CERT_NAME_MISMATCH")->fix,
+	    "-SubjectName 'cn=<hostname>'"));
+	bs_analysis_destroy(a);
+}
+
 int
 main(void)
 {
@@ -703,6 +1104,13 @@ main(void)
 	    cmocka_unit_test(test_peers_below_threshold_or_self_raise_nothing),
 	    cmocka_unit_test(test_proxy_backend_errors_names_targets),
 	    cmocka_unit_test(test_configured_thresholds_and_severities),
+	    cmocka_unit_test(test_fix_binding_rules_hold_the_values),
+	    cmocka_unit_test(test_fix_cert_rules_hold_the_values),
+	    cmocka_unit_test(test_fix_traffic_and_fleet_rules_hold_the_values),
+	    cmocka_unit_test(test_fix_fleet_rules_hold_the_values),
+	    cmocka_unit_test(test_fix_creates_certificate_when_none_covers),
+	    cmocka_unit_test(test_fix_picks_renewed_self_signed),
+	    cmocka_unit_test(test_fix_hostile_values_become_placeholders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

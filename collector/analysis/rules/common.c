@@ -146,9 +146,8 @@ rules_is_444(const char *endpoint)
 	return n > 4 && strcmp(endpoint + n - 4, ":444") == 0;
 }
 
-/* The i-th endpoint of c in finding order: 444 first. */
-static const char *
-rules_endpoint(const Bindscope__V1__Certificate *c, size_t i)
+const char *
+bs_rules_cert_endpoint(const Bindscope__V1__Certificate *c, size_t i)
 {
 	size_t k = 0;
 
@@ -168,7 +167,7 @@ bs_rules_cert_endpoints(const Bindscope__V1__Certificate *c, char *out, size_t o
 		return out;
 	snprintf(out, outsz, "%s", c->n_used_by == 0 ? "(none)" : "");
 	for (size_t i = 0; i < c->n_used_by; i++) {
-		const char *ep = rules_endpoint(c, i);
+		const char *ep = bs_rules_cert_endpoint(c, i);
 		char more[48];
 		size_t need = strlen(ep) + (i > 0 ? 2 : 0);
 
@@ -192,7 +191,7 @@ bs_rules_cert_endpoints_json(const Bindscope__V1__Certificate *c)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a != NULL && i < c->n_used_by; i++)
-		if (json_array_append_new(a, json_string(rules_endpoint(c, i))) != 0) {
+		if (json_array_append_new(a, json_string(bs_rules_cert_endpoint(c, i))) != 0) {
 			json_decref(a);
 			return NULL;
 		}

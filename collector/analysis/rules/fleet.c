@@ -3,21 +3,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "analysis/rules/remedy.h"
 #include "analysis/rules/rules.h"
+
+/* Room for a remediation text with names and thumbprints in it. */
+#define REMEDY_MAX 1024
 
 int
 bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 {
 	const struct bs_server *s = ctx->server;
+	char rem[REMEDY_MAX], last[32];
+	struct bs_fix fix;
 
 	if (!s->stale)
 		return 0;
-	return bs_rule_raise(ctx, ctx->severity,
+	bs_time_format(s->received_at_ms, last, sizeof(last));
+	snprintf(rem, sizeof(rem),
+	    "On %s, check that the bindscope-agent service runs (Get-Service bindscope-agent) and "
+	    "can reach the collector: its last report arrived %s. The agent logs to its [agent] "
+	    "log_file (default %%ProgramData%%\\bindscope\\agent.log) and to the Application "
+	    "event log (source bindscope-agent), which name the last error.",
+	    s->fqdn, last[0] ? last : "never");
+	bs_fix_init(&fix);
+	bs_fix_line(&fix,
+	    "# On %s, in an elevated PowerShell: the bindscope agent last reported %s",
+	    bs_fix_fqdn(s->fqdn), last[0] ? last : "never");
+	bs_fix_line(&fix, "Get-Service -Name 'bindscope-agent'");
+	bs_fix_line(&fix, "Start-Service -Name 'bindscope-agent'");
+	bs_fix_line(
+	    &fix, "Get-Content -Path (Join-Path $env:ProgramData 'bindscope\\agent.log') -Tail 50");
+	bs_fix_line(&fix,
+	    "Get-WinEvent -FilterHashtable @{LogName='Application'; ProviderName='bindscope-agent'} "
+	    "-MaxEvents 20");
+	return bs_rule_raise_fix(ctx, "", ctx->severity,
 	    json_pack("{s:I, s:I}", "last_report_at_ms", (json_int_t)s->received_at_ms,
 	        "stale_after_s", (json_int_t)ctx->a->opt.stale_after),
-	    "Check that the bindscope agent service runs on the server and can "
-	    "reach the collector (its log names the last error).",
-	    "No report from %s for %lld minutes", s->fqdn,
+	    rem, &fix, "No report from %s for %lld minutes", s->fqdn,
 	    (long long)((ctx->a->opt.now_ms - s->received_at_ms) / 60000));
 }
 
@@ -129,17 +152,44 @@ bs_rule_frontend_cert_inconsistent(struct bs_rule_ctx *ctx)
 	const bs_report *r = ctx->server->report;
 	const Bindscope__V1__Certificate *c = bs_rules_site_cert(r, bs_rules_frontend_site(r));
 	const struct bs_fleet_norms *fn = &ctx->a->norms;
+	struct bs_remedy_443 to;
+	char rem[REMEDY_MAX];
+	struct bs_fix fix;
 
 	if (c == NULL || c->self_signed != BINDSCOPE__V1__TRI__TRI_NO || fn->common_443 == NULL ||
 	    fn->n_443 < 3 || strcmp(c->thumbprint, fn->common_443) == 0)
 		return 0;
-	return bs_rule_raise(ctx, ctx->severity,
+	bs_remedy_frontend_cert(ctx->a, r, c->thumbprint, &to);
+	if (to.thumb == NULL || strcmp(to.thumb, fn->common_443) != 0) {
+		/* Nobody to copy it from, and not here: say so, bind nothing else. */
+		memset(&to, 0, sizeof(to));
+		to.thumb = fn->common_443;
+	}
+	snprintf(rem, sizeof(rem),
+	    "On %s, bind the certificate most front ends present, %s%s%s, instead of %s "
+	    "(Enable-ExchangeCertificate -Server %s -Thumbprint %s -Services IIS), so clients "
+	    "behind the load balancer see one certificate.",
+	    r->host->fqdn, fn->common_443,
+	    to.local == NULL && to.from != NULL ? ", copied from " : "",
+	    to.local == NULL && to.from != NULL ? to.from : "", c->thumbprint, r->host->fqdn,
+	    fn->common_443);
+	bs_fix_init(&fix);
+	bs_fix_begin(&fix, r, "bind the 443 certificate the other front ends present");
+	if (to.local == NULL && to.from == NULL) {
+		bs_fix_line(&fix,
+		    "# %s is not in LocalMachine\\My here: import it (with its key) first.",
+		    bs_fix_thumb(fn->common_443));
+		bs_fix_line(&fix,
+		    "Enable-ExchangeCertificate -Server '%s' -Thumbprint '%s' -Services IIS",
+		    bs_fix_fqdn(r->host->fqdn), bs_fix_thumb(fn->common_443));
+	} else {
+		bs_fix_enable_443(&fix, r, &to, NULL, 0, 1);
+	}
+	return bs_rule_raise_fix(ctx, "", ctx->severity,
 	    json_pack("{s:s, s:s, s:I}", "thumbprint", c->thumbprint, "fleet_thumbprint",
 	        fn->common_443, "front_ends", (json_int_t)fn->n_443),
-	    "Bind the same certificate as the other front ends (Enable-ExchangeCertificate "
-	    "-Thumbprint <fleet thumbprint> -Services IIS), so clients behind the load balancer "
-	    "see one certificate.",
-	    "443 certificate %s differs from the one most front ends present", c->thumbprint);
+	    rem, &fix, "443 certificate %s differs from the one most front ends present",
+	    c->thumbprint);
 }
 
 int
@@ -151,6 +201,9 @@ bs_rule_backend_cert_outlier(struct bs_rule_ctx *ctx)
 	int self = c != NULL && c->self_signed == BINDSCOPE__V1__TRI__TRI_YES;
 	size_t mine = self ? fn->self_signed_444 : fn->third_party_444;
 	size_t other = self ? fn->third_party_444 : fn->self_signed_444;
+	char rem[REMEDY_MAX], which[400];
+	struct bs_fix fix;
+	const Bindscope__V1__Certificate *to;
 
 	/* Properties, never thumbprints: self-signed ones differ by design. */
 	/* An odd one out needs a fleet to stand out from: at least five
@@ -158,34 +211,73 @@ bs_rule_backend_cert_outlier(struct bs_rule_ctx *ctx)
 	if (c == NULL || c->self_signed == BINDSCOPE__V1__TRI__TRI_UNKNOWN || mine + other < 5 ||
 	    mine * 4 > mine + other)
 		return 0;
-	return bs_rule_raise(ctx, ctx->severity,
-	    json_pack("{s:s, s:I, s:I}", "kind", self ? "self-signed" : "third-party", "same_kind",
-	        (json_int_t)mine, "other_kind", (json_int_t)other),
-	    "Check why this server's Exchange Back End certificate differs in kind from the rest "
-	    "of the fleet; the default is the self-signed \"Microsoft Exchange\" certificate.",
-	    "444 certificate is %s where most of the fleet's is %s",
-	    self ? "self-signed" : "third-party", self ? "third-party" : "self-signed");
+	json_t *ev = json_pack("{s:s, s:I, s:I}", "kind", self ? "self-signed" : "third-party",
+	    "same_kind", (json_int_t)mine, "other_kind", (json_int_t)other);
+
+	if (self) {
+		/* The fleet is the odd one: the self-signed one is the default. */
+		snprintf(rem, sizeof(rem),
+		    "%s binds the self-signed %s on 444, Exchange's default, where %zu of the "
+		    "fleet's servers bind a third-party certificate: nothing to change here unless "
+		    "the fleet's policy says otherwise.",
+		    r->host->fqdn, c->thumbprint, other);
+		return bs_rule_raise(ctx, ctx->severity, ev, rem,
+		    "444 certificate is self-signed where most of the fleet's is third-party");
+	}
+	/* The lone third-party one: back to the default, like the rest. */
+	to = bs_remedy_backend_cert(r, ctx->a->opt.now_ms);
+	if (to != NULL && to->self_signed != BINDSCOPE__V1__TRI__TRI_YES)
+		to = NULL; /* only the self-signed one makes it like the rest */
+	bs_remedy_backend_text(r, to, which, sizeof(which));
+	snprintf(rem, sizeof(rem),
+	    "%s binds the third-party %s (%s) on 444 where %zu of the fleet's servers bind "
+	    "their self-signed \"Microsoft Exchange\" certificate, the default. %s, then "
+	    "iisreset.",
+	    r->host->fqdn, c->thumbprint, c->subject, other, which);
+	bs_fix_init(&fix);
+	bs_fix_begin(&fix, r, "bind the self-signed certificate on 444, as the rest of the fleet");
+	bs_fix_bind_444(&fix, r, to);
+	return bs_rule_raise_fix(ctx, "", ctx->severity, ev, rem, &fix,
+	    "444 certificate is third-party where most of the fleet's is self-signed");
 }
 
 int
 bs_rule_version_drift(struct bs_rule_ctx *ctx)
 {
-	const char *b = ctx->server->report->host->exchange_build;
+	const bs_report *r = ctx->server->report;
+	const char *b = r->host->exchange_build;
 	const struct bs_fleet_norms *fn = &ctx->a->norms;
-	char line[16];
+	char line[16], rem[REMEDY_MAX], what[200];
+	struct bs_fix fix;
 
 	if (b[0] == '\0')
 		return 0;
 	fleet_line(b, line, sizeof(line));
 	for (size_t k = 0; k < fn->nbuilds; k++) {
-		if (strcmp(fn->builds[k].line, line) != 0 || fn->builds[k].build == NULL ||
-		    strcmp(fn->builds[k].build, b) == 0)
+		const char *to = fn->builds[k].build;
+
+		if (strcmp(fn->builds[k].line, line) != 0 || to == NULL || strcmp(to, b) == 0)
 			continue;
-		return bs_rule_raise(ctx, ctx->severity,
-		    json_pack("{s:s, s:s}", "build", b, "fleet_build", fn->builds[k].build),
-		    "Bring the server to the same cumulative and security update as the rest of "
-		    "the fleet before upgrading.",
-		    "Exchange build %s differs from the fleet's %s", b, fn->builds[k].build);
+		snprintf(rem, sizeof(rem),
+		    "Bring %s from Exchange build %s to %s, the build most of the fleet's %s servers "
+		    "run (the cumulative and security updates of that build), before upgrading.",
+		    r->host->fqdn, b, to, line);
+		snprintf(what, sizeof(what), "Exchange %s; the fleet runs %s", bs_fix_build(b),
+		    bs_fix_build(to));
+		bs_fix_init(&fix);
+		bs_fix_begin(&fix, r, what);
+		bs_fix_line(&fix,
+		    "# Install the cumulative update and security update that make build %s, then "
+		    "check:",
+		    bs_fix_build(to));
+		bs_fix_line(&fix,
+		    "Get-ExchangeServer -Identity '%s' | Format-List Name,AdminDisplayVersion",
+		    bs_fix_fqdn(r->host->fqdn));
+		bs_fix_line(
+		    &fix, "Get-Command ExSetup.exe | ForEach-Object { $_.FileVersionInfo }");
+		return bs_rule_raise_fix(ctx, "", ctx->severity,
+		    json_pack("{s:s, s:s}", "build", b, "fleet_build", to), rem, &fix,
+		    "Exchange build %s differs from the fleet's %s", b, to);
 	}
 	return 0;
 }

@@ -48,6 +48,8 @@ json_t *bs_rules_cert_json(const Bindscope__V1__Certificate *c);
  * memory). */
 const char *bs_rules_cert_endpoints(const Bindscope__V1__Certificate *c, char *out, size_t outsz);
 json_t *bs_rules_cert_endpoints_json(const Bindscope__V1__Certificate *c);
+/* The i-th endpoint of c in that order (i < c->n_used_by). */
+const char *bs_rules_cert_endpoint(const Bindscope__V1__Certificate *c, size_t i);
 
 /* Rule checks, by family. */
 int bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx);

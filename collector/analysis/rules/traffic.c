@@ -3,11 +3,18 @@
  * requests fail. The peer index is built once per analysis, so the
  * cross-server lookups stay linear in fleet size. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "err.h"
+#include "analysis/rules/remedy.h"
 #include "analysis/rules/rules.h"
+
+/* Room for a remediation text with a few server names in it. */
+#define REMEDY_MAX 1200
+/* Servers a fix block names one by one; the evidence lists them all. */
+#define FIX_NAMES_MAX 8
 
 static size_t
 traffic_hash(const char *s)
@@ -111,10 +118,36 @@ bs_rules_over_threshold(const struct bs_analysis *a, uint64_t requests, uint64_t
 	    failures * 100 >= requests * rc->peer_min_fail_pct;
 }
 
+/* Appends ", item (extra)" to the list in buf (n bytes), cut when full. */
+static void
+traffic_list_add(char *buf, size_t n, const char *item, const char *extra)
+{
+	size_t len = strlen(buf);
+
+	if (len + 1 < n)
+		snprintf(buf + len, n - len, "%s%s%s%s%s", len > 0 ? ", " : "", item,
+		    extra[0] ? " (" : "", extra, extra[0] ? ")" : "");
+}
+
+/* The Back End certificate bound here, if any. */
+static const Bindscope__V1__Certificate *
+traffic_bound_444(const bs_report *r)
+{
+	return bs_rules_site_cert(r, bs_rules_backend_site(r));
+}
+
 int
 bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx)
 {
 	const struct bs_peer_target *pt = bs_rules_peer_view(ctx->a, ctx->server->fqdn);
+	const bs_report *r = ctx->server->report;
+	const Bindscope__V1__Site *be = bs_rules_backend_site(r);
+	const Bindscope__V1__Certificate *to, *bound;
+	const char *first_peer = NULL;
+	char rem[REMEDY_MAX], names[400] = "", which[400];
+	size_t named = 0;
+	int trust = 0;
+	struct bs_fix fix;
 	json_t *peers, *ev;
 
 	if (pt == NULL || !bs_rules_over_threshold(ctx->a, pt->requests, pt->failures))
@@ -127,21 +160,51 @@ bs_rule_backend_unreachable_from_peers(struct bs_rule_ctx *ctx)
 		    json_pack("{s:s, s:s, s:I, s:I, s:s}", "peer", o->peer->fqdn, "protocol",
 		        o->protocol, "requests", (json_int_t)o->requests, "backend_failures",
 		        (json_int_t)o->failures, "web_exception", o->web_exception));
+		trust |= strcasecmp(o->web_exception, "TrustFailure") == 0;
+		if (first_peer == NULL)
+			first_peer = o->peer->fqdn;
+		if (named < FIX_NAMES_MAX && strstr(names, o->peer->fqdn) == NULL) {
+			traffic_list_add(names, sizeof(names), o->peer->fqdn, o->web_exception);
+			named++;
+		}
 	}
 	ev = json_pack("{s:I, s:I, s:I, s:I, s:o}", "requests", (json_int_t)pt->requests,
 	    "backend_failures", (json_int_t)pt->failures, "threshold_requests",
 	    (json_int_t)ctx->a->opt.rules.peer_min_requests, "threshold_fail_pct",
 	    (json_int_t)ctx->a->opt.rules.peer_min_fail_pct, "peers",
 	    peers != NULL ? peers : json_array());
-	return bs_rule_raise(ctx, ctx->severity, ev,
-	    "Other servers' front ends fail to proxy to this server's Exchange Back End "
-	    "(https://<FQDN>:444/). Check, on this server: the certificate bound to "
-	    "0.0.0.0:444 covers the FQDN and exists in LocalMachine\\My (netsh http show "
-	    "sslcert ipport=0.0.0.0:444; Get-ChildItem Cert:\\LocalMachine\\My), the Exchange "
-	    "Back End site is started (Get-Website 'Exchange Back End'), and port 444 is "
-	    "reachable from the peers (Test-NetConnection <FQDN> -Port 444). The "
-	    "web_exception of each peer names the failure (TrustFailure: certificate; "
-	    "ConnectFailure: listener or firewall).",
+	to = bs_remedy_backend_cert(r, ctx->a->opt.now_ms);
+	bound = traffic_bound_444(r);
+	bs_remedy_backend_text(r, to, which, sizeof(which));
+	snprintf(rem, sizeof(rem),
+	    "Fix %s: other servers' front ends (%s) fail to proxy to its Exchange Back End "
+	    "(https://%s:444/). On %s check that the certificate bound to 0.0.0.0:444 covers "
+	    "%s and exists in LocalMachine\\My (netsh http show sslcert ipport=0.0.0.0:444), "
+	    "that site '%s' is started, and that 444 is reachable from the peers "
+	    "(Test-NetConnection %s -Port 444 on %s). TrustFailure means the certificate, "
+	    "ConnectFailure the listener or a firewall. For the certificate: %s.",
+	    r->host->fqdn, names[0] ? names : "see the evidence", r->host->fqdn, r->host->fqdn,
+	    r->host->fqdn, be != NULL ? be->name : "Exchange Back End", r->host->fqdn,
+	    first_peer != NULL ? first_peer : "a peer", which);
+	bs_fix_init(&fix);
+	bs_fix_begin(&fix, r, "the other front ends cannot reach this server's Back End");
+	bs_fix_line(&fix, "Import-Module WebAdministration");
+	bs_fix_line(&fix, "Get-Website -Name '%s' | Format-List Name,State,Bindings",
+	    bs_fix_site(be != NULL ? be->name : "Exchange Back End"));
+	bs_fix_line(&fix, "Start-Website -Name '%s'",
+	    bs_fix_site(be != NULL ? be->name : "Exchange Back End"));
+	bs_fix_line(&fix, "netsh http show sslcert ipport=0.0.0.0:444");
+	/* TrustFailure is the certificate: rebinding one that already is the
+	 * right one would change nothing. */
+	if (trust && (bound == NULL || bound != to))
+		bs_fix_bind_444(&fix, r, to);
+	if (first_peer != NULL) {
+		bs_fix_line(
+		    &fix, "# On %s, one of the front ends that failed:", bs_fix_fqdn(first_peer));
+		bs_fix_line(&fix, "Test-NetConnection -ComputerName '%s' -Port 444",
+		    bs_fix_fqdn(r->host->fqdn));
+	}
+	return bs_rule_raise_fix(ctx, "", ctx->severity, ev, rem, &fix,
 	    "%llu of %llu requests proxied to this server by other servers failed",
 	    (unsigned long long)pt->failures, (unsigned long long)pt->requests);
 }
@@ -162,6 +225,8 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 	size_t ntt = 0, cap = 0;
 	uint64_t req = 0, fail = 0;
 	json_t *targets = NULL, *ev;
+	char rem[REMEDY_MAX], names[400] = "";
+	struct bs_fix fix;
 	int rv = 0;
 
 	for (size_t l = 0; l < r->n_log_samples; l++) {
@@ -201,6 +266,8 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 	targets = json_array();
 	if (targets == NULL)
 		return BS_ENOMEM;
+	bs_fix_init(&fix);
+	bs_fix_begin(&fix, r, "this front end fails to proxy to these back ends; test each hop");
 	for (size_t k = 0; k < ntt; k++) {
 		const struct bs_peer_target *pt;
 		int blamed;
@@ -218,6 +285,22 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 			continue;
 		req += tt[k].requests;
 		fail += tt[k].failures;
+		if (json_array_size(targets) < FIX_NAMES_MAX) {
+			int known = bs_analysis_find(ctx->a, tt[k].target) != NULL;
+
+			bs_fix_line(&fix, "# %s (%s): %s", bs_fix_fqdn(tt[k].target),
+			    strcmp(bs_fix_location(tt[k].web_exception), tt[k].web_exception) == 0
+			        ? tt[k].web_exception
+			        : "failing",
+			    strcasecmp(tt[k].target, ctx->server->fqdn) == 0
+			        ? "this server's own Back End; see its other findings"
+			        : known
+			        ? "in the fleet; see its findings"
+			        : "no bindscope agent; check its 0.0.0.0:444 certificate there");
+			bs_fix_line(&fix, "Test-NetConnection -ComputerName '%s' -Port 444",
+			    bs_fix_fqdn(tt[k].target));
+			traffic_list_add(names, sizeof(names), tt[k].target, "");
+		}
 		json_array_append_new(targets,
 		    json_pack("{s:s, s:I, s:I, s:s}", "target", tt[k].target, "requests",
 		        (json_int_t)tt[k].requests, "backend_failures", (json_int_t)tt[k].failures,
@@ -230,12 +313,13 @@ bs_rule_proxy_backend_errors(struct bs_rule_ctx *ctx)
 	ev = json_pack("{s:o, s:I, s:I}", "targets", targets, "threshold_requests",
 	    (json_int_t)ctx->a->opt.rules.peer_min_requests, "threshold_fail_pct",
 	    (json_int_t)ctx->a->opt.rules.peer_min_fail_pct);
-	rv = bs_rule_raise(ctx, ctx->severity, ev,
-	    "This server's front end fails to proxy to the listed back ends. For each target "
-	    "check the certificate on its 0.0.0.0:444 binding covers its FQDN, its Exchange "
-	    "Back End site is started, and 444 is reachable from here (Test-NetConnection "
-	    "<target> -Port 444). Targets without a bindscope agent cannot be checked "
-	    "from the collector: install one there.",
+	snprintf(rem, sizeof(rem),
+	    "%s's front end fails to proxy to %s. For each target check that the certificate on "
+	    "its 0.0.0.0:444 binding covers its FQDN, its Exchange Back End site is started, and "
+	    "444 is reachable from %s (Test-NetConnection to each, as in the fix). Targets without a "
+	    "bindscope agent cannot be checked from the collector: install one there.",
+	    r->host->fqdn, names, r->host->fqdn);
+	rv = bs_rule_raise_fix(ctx, "", ctx->severity, ev, rem, &fix,
 	    "Front end sees %llu of %llu proxied requests fail (%zu target%s)",
 	    (unsigned long long)fail, (unsigned long long)req, json_array_size(targets),
 	    json_array_size(targets) == 1 ? "" : "s");
