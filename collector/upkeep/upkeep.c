@@ -13,6 +13,7 @@
 #include "upkeep/history_pass.h"
 #include "log.h"
 #include "output/format.h"
+#include "output/summary.h"
 #include "store/store.h"
 
 #define UPKEEP_PRUNE_EVERY_S 3600
@@ -22,8 +23,9 @@
 /* A snapshot and the requests holding it. */
 struct bs_upkeep_snap {
 	struct bs_analysis *a;
-	char *report; /* /api/report, rendered once per snapshot off the request path */
-	size_t report_len;
+	/* /api/report and /api/summary, rendered once per snapshot off the
+	 * request path; data NULL if that failed */
+	struct bs_body report, summary;
 	unsigned refs; /* the upkeep's own reference counts as one while current */
 };
 
@@ -45,12 +47,13 @@ upkeep_unref(struct bs_upkeep_snap *s)
 	if (--s->refs > 0)
 		return;
 	bs_analysis_destroy(s->a);
-	free(s->report);
+	bs_body_fini(&s->report);
+	bs_body_fini(&s->summary);
 	free(s);
 }
 
 static void
-upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
+upkeep_publish(struct bs_upkeep *u, struct bs_store *st, struct bs_analysis *a)
 {
 	struct bs_upkeep_snap *s = calloc(1, sizeof(*s)), *old;
 
@@ -63,11 +66,22 @@ upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
 	{
 		struct bs_buf b;
 
+		json_t *j = NULL;
+		size_t len = 0;
+		char *data;
+
 		/* /api/report as the API serves it, rendered once here. */
 		bs_buf_init(&b, 0);
-		if (bs_format_find("json")->render(a, 1, &b) == 0)
-			s->report = bs_buf_steal(&b, &s->report_len);
+		if (bs_format_find("json")->render(a, 1, &b) == 0) {
+			data = bs_buf_steal(&b, &len);
+			bs_body_prepare(&s->report, data, len);
+		}
 		bs_buf_fini(&b);
+		if (bs_summary_json(a, st, bs_upkeep_history_days(u), &j) == 0) {
+			data = json_dumps(j, JSON_COMPACT);
+			bs_body_prepare(&s->summary, data, data != NULL ? strlen(data) : 0);
+		}
+		json_decref(j);
 	}
 	pthread_mutex_lock(&u->lock);
 	old = u->current;
@@ -143,7 +157,7 @@ upkeep_main(void *arg)
 
 				seen_version = v;
 				if (bs_output_load(st, &ao, &a) == 0) {
-					upkeep_publish(u, a);
+					upkeep_publish(u, st, a);
 					last_snap = bs_now_ms();
 					build_ms = last_snap - now;
 				}
@@ -244,9 +258,20 @@ bs_upkeep_kick(struct bs_upkeep *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
-const char *
-bs_upkeep_snap_report(const struct bs_upkeep_snap *s, size_t *len)
+const struct bs_body *
+bs_upkeep_snap_report(const struct bs_upkeep_snap *s)
 {
-	*len = s->report_len;
-	return s->report;
+	return s->report.data != NULL ? &s->report : NULL;
+}
+
+const struct bs_body *
+bs_upkeep_snap_summary(const struct bs_upkeep_snap *s)
+{
+	return s->summary.data != NULL ? &s->summary : NULL;
+}
+
+unsigned
+bs_upkeep_history_days(const struct bs_upkeep *u)
+{
+	return u != NULL ? u->opt.retention.keep_all_days : 0;
 }

@@ -17,7 +17,7 @@ if [ ! -d "$top/tests/browser/node_modules/playwright-core" ]; then
 	(cd "$top/tests/browser" && npm ci --no-audit --no-fund >/dev/null)
 fi
 BS_BENCH_KEEP=1 "$build/tests/rules_bench" "$work" "$n" 2>/dev/null | head -1
-port=$((30000 + ($$ % 20000)))
+port=$((19000 + ($$ % 400) * 2))
 cat >"$work/c.conf" <<CONF
 [collector]
 listen = tcp://127.0.0.1:$((port + 1))

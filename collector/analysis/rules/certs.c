@@ -2,10 +2,9 @@
  * certificate nobody binds is not an outage, so it raises nothing. */
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
 #include "analysis/rules/rules.h"
-
-#define DAY_MS (86400LL * 1000)
 
 /* Room for a few endpoints in a finding's title (512 bytes). */
 #define ENDPOINTS_MAX 256
@@ -34,7 +33,7 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 		int64_t left_ms = c->not_after * 1000 - now;
-		int64_t days = left_ms / DAY_MS;
+		int64_t days = bs_days_left(c->not_after, now);
 		char eps[ENDPOINTS_MAX];
 		int rv = 0;
 
@@ -101,7 +100,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 		if (which == CC_WEAK_KEY && strcmp(c->key_type, "RSA") == 0 &&
 		    c->key_bits < ctx->a->opt.rules.weak_rsa_bits)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    cert_ev(c, bs_days_left(c->not_after, now)),
 			    "Replace it with an RSA 2048+ or ECDSA P-256 certificate and rebind.",
 			    "Certificate %s used by %s has a %u-bit RSA key", name, eps,
 			    c->key_bits);
@@ -110,13 +109,13 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 		        strstr(c->signature_algorithm, "md5") != NULL) &&
 		    c->self_signed != BINDSCOPE__V1__TRI__TRI_YES)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    cert_ev(c, bs_days_left(c->not_after, now)),
 			    "Reissue it with a SHA-256 signature from your CA and rebind.",
 			    "Certificate %s used by %s is signed with %s", name, eps,
 			    c->signature_algorithm);
 		else if (which == CC_NO_KEY && c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO)
 			rv = bs_rule_raise_for(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS),
+			    cert_ev(c, bs_days_left(c->not_after, now)),
 			    "Import the certificate with its private key (PFX) into LocalMachine\\My, or "
 			    "complete the pending request (Import-ExchangeCertificate), then rebind: "
 			    "without the key, TLS cannot start on the endpoint.",
