@@ -121,6 +121,30 @@ hours_slot(struct bs_trend_hours *t, int64_t hour_ms)
 	return i;
 }
 
+/* 1 when the sample (log, window) was added before; else remembers it. */
+static int
+hours_seen(struct bs_trend_hours *t, const Bindscope__V1__LogSample *l)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *p = l->name;
+	size_t i;
+
+	for (; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ (uint64_t)l->window_start_ms) * 1099511628211ULL;
+	h = (h ^ (uint64_t)l->window_end_ms) * 1099511628211ULL;
+	if (h == 0)
+		h = 1;
+	if (t->n_seen >= BS_TREND_SEEN_SLOTS / 2)
+		return 0; /* full: count it rather than lose it */
+	for (i = h & (BS_TREND_SEEN_SLOTS - 1); t->seen[i] != 0; i = (i + 1) & (BS_TREND_SEEN_SLOTS - 1))
+		if (t->seen[i] == h)
+			return 1;
+	t->seen[i] = h;
+	t->n_seen++;
+	return 0;
+}
+
 void
 bs_trend_hours_add(struct bs_trend_hours *t, const bs_report *r)
 {
@@ -129,7 +153,7 @@ bs_trend_hours_add(struct bs_trend_hours *t, const bs_report *r)
 		size_t k;
 
 		if (l->kind != BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY || l->window_start_ms <= 0 ||
-		    l->window_start_ms < t->since_ms)
+		    l->window_start_ms < t->since_ms || hours_seen(t, l))
 			continue;
 		if ((k = hours_slot(t, floor_div(l->window_start_ms, HOUR_MS) * HOUR_MS)) ==
 		    (size_t)-1)

@@ -41,9 +41,15 @@ json_t *bs_trend_days_json(const struct bs_trend_days *t);
 int bs_trend_findings(
     struct bs_store *st, const char *fqdn, int64_t now_ms, unsigned days, json_t **out);
 
+/* Samples told apart when one window is in several reports (the same
+ * log read twice, as an evidence folder collected again is). */
+#define BS_TREND_SEEN_SLOTS 32768
+
 /* Back-end failures and requests per sampled hour, hours in order. */
 struct bs_trend_hours {
 	int64_t since_ms; /* samples starting before are left out */
+	uint64_t seen[BS_TREND_SEEN_SLOTS]; /* open addressing; 0 is empty */
+	size_t n_seen;
 	size_t n;
 	struct {
 		int64_t hour_ms;
@@ -53,7 +59,8 @@ struct bs_trend_hours {
 
 void bs_trend_hours_init(struct bs_trend_hours *t, int64_t now_ms);
 /* Adds the HttpProxy samples of one report (each by the hour its window
- * starts in; the targets' requests and back-end failures summed). */
+ * starts in; the targets' requests and back-end failures summed). A
+ * sample of a log and window added before is not added again. */
 void bs_trend_hours_add(struct bs_trend_hours *t, const bs_report *r);
 /* {"hours": ["2026-12-01T13:00:00Z", ...], "requests": [...],
  * "failures": [...]}: a new reference. */

@@ -19,76 +19,97 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-// A page that fails the test on any dialog (an executed payload) or
-// console error.
-async function watchedPage() {
-  const page = await browser.newPage();
+// A page that fails the test on any dialog (an executed payload), console
+// error or Content-Security-Policy violation (cspProblems reads those).
+async function watchedPage(opts) {
+  const page = await browser.newPage(opts);
   const problems = [];
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.addInitScript(() => { window.alert = () => { window.__alerted = true; }; });
+  await page.addInitScript(() => {
+    window.alert = () => { window.__alerted = true; };
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   return { page, problems };
 }
 
+// Problems plus the page's CSP violations: [] when all is well.
+async function allProblems(page, problems) {
+  return problems.concat(await page.evaluate(() => window.__csp.map((v) => `csp: ${v}`)));
+}
+
 const rows = (page) => page.locator('#servers tbody tr');
+// The table is fetched from the collector: wait until the newest request
+// is drawn.
+const settled = (page) => page.waitForSelector('#servers[data-busy="false"]', { state: 'attached' });
+async function loaded(page, url) {
+  await page.goto(url || base);
+  await page.waitForSelector('body[data-loaded="true"]');
+  await settled(page);
+}
 
 test('overview counts, filter and sort', async () => {
   const { page, problems } = await watchedPage();
-  await page.goto(base);
-  await page.waitForSelector('body[data-loaded="true"]');
+  await loaded(page);
   assert.equal(await page.textContent('#n-critical'), '2');
   assert.equal(await page.textContent('#n-clean'), '2');
   assert.equal(await rows(page).count(), 4);
 
   await page.fill('#f-text', 'mbx04');
+  await settled(page);
   assert.equal(await rows(page).count(), 1);
   await page.fill('#f-text', '');
   await page.selectOption('#f-status', 'clean');
+  await settled(page);
   assert.equal(await rows(page).count(), 2);
   await page.selectOption('#f-status', '');
   await page.selectOption('#f-rule', 'BACKEND_CERT_NOT_IN_STORE');
+  await settled(page);
   assert.equal(await rows(page).count(), 1);
   assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
   await page.selectOption('#f-rule', '');
 
   await page.click('th button[data-sort="fqdn"]');
+  await settled(page);
   assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx01.corp.example');
   await page.click('th button[data-sort="fqdn"]');
+  await settled(page);
   assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
   // Keyboard: the sort buttons are reachable and work with Enter.
   await page.focus('th button[data-sort="status"]');
   await page.keyboard.press('Enter');
+  await settled(page);
   assert.equal(await page.getAttribute('th:has(button[data-sort="status"])', 'aria-sort'), 'ascending');
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
 
 test('server page shows the broken binding link and the fix', async () => {
   const { page, problems } = await watchedPage();
-  await page.goto(base);
-  await page.waitForSelector('body[data-loaded="true"]');
+  await loaded(page);
   await page.click('a[href="#server=mbx04.corp.example"]');
   await page.waitForSelector('#detail:not([hidden])');
   const detail = await page.textContent('#detail');
   assert.match(detail, /BROKEN: certificate not in store/);
   assert.match(detail, /BACKEND_CERT_NOT_IN_STORE/);
   assert.match(detail, /Fix:/);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
 
 test('consistency view groups servers and filters the table', async () => {
   const { page, problems } = await watchedPage();
-  await page.goto(base);
-  await page.waitForSelector('body[data-loaded="true"]');
+  await loaded(page);
   const groups = await page.textContent('#consistency-body');
   assert.match(groups, /15\.2\.1544\.4\s*3/);
   assert.match(groups, /missing\s*1\s*mbx04\.corp\.example/);
   await page.click('#consistency-body button[data-filter="15.1.2507.39"]');
+  await settled(page);
   assert.equal(await rows(page).count(), 1);
   assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
 
@@ -105,8 +126,9 @@ test('server page: traffic by target, change history, muted finding', async () =
   assert.match(detail, /Muted until .* by tester: CHG-7 test binding/);
   // Muted: the server stays clean and its worst finding is none.
   await page.fill('#f-text', 'mbx01');
+  await settled(page);
   assert.match(await rows(page).first().textContent(), /clean.*none$/s);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
 
@@ -120,7 +142,7 @@ test('agent strings are shown as text, never run', async () => {
   assert.match(detail, /CN=\\?<script\\?>alert\(1\)\\?<\/script\\?>/, 'the subject is shown literally');
   assert.equal(await page.locator('#detail img').count(), 0);
   assert.equal(await page.evaluate(() => window.__alerted === true), false);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
 
@@ -140,6 +162,6 @@ test("the auditor's file opens from file:// with the network off", async () => {
   assert.ok(text.includes(payload), 'payload rendered as text');
   assert.equal(await page.locator('img').count(), 0);
   assert.deepEqual(blocked, [], 'the file asks for nothing from the network');
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
