@@ -10,7 +10,7 @@
 // If-None-Match and an unchanged snapshot costs a 304.
 'use strict';
 
-const PAGE = 100; // table rows fetched and drawn at a time
+const PAGE = 50; // table rows fetched and drawn at a time
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const DAY_MS = 86400000;
 const state = {
@@ -517,8 +517,8 @@ async function showFromHash() {
     if (state.summary) data.generated_at = state.summary.generated_at;
     renderDetail(data);
     detail.hidden = false;
-    // The server page is the first thing on the page: a direct link lands on it.
-    window.scrollTo(0, 0);
+    // The server page comes first on the page: a direct link lands on it.
+    detail.scrollIntoView({ block: 'start' });
     detail.dataset.loaded = data.fqdn;
   } catch (e) {
     showError(e);

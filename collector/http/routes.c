@@ -24,6 +24,8 @@
 #include "store/store.h"
 
 #define ROUTES_STATIC_MAX (4u * 1024u * 1024u)
+/* How long a request waits for the upkeep thread's first snapshot. */
+#define ROUTES_FIRST_SNAPSHOT_MS 5000
 /* Change log entries per response: the newest. */
 #define ROUTES_CHANGES_MAX 500
 
@@ -169,13 +171,22 @@ static int
 api_table(struct api_call *c)
 {
 	struct bs_table_query q;
+	const struct bs_table_index *pre;
+	struct bs_table_index *own = NULL;
 	char err[160], msg[200];
+	int rv;
 
 	if (bs_table_query_parse(c->req->args, c->req->n_args, &q, err, sizeof(err)) != 0) {
 		snprintf(msg, sizeof(msg), "bad query: %s\n", err);
 		return routes_text(400, msg, c->resp);
 	}
-	return routes_json(bs_table_json(c->a, &q, c->a->generated_at_ms), c->resp);
+	if (c->snap != NULL && (pre = bs_upkeep_snap_table(c->snap)) != NULL)
+		return routes_json(bs_table_json(pre, &q), c->resp);
+	if (bs_table_index_create(c->a, c->a->generated_at_ms, &own) != 0)
+		return routes_text(500, "out of memory\n", c->resp);
+	rv = routes_json(bs_table_json(own, &q), c->resp);
+	bs_table_index_destroy(own);
+	return rv;
 }
 
 static int
@@ -283,8 +294,10 @@ route_api(struct bs_routes *r, const struct bs_request *req, struct bs_response 
 	/* The upkeep thread's snapshot when serving; a fresh analysis per
 	 * request otherwise (tests, and before the first snapshot). Even a
 	 * path that is not found waits for one: no store, no answers. */
+	/* Until the first snapshot each request would load the whole fleet
+	 * itself: wait a little for the upkeep thread's instead. */
 	if (r->opt.upkeep != NULL)
-		snap = bs_upkeep_acquire(r->opt.upkeep, &c.a);
+		snap = bs_upkeep_acquire_wait(r->opt.upkeep, ROUTES_FIRST_SNAPSHOT_MS, &c.a);
 	if (c.a == NULL) {
 		ao.now_ms = 0;
 		pthread_mutex_lock(&r->lock);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "buf.h"
 #include "clock.h"
 #include "err.h"
 #include "output/consistency.h"
@@ -216,50 +218,148 @@ bs_table_query_parse(
 	return 0;
 }
 
-/* 1 when hay holds needle (lower case) in any case. */
-static int
-has_text(const char *hay, const char *needle)
-{
-	size_t nl = strlen(needle);
-
-	for (; *hay != '\0'; hay++) {
-		size_t i = 0;
-
-		while (i < nl && hay[i] != '\0' &&
-		    (hay[i] >= 'A' && hay[i] <= 'Z' ? hay[i] - 'A' + 'a' : hay[i]) == needle[i])
-			i++;
-		if (i == nl)
-			return 1;
-	}
-	return nl == 0;
-}
-
-/* What one server shows in the table. */
-struct row {
+/* One server as the table shows and searches it, made once per index. */
+struct trow {
 	const struct bs_server *s;
-	struct bs_site_cert c443, c444;
-	char l443[BS_CONSISTENCY_VALUE_MAX], l444[BS_CONSISTENCY_VALUE_MAX];
-	const char *text; /* sort text */
-	int64_t num; /* sort number */
+	const char *status, *l443, *l444;
+	const char *hay; /* the searched fields, lower-cased, one per line */
+	int rank; /* status order: critical first */
+	int broken443, broken444;
+	int has444;
+	int64_t days444;
+	const struct bs_finding *worst; /* not muted */
 };
 
-static void
-row_fill(struct row *r, const struct bs_server *s)
+struct bs_table_index {
+	struct bs_arena arena;
+	struct trow *rows;
+	size_t n;
+	int64_t now_ms;
+	/* The rows in each sort column's order, ascending (ties by FQDN), so
+	 * a request only walks one of them. */
+	const struct trow **order[NSORTS];
+};
+
+static int
+status_rank(const char *st)
 {
-	r->s = s;
-	bs_report_site_cert(s->report, 0, &r->c443);
-	bs_report_site_cert(s->report, 1, &r->c444);
-	bs_report_site_cert_label(&r->c443, r->l443, sizeof(r->l443));
-	bs_report_site_cert_label(&r->c444, r->l444, sizeof(r->l444));
+	static const char *const order[] = {"critical", "warning", "stale", "clean"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(st, order[i]) == 0)
+			return i;
+	return 9;
+}
+
+static const struct bs_finding *
+row_worst(const struct bs_server *s)
+{
+	const struct bs_finding *w = NULL;
+
+	for (size_t k = 0; k < s->n_findings; k++)
+		if (s->findings[k]->mute == NULL &&
+		    (w == NULL || s->findings[k]->severity > w->severity))
+			w = s->findings[k];
+	return w;
+}
+
+/* Appends s lower-cased and a newline. */
+static int
+hay_put(struct bs_buf *b, const char *s)
+{
+	int rv = 0;
+
+	for (; rv == 0 && *s != '\0'; s++)
+		rv = bs_buf_putc(b, (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s));
+	return rv != 0 ? rv : bs_buf_putc(b, '\n');
 }
 
 static int
-row_matches(const struct row *r, const struct bs_table_query *q, int64_t now_ms)
+trow_fill(struct bs_table_index *ix, struct trow *r, const struct bs_server *s, struct bs_buf *b)
+{
+	const Bindscope__V1__Host *h = s->report->host;
+	struct bs_site_cert c443, c444;
+	char l[BS_CONSISTENCY_VALUE_MAX];
+	int rv = 0;
+
+	r->s = s;
+	r->status = bs_report_status(s);
+	r->rank = status_rank(r->status);
+	r->worst = row_worst(s);
+	bs_report_site_cert(s->report, 0, &c443);
+	bs_report_site_cert(s->report, 1, &c444);
+	bs_report_site_cert_label(&c443, l, sizeof(l));
+	r->l443 = bs_arena_strdup(&ix->arena, l);
+	bs_report_site_cert_label(&c444, l, sizeof(l));
+	r->l444 = bs_arena_strdup(&ix->arena, l);
+	r->broken443 = c443.cert == NULL;
+	r->broken444 = c444.cert == NULL || c444.cert->covers_fqdn == BINDSCOPE__V1__TRI__TRI_NO;
+	r->has444 = c444.cert != NULL;
+	r->days444 = c444.cert != NULL ? bs_days_left(c444.cert->not_after, ix->now_ms) : INT64_MAX;
+	bs_buf_reset(b);
+	rv |= hay_put(b, s->fqdn);
+	rv |= hay_put(b, h->exchange_build);
+	rv |= hay_put(b, h->ad_site);
+	rv |= hay_put(b, r->l443 != NULL ? r->l443 : "");
+	rv |= hay_put(b, r->l444 != NULL ? r->l444 : "");
+	if (c443.cert != NULL)
+		rv |= hay_put(b, c443.cert->thumbprint);
+	if (c444.cert != NULL)
+		rv |= hay_put(b, c444.cert->thumbprint);
+	for (size_t k = 0; k < s->n_findings; k++)
+		rv |= hay_put(b, s->findings[k]->title);
+	if (rv != 0 || r->l443 == NULL || r->l444 == NULL ||
+	    (r->hay = bs_arena_strndup(&ix->arena, b->data, b->len)) == NULL)
+		return BS_ENOMEM;
+	return 0;
+}
+
+static int index_orders(struct bs_table_index *ix);
+
+int
+bs_table_index_create(const struct bs_analysis *a, int64_t now_ms, struct bs_table_index **out)
+{
+	struct bs_table_index *ix = calloc(1, sizeof(*ix));
+	struct bs_buf b;
+	int rv = 0;
+
+	*out = NULL;
+	if (ix == NULL)
+		return BS_ENOMEM;
+	bs_arena_init(&ix->arena, 0);
+	ix->now_ms = now_ms;
+	ix->rows =
+	    bs_arena_alloc(&ix->arena, (a->n_servers > 0 ? a->n_servers : 1) * sizeof(*ix->rows));
+	bs_buf_init(&b, 0);
+	for (size_t i = 0; ix->rows != NULL && rv == 0 && i < a->n_servers; i++)
+		if ((rv = trow_fill(ix, &ix->rows[i], a->servers[i], &b)) == 0)
+			ix->n++;
+	bs_buf_fini(&b);
+	if (ix->rows != NULL && rv == 0)
+		rv = index_orders(ix);
+	if (ix->rows == NULL || rv != 0) {
+		bs_table_index_destroy(ix);
+		return BS_ENOMEM;
+	}
+	*out = ix;
+	return 0;
+}
+
+void
+bs_table_index_destroy(struct bs_table_index *ix)
+{
+	if (ix == NULL)
+		return;
+	bs_arena_fini(&ix->arena);
+	free(ix);
+}
+
+static int
+row_matches(const struct bs_table_index *ix, const struct trow *r, const struct bs_table_query *q)
 {
 	const struct bs_server *s = r->s;
-	const Bindscope__V1__Host *h = s->report->host;
 
-	if (q->status[0] != '\0' && strcmp(bs_report_status(s), q->status) != 0)
+	if (q->status[0] != '\0' && strcmp(r->status, q->status) != 0)
 		return 0;
 	if (q->rule[0] != '\0') {
 		size_t k = 0;
@@ -278,103 +378,69 @@ row_matches(const struct row *r, const struct bs_table_query *q, int64_t now_ms)
 	if (q->series[0] != '\0') {
 		int64_t d;
 
-		if (bs_expiry_day(s, q->series, now_ms, &d) != 0 || d != q->day)
+		if (bs_expiry_day(s, q->series, ix->now_ms, &d) != 0 || d != q->day)
 			return 0;
 	}
-	if (q->text[0] == '\0')
-		return 1;
-	if (has_text(s->fqdn, q->text) || has_text(h->exchange_build, q->text) ||
-	    has_text(h->ad_site, q->text) || has_text(r->l443, q->text) ||
-	    has_text(r->l444, q->text) ||
-	    (r->c443.cert != NULL && has_text(r->c443.cert->thumbprint, q->text)) ||
-	    (r->c444.cert != NULL && has_text(r->c444.cert->thumbprint, q->text)))
-		return 1;
-	for (size_t k = 0; k < s->n_findings; k++)
-		if (has_text(s->findings[k]->title, q->text))
-			return 1;
-	return 0;
+	return q->text[0] == '\0' || strstr(r->hay, q->text) != NULL;
 }
 
-static int
-status_rank(const struct bs_server *s)
-{
-	static const char *const order[] = {"critical", "warning", "stale", "clean"};
-	const char *st = bs_report_status(s);
-
-	for (int i = 0; i < 4; i++)
-		if (strcmp(st, order[i]) == 0)
-			return i;
-	return 9;
-}
+/* A matching row with its sort key. */
+struct ord {
+	const struct trow *r;
+	int64_t num;
+	const char *text;
+};
 
 static void
-row_key(struct row *r, size_t sort, int64_t now_ms)
+ord_key(struct ord *o, size_t sort)
 {
+	const struct trow *r = o->r;
 	const Bindscope__V1__Host *h = r->s->report->host;
 
-	r->text = "";
-	r->num = 0;
+	o->text = "";
+	o->num = 0;
 	switch (sort) {
-	case SORT_FQDN: r->text = r->s->fqdn; break;
-	case SORT_BUILD: r->text = h->exchange_build; break;
-	case SORT_SITE: r->text = h->ad_site; break;
-	case SORT_STATUS: r->num = status_rank(r->s); break;
-	case SORT_443: r->text = r->l443; break;
-	case SORT_444: r->text = r->l444; break;
-	case SORT_DAYS:
-		r->num = r->c444.cert != NULL ? bs_days_left(r->c444.cert->not_after, now_ms)
-		                              : INT64_MAX;
-		break;
-	default: r->num = r->s->received_at_ms; break;
+	case SORT_FQDN: o->text = r->s->fqdn; break;
+	case SORT_BUILD: o->text = h->exchange_build; break;
+	case SORT_SITE: o->text = h->ad_site; break;
+	case SORT_STATUS: o->num = r->rank; break;
+	case SORT_443: o->text = r->l443; break;
+	case SORT_444: o->text = r->l444; break;
+	case SORT_DAYS: o->num = r->days444; break;
+	default: o->num = r->s->received_at_ms; break;
 	}
 }
 
 static int
-row_cmp(const void *x, const void *y)
+ord_cmp(const void *x, const void *y)
 {
-	const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
+	const struct ord *a = x, *b = y;
 	int c;
 
 	if (a->num != b->num)
 		return a->num < b->num ? -1 : 1;
 	if ((c = strcmp(a->text, b->text)) != 0)
 		return c;
-	return strcmp(a->s->fqdn, b->s->fqdn);
-}
-
-static const struct bs_finding *
-row_worst(const struct bs_server *s)
-{
-	const struct bs_finding *w = NULL;
-
-	for (size_t k = 0; k < s->n_findings; k++)
-		if (s->findings[k]->mute == NULL &&
-		    (w == NULL || s->findings[k]->severity > w->severity))
-			w = s->findings[k];
-	return w;
+	return strcmp(a->r->s->fqdn, b->r->s->fqdn);
 }
 
 static json_t *
-row_json(const struct row *r, int64_t now_ms)
+row_json(const struct trow *r)
 {
 	const struct bs_server *s = r->s;
 	const Bindscope__V1__Host *h = s->report->host;
-	const struct bs_finding *w = row_worst(s);
+	const struct bs_finding *w = r->worst;
 	char last[32];
 	json_t *o;
 
 	bs_time_format(s->received_at_ms, last, sizeof(last));
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:s}", "fqdn", s->fqdn,
-	    "exchange_build", h->exchange_build, "ad_site", h->ad_site, "status",
-	    bs_report_status(s), "cert_443", r->l443, "cert_443_broken", r->c443.cert == NULL,
-	    "cert_444", r->l444, "cert_444_broken",
-	    r->c444.cert == NULL || r->c444.cert->covers_fqdn == BINDSCOPE__V1__TRI__TRI_NO,
-	    "last_report_at", last);
+	    "exchange_build", h->exchange_build, "ad_site", h->ad_site, "status", r->status,
+	    "cert_443", r->l443, "cert_443_broken", r->broken443, "cert_444", r->l444,
+	    "cert_444_broken", r->broken444, "last_report_at", last);
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "days_444",
-	    r->c444.cert != NULL ? json_integer(bs_days_left(r->c444.cert->not_after, now_ms))
-	                         : json_null());
+	json_object_set_new(o, "days_444", r->has444 ? json_integer(r->days444) : json_null());
 	json_object_set_new(o, "worst",
 	    w != NULL ? json_pack("{s:s, s:s, s:s}", "rule", w->rule->id, "severity",
 	                    bs_severity_name(w->severity), "title", w->title)
@@ -382,39 +448,51 @@ row_json(const struct row *r, int64_t now_ms)
 	return o;
 }
 
-json_t *
-bs_table_json(const struct bs_analysis *a, const struct bs_table_query *q, int64_t now_ms)
+static int
+index_orders(struct bs_table_index *ix)
 {
-	size_t cap = a->n_servers > 0 ? a->n_servers : 1, n = 0;
-	struct row *rows = malloc(cap * sizeof(*rows));
-	struct row **order = malloc(cap * sizeof(*order));
-	json_t *list = rows != NULL && order != NULL ? json_array() : NULL;
-	json_t *out = NULL;
+	struct ord *ord = malloc((ix->n > 0 ? ix->n : 1) * sizeof(*ord));
 
-	for (size_t i = 0; list != NULL && i < a->n_servers; i++) {
-		row_fill(&rows[n], a->servers[i]);
-		if (row_matches(&rows[n], q, now_ms)) {
-			row_key(&rows[n], q->sort, now_ms);
-			order[n] = &rows[n];
-			n++;
+	if (ord == NULL)
+		return BS_ENOMEM;
+	for (size_t k = 0; k < NSORTS; k++) {
+		ix->order[k] =
+		    bs_arena_alloc(&ix->arena, (ix->n > 0 ? ix->n : 1) * sizeof(*ix->order[k]));
+		if (ix->order[k] == NULL) {
+			free(ord);
+			return BS_ENOMEM;
 		}
+		for (size_t i = 0; i < ix->n; i++) {
+			ord[i].r = &ix->rows[i];
+			ord_key(&ord[i], k);
+		}
+		qsort(ord, ix->n, sizeof(*ord), ord_cmp);
+		for (size_t i = 0; i < ix->n; i++)
+			ix->order[k][i] = ord[i].r;
 	}
-	if (list != NULL) {
-		qsort(order, n, sizeof(*order), row_cmp);
-		/* Descending is the ascending order reversed, ties included. */
-		for (size_t i = 0; q->desc && i < n / 2; i++) {
-			struct row *t = order[i];
+	free(ord);
+	return 0;
+}
 
-			order[i] = order[n - 1 - i];
-			order[n - 1 - i] = t;
-		}
-		for (size_t i = q->offset; i < n && i < q->offset + q->limit; i++)
-			json_array_append_new(list, row_json(order[i], now_ms));
-		out = json_pack("{s:I, s:I, s:I, s:I, s:o}", "total", (json_int_t)a->n_servers,
-		    "matched", (json_int_t)n, "offset", (json_int_t)q->offset, "limit",
-		    (json_int_t)q->limit, "rows", list);
+json_t *
+bs_table_json(const struct bs_table_index *ix, const struct bs_table_query *q)
+{
+	json_t *list = json_array();
+	size_t n = 0;
+
+	if (list == NULL)
+		return NULL;
+	/* Descending is the ascending order walked backwards, ties included. */
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct trow *r = ix->order[q->sort][q->desc ? ix->n - 1 - i : i];
+
+		if (!row_matches(ix, r, q))
+			continue;
+		if (n >= q->offset && n < q->offset + q->limit)
+			json_array_append_new(list, row_json(r));
+		n++;
 	}
-	free(rows);
-	free(order);
-	return out;
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}", "total", (json_int_t)ix->n, "matched",
+	    (json_int_t)n, "offset", (json_int_t)q->offset, "limit", (json_int_t)q->limit, "rows",
+	    list);
 }

@@ -41,11 +41,18 @@ struct bs_table_query {
 int bs_table_query_parse(
     const struct bs_kv *args, size_t n, struct bs_table_query *q, char *err, size_t errsz);
 
+/* The table's rows made once per analysis (labels, status, days to
+ * expiry as clock.h's bs_days_left at now_ms, the searched text lower-cased),
+ * so a request only filters, sorts and pages. It points into a, which must
+ * outlive it. Caller owns *out (bs_table_index_destroy, which accepts NULL). */
+struct bs_table_index;
+int bs_table_index_create(const struct bs_analysis *a, int64_t now_ms, struct bs_table_index **out);
+void bs_table_index_destroy(struct bs_table_index *ix);
+
 /* {"total", "matched", "offset", "limit", "rows": [{"fqdn", "exchange_build",
  * "ad_site", "status", "cert_443", "cert_443_broken", "cert_444",
  * "cert_444_broken", "days_444", "last_report_at", "worst"}]}: a new
- * reference, NULL when out of memory. Days as clock.h's bs_days_left at
- * now_ms. */
-json_t *bs_table_json(const struct bs_analysis *a, const struct bs_table_query *q, int64_t now_ms);
+ * reference, NULL when out of memory. */
+json_t *bs_table_json(const struct bs_table_index *ix, const struct bs_table_query *q);
 
 #endif

@@ -137,7 +137,8 @@ hours_seen(struct bs_trend_hours *t, const Bindscope__V1__LogSample *l)
 		h = 1;
 	if (t->n_seen >= BS_TREND_SEEN_SLOTS / 2)
 		return 0; /* full: count it rather than lose it */
-	for (i = h & (BS_TREND_SEEN_SLOTS - 1); t->seen[i] != 0; i = (i + 1) & (BS_TREND_SEEN_SLOTS - 1))
+	for (i = h & (BS_TREND_SEEN_SLOTS - 1); t->seen[i] != 0;
+	     i = (i + 1) & (BS_TREND_SEEN_SLOTS - 1))
 		if (t->seen[i] == h)
 			return 1;
 	t->seen[i] = h;
