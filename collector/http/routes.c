@@ -131,13 +131,18 @@ static int
 routes_body(const struct bs_body *b, const char *ctype, const struct bs_request *req,
     struct bs_response *resp)
 {
-	snprintf(resp->etag, sizeof(resp->etag), "%s", b->etag);
-	if (bs_etag_match(req->if_none_match, b->etag)) {
+	int gz = b->gz != NULL && bs_gzip_accepted(req->accept_encoding);
+
+	if (gz)
+		bs_etag_gzip(b->etag, resp->etag);
+	else
+		snprintf(resp->etag, sizeof(resp->etag), "%s", b->etag);
+	if (bs_etag_match_any(req->if_none_match, b->etag)) {
 		resp->status = 304;
 		resp->ctype = ctype;
 		return 0;
 	}
-	if (b->gz != NULL && bs_gzip_accepted(req->accept_encoding)) {
+	if (gz) {
 		resp->gzip = 1;
 		return routes_copy(b->gz, b->gzlen, ctype, resp);
 	}
@@ -414,7 +419,9 @@ routes_finish(const struct bs_request *req, struct bs_response *resp)
 		return;
 	if (resp->etag[0] == '\0')
 		bs_etag(resp->body, resp->len, resp->etag);
-	if (bs_etag_match(req->if_none_match, resp->etag)) {
+	if (bs_etag_match_any(req->if_none_match, resp->etag)) {
+		if (bs_gzip_accepted(req->accept_encoding) && resp->len >= BS_GZIP_MIN)
+			bs_etag_gzip(resp->etag, resp->etag);
 		free(resp->body);
 		resp->body = NULL;
 		resp->len = 0;
@@ -427,6 +434,7 @@ routes_finish(const struct bs_request *req, struct bs_response *resp)
 		resp->body = gz;
 		resp->len = gzlen;
 		resp->gzip = 1;
+		bs_etag_gzip(resp->etag, resp->etag);
 	}
 }
 

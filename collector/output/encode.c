@@ -3,8 +3,10 @@
 
 #include <openssl/evp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 #include "err.h"
@@ -69,6 +71,28 @@ bs_etag_match(const char *h, const char *etag)
 	return 0;
 }
 
+void
+bs_etag_gzip(const char *etag, char out[BS_ETAG_MAX])
+{
+	size_t n = strlen(etag);
+
+	if (n < 2 || n + 3 >= BS_ETAG_MAX) {
+		snprintf(out, BS_ETAG_MAX, "%s", etag);
+		return;
+	}
+	memmove(out, etag, n - 1); /* out may be etag */
+	memcpy(out + n - 1, "-gz\"", 5);
+}
+
+int
+bs_etag_match_any(const char *h, const char *etag)
+{
+	char gz[BS_ETAG_MAX];
+
+	bs_etag_gzip(etag, gz);
+	return bs_etag_match(h, etag) || bs_etag_match(h, gz);
+}
+
 /* 1 when the parameters after a coding ("; q=0.000") say q=0. */
 static int
 q_zero(const char *p, const char *end)
@@ -105,8 +129,9 @@ bs_gzip_accepted(const char *h)
 		while (h < end && *h != ';' && !is_space(*h))
 			h++;
 		tend = h;
-		if (((size_t)(tend - tok) == 4 && strncmp(tok, "gzip", 4) == 0) ||
-		    ((size_t)(tend - tok) == 6 && strncmp(tok, "x-gzip", 6) == 0))
+		/* Content codings are case-insensitive (RFC 9110 8.4.1). */
+		if (((size_t)(tend - tok) == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+		    ((size_t)(tend - tok) == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
 			gzip = !q_zero(h, end);
 		else if (tend - tok == 1 && *tok == '*')
 			star = !q_zero(h, end);

@@ -8,13 +8,18 @@
 
 #include <stddef.h>
 
-/* A strong ETag: a quoted 32-hex-digit SHA-256 prefix. */
-#define BS_ETAG_MAX 36
+/* A strong ETag: a quoted 32-hex-digit SHA-256 prefix; its gzip form's
+ * ends in -gz (each representation its own tag). */
+#define BS_ETAG_MAX 40
 /* Bodies smaller than this are sent as they are: gzip would not pay. */
 #define BS_GZIP_MIN 1024
 
 /* The ETag of body into out. */
 void bs_etag(const void *body, size_t len, char out[BS_ETAG_MAX]);
+/* The tag of etag's body gzip-encoded into out. */
+void bs_etag_gzip(const char *etag, char out[BS_ETAG_MAX]);
+/* 1 when an If-None-Match header names etag or its gzip form. */
+int bs_etag_match_any(const char *if_none_match, const char *etag);
 /* 1 when an If-None-Match header (a list of entity tags, W/ or not, or
  * "*") names etag; NULL or malformed: 0. */
 int bs_etag_match(const char *if_none_match, const char *etag);
