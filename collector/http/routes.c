@@ -223,7 +223,7 @@ api_report(struct api_call *c)
 	if (pre != NULL)
 		return routes_body(pre, f->ctype, c->req, c->resp);
 	bs_buf_init(&b, 0);
-	if ((rv = f->render(c->a, 1, &b)) == 0)
+	if ((rv = f->render(c->a, NULL, 1, &b)) == 0)
 		rv = routes_copy(b.data, b.len, f->ctype, c->resp);
 	bs_buf_fini(&b);
 	return rv;

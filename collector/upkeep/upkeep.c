@@ -76,7 +76,7 @@ upkeep_publish(struct bs_upkeep *u, struct bs_store *st, struct bs_analysis *a)
 
 		/* /api/report as the API serves it, rendered once here. */
 		bs_buf_init(&b, 0);
-		if (bs_format_find("json")->render(a, 1, &b) == 0) {
+		if (bs_format_find("json")->render(a, st, 1, &b) == 0) {
 			data = bs_buf_steal(&b, &len);
 			bs_body_prepare(&s->report, data, len);
 		}

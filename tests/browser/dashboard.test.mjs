@@ -313,3 +313,55 @@ test("the auditor's file opens from file:// with the network off", async () => {
   assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
+
+test("the auditor's file draws the pictures, readable in print", async () => {
+  const { page, problems } = await watchedPage({ viewport: { width: 1000, height: 800 } });
+  const blocked = [];
+  await page.route('**/*', (route) => {
+    if (route.request().url().startsWith('file:')) return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`file://${reportFile}`);
+  // The expiry timeline: the namespace certificate on four servers (443),
+  // the wildcard and the namespace certificate on 444, each named on hover.
+  assert.equal(await page.locator('#expiry g[data-series="443"] rect.mark').count(), 1);
+  assert.equal(await page.locator('#expiry g[data-series="443"] rect.mark').getAttribute('data-servers'), '4');
+  assert.equal(await page.locator('#expiry g[data-series="444"] rect.mark').count(), 2);
+  assert.match(await page.locator('#expiry g[data-series="444"] rect.mark title').first().textContent(),
+    /\*\.corp\.example \[[0-9A-F]{40}\] on mbx02\.corp\.example/);
+  // Findings over time: today's critical count is the file's critical findings.
+  const findings = page.locator('table').filter({ has: page.locator('caption', { hasText: /^Findings$/ }) });
+  const critical = await findings.locator('td.critical').count();
+  assert.ok(critical > 0);
+  assert.equal(await page.locator('#trend g.day').count(), 90);
+  assert.equal(Number(await page.locator('#trend g.day').last().getAttribute('data-critical')), critical);
+  // Consistency: the odd build stands out.
+  const build = page.locator('#consistency svg[data-prop="build"] rect');
+  assert.equal(await build.count(), 2);
+  assert.equal(await page.locator('#consistency svg[data-prop="build"] rect.odd').getAttribute('data-count'), '1');
+  // In print the pictures stay on the page, within its width.
+  await page.emulateMedia({ media: 'print' });
+  for (const id of ['#expiry', '#trend', '#consistency']) {
+    const box = await page.locator(id).boundingBox();
+    assert.ok(box && box.width > 100 && box.x + box.width <= 1000, `${id} in print: ${JSON.stringify(box)}`);
+  }
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10000, 'prints');
+  assert.deepEqual(blocked, [], 'the file asks for nothing from the network');
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});
+
+test('the dashboard prints its pictures without the controls', async () => {
+  const { page, problems } = await watchedPage({ viewport: { width: 1000, height: 800 } });
+  await loaded(page);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#filters').isVisible(), false);
+  for (const id of ['#expiry svg', '#trend svg', '#consistency-body svg']) {
+    const box = await page.locator(id).first().boundingBox();
+    assert.ok(box && box.width > 100 && box.x + box.width <= 1000, `${id} in print: ${JSON.stringify(box)}`);
+  }
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});
