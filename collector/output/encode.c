@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+/* next_in const: the input is never written. */
+#define ZLIB_CONST
 #include <zlib.h>
 
 #include "err.h"
@@ -161,7 +163,7 @@ bs_gzip(const void *in, size_t len, char **out, size_t *outlen)
 		deflateEnd(&zs);
 		return BS_ENOMEM;
 	}
-	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.next_in = (const Bytef *)in;
 	zs.avail_in = (uInt)len;
 	zs.next_out = (Bytef *)buf;
 	zs.avail_out = (uInt)cap;
