@@ -311,7 +311,7 @@ function renderConsistency(props) {
 }
 
 function renderSummary(doc) {
-  const s = doc.summary;
+  const s = doc;
   for (const k of ['critical', 'warning', 'stale', 'clean']) document.getElementById('n-' + k).textContent = String(s[k]);
   document.getElementById('newest').textContent =
     `${s.servers} servers; newest report ${s.newest_report_at || 'never'}; generated ${doc.generated_at}.`;

@@ -38,9 +38,22 @@ bs_summary_json(
 	for (size_t k = 0; rules != NULL && k < bs_rules_count; k++)
 		json_array_append_new(rules, json_string(bs_rules[k].id));
 	bs_time_format(a->generated_at_ms, when, sizeof(when));
-	*out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "generated_at", when, "summary",
-	    bs_report_json_summary(a), "rules", rules != NULL ? rules : json_array(), "consistency",
-	    bs_consistency_json(a), "expiry", bs_expiry_json(a, now), "findings_trend",
-	    trend != NULL ? trend : json_object());
+	/* The fleet's counts at the top, as /api/summary always had them. */
+	*out = bs_report_json_summary(a);
+	if (*out != NULL &&
+	    (json_object_set_new(*out, "generated_at", json_string(when)) != 0 ||
+	        json_object_set_new(*out, "rules", rules != NULL ? rules : json_array()) != 0 ||
+	        json_object_set_new(*out, "consistency", bs_consistency_json(a)) != 0 ||
+	        json_object_set_new(*out, "expiry", bs_expiry_json(a, now)) != 0 ||
+	        json_object_set_new(
+	            *out, "findings_trend", trend != NULL ? trend : json_object()) != 0)) {
+		json_decref(*out);
+		*out = NULL;
+		return BS_ENOMEM;
+	}
+	if (*out == NULL) {
+		json_decref(rules);
+		json_decref(trend);
+	}
 	return *out != NULL ? 0 : BS_ENOMEM;
 }

@@ -14,8 +14,9 @@
 /* Days of findings history shown when the retention policy gives none. */
 #define BS_SUMMARY_HISTORY_DAYS 90
 
-/* {"generated_at", "summary", "rules", "consistency", "expiry",
- * "findings_trend"} into *out (a new reference). st may be NULL: no
+/* report_json.h's fleet counts (servers, critical, ..., findings_per_rule)
+ * with "generated_at", "rules", "consistency", "expiry" and
+ * "findings_trend" beside them, into *out (a new reference). st may be NULL: no
  * findings history then (an empty trend). history_days: the retention
  * window (every report kept), 0 for BS_SUMMARY_HISTORY_DAYS. */
 int bs_summary_json(

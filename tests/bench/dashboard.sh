@@ -5,6 +5,7 @@
 # (page load, summary and the table's first page drawn), a filter keystroke
 # and a sort (dashboard_bench.mjs).
 #   tests/bench/dashboard.sh BUILD_DIR [N...]
+# WEB_ROOT=DIR serves another dashboard (an older web-static, to compare).
 set -euo pipefail
 for t in node npm curl chromium; do command -v "$t" >/dev/null || { echo "dashboard: $t is missing (deploy/setup-deps.sh --test installs it)" >&2; exit 2; }; done
 build=$(cd "$1" && pwd)
@@ -30,7 +31,7 @@ log_level = warn
 stale_after = 30d
 [http]
 port = $port
-web_root = $top/web-static
+web_root = ${WEB_ROOT:-$top/web-static}
 CONF
 	"$build/collector/bindscope-collector" serve --config "$work/c.conf" 2>"$work/c.log" &
 	pid=$!

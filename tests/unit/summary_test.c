@@ -145,9 +145,9 @@ test_summary_document(void **state)
 	(void)state;
 	/* No store: no history, but the same shape (an empty trend). */
 	assert_int_equal(bs_summary_json(a, NULL, 30, &doc), 0);
-	assert_int_equal(num(json_object_get(doc, "summary"), "servers"), 5);
-	assert_int_equal(num(json_object_get(doc, "summary"), "critical"), 1);
-	assert_int_equal(num(json_object_get(doc, "summary"), "warning"), 1);
+	assert_int_equal(num(doc, "servers"), 5);
+	assert_int_equal(num(doc, "critical"), 1);
+	assert_int_equal(num(doc, "warning"), 1);
 	assert_true(json_array_size(json_object_get(doc, "rules")) > 10);
 	assert_int_equal(json_array_size(json_object_get(doc, "consistency")), 3);
 	assert_non_null(json_object_get(json_object_get(doc, "expiry"), "series"));
