@@ -10,7 +10,7 @@
 // If-None-Match and an unchanged snapshot costs a 304.
 'use strict';
 
-const PAGE = 30; // table rows fetched and drawn at a time: about a screenful
+const PAGE = 20; // table rows fetched and drawn at a time: about a screenful
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const DAY_MS = 86400000;
 const state = {
