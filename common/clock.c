@@ -23,3 +23,16 @@ bs_time_format(int64_t ms, char *out, size_t outsz)
 	    strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, outsz, "%s", "");
 }
+
+int64_t
+bs_days_left(int64_t not_after_s, int64_t now_ms)
+{
+	const int64_t day_ms = 86400LL * 1000;
+	int64_t left = not_after_s * 1000 - now_ms;
+	int64_t d = left / day_ms;
+
+	/* C division truncates toward zero; the rule is floor. */
+	if (left % day_ms != 0 && left < 0)
+		d--;
+	return d;
+}

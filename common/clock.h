@@ -16,6 +16,12 @@ int64_t bs_now_ms(void);
  * (never set) and for a time the C library cannot break down. */
 void bs_time_format(int64_t ms, char *out, size_t outsz);
 
+/* Whole days from now_ms until the moment not_after_s (Unix seconds),
+ * rounded down: negative exactly when it has passed, so "-21" and
+ * "expired 21 days ago" always agree. The one rule for every output (the
+ * dashboard's app.js daysLeft is its twin). */
+int64_t bs_days_left(int64_t not_after_s, int64_t now_ms);
+
 /* A monotonic clock in milliseconds, for deadlines (never jumps with the
  * wall clock). */
 int64_t bs_mono_ms(void);

@@ -122,12 +122,14 @@ openssl x509 -req -in "$tmp/issuingca.csr" -CA "$tmp/rootca.pem" -CAkey "$tmp/ro
 	-CAcreateserial -days 3650 -sha256 -extfile "$tmp/ca.ext" -out "$tmp/issuingca.pem" 2>/dev/null
 openssl x509 -in "$tmp/issuingca.pem" -outform DER -out "$tmp/issuingca.cer"
 
-# Shared certificates: the namespace SAN certificate, a wildcard, and the
-# fleet's Exchange Auth certificate (the same on every Mailbox server).
+# Shared certificates: the namespace SAN certificate (valid a year), a
+# wildcard (200 days), so the expiry timeline has marks within its 400
+# days, and the fleet's Exchange Auth certificate (the same on every
+# Mailbox server).
 authcert auth 1825
 issued namespace "/C=US/O=Corp Example/CN=mail.$domain" \
-	"DNS:mail.$domain,DNS:autodiscover.$domain,DNS:owa.$domain" 730 issuingca
-issued wildcard "/C=US/O=Corp Example/CN=*.$domain" "DNS:*.$domain,DNS:$domain" 730 issuingca
+	"DNS:mail.$domain,DNS:autodiscover.$domain,DNS:owa.$domain" 365 issuingca
+issued wildcard "/C=US/O=Corp Example/CN=*.$domain" "DNS:*.$domain,DNS:$domain" 200 issuingca
 
 # Wraps "prefix" + comma-separated hex bytes the way reg.exe does: lines of
 # at most 80 characters, continued with "\" and a two-space indent (also

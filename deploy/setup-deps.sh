@@ -18,7 +18,7 @@ base=(
 	build-essential cmake pkg-config # the build
 	protobuf-c-compiler              # protoc-c, run by the build
 	libssl-dev libprotobuf-c-dev libnng-dev libexpat1-dev libsqlite3-dev
-	libjansson-dev libmicrohttpd-dev libinih-dev libarchive-dev
+	libjansson-dev libmicrohttpd-dev libinih-dev libarchive-dev zlib1g-dev
 	openssl # deploy/gen-example-fleet.sh makes the example certificates
 	curl
 )

@@ -94,14 +94,16 @@ report_options(const struct report_args *a, struct bs_analysis_options *ao)
 	return 0;
 }
 
-/* Opens the database read-only and analyses it; 0 or the exit status 2. */
+/* Opens the database read-only (*st, the caller closes it) and analyses
+ * it; 0 or the exit status 2. */
 static int
-report_load(const struct report_args *a, struct bs_analysis **out)
+report_load(const struct report_args *a, struct bs_analysis **out, struct bs_store **stp)
 {
 	struct bs_analysis_options ao;
 	struct bs_store *st = NULL;
 	int rv;
 
+	*stp = NULL;
 	if (report_options(a, &ao) != 0)
 		return 2;
 	if (access(a->db, R_OK) != 0) {
@@ -113,11 +115,12 @@ report_load(const struct report_args *a, struct bs_analysis **out)
 		return 2;
 	}
 	rv = bs_output_load(st, &ao, out);
-	bs_store_close(st);
 	if (rv != 0) {
+		bs_store_close(st);
 		fprintf(stderr, BS_CLI_PROG ": analysis failed: %s\n", bs_strerror(rv));
 		return 2;
 	}
+	*stp = st;
 	return 0;
 }
 
@@ -127,6 +130,7 @@ bs_cli_report(int argc, char **argv)
 	struct report_args a = {0};
 	const struct bs_format *fmt;
 	struct bs_analysis *an = NULL;
+	struct bs_store *st = NULL;
 	struct bs_buf b;
 	int first, rv, status = 0;
 
@@ -137,10 +141,10 @@ bs_cli_report(int argc, char **argv)
 		bs_opts_usage(&report_cmd, stderr);
 		return 2;
 	}
-	if (report_load(&a, &an) != 0)
+	if (report_load(&a, &an, &st) != 0)
 		return 2;
 	bs_buf_init(&b, 0);
-	if ((rv = fmt->render(an, 0, &b)) != 0) {
+	if ((rv = fmt->render(an, st, 0, &b)) != 0) {
 		fprintf(stderr, BS_CLI_PROG ": cannot render the report: %s\n", bs_strerror(rv));
 		status = 2;
 	} else if (a.out != NULL) {
@@ -153,6 +157,7 @@ bs_cli_report(int argc, char **argv)
 	}
 	bs_buf_fini(&b);
 	bs_analysis_destroy(an);
+	bs_store_close(st);
 	return status;
 }
 
@@ -162,6 +167,7 @@ bs_cli_check(int argc, char **argv)
 	struct report_args a = {0};
 	enum bs_severity fail_on;
 	struct bs_analysis *an = NULL;
+	struct bs_store *st = NULL;
 	struct bs_gate g;
 	struct bs_buf b;
 	int first, rv;
@@ -173,8 +179,9 @@ bs_cli_check(int argc, char **argv)
 		bs_opts_usage(&check_cmd, stderr);
 		return 2;
 	}
-	if (report_load(&a, &an) != 0)
+	if (report_load(&a, &an, &st) != 0)
 		return 2;
+	bs_store_close(st); /* the gate needs nothing more from it */
 	if (a.server != NULL && bs_analysis_find(an, a.server) == NULL) {
 		fprintf(stderr, BS_CLI_PROG " check: no report from server '%s'\n", a.server);
 		bs_analysis_destroy(an);

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,18 +30,74 @@ static const char http_csp[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/* The query of a test's URL into args (decoded in place in q). */
+static size_t
+http_split_query(char *q, struct bs_kv *args, size_t max)
+{
+	size_t n = 0;
+
+	while (q != NULL && *q != '\0') {
+		char *amp = strchr(q, '&'), *eq;
+
+		if (amp != NULL)
+			*amp = '\0';
+		eq = strchr(q, '=');
+		if (eq != NULL)
+			*eq = '\0';
+		if (n < max) {
+			MHD_http_unescape(q);
+			if (eq != NULL)
+				MHD_http_unescape(eq + 1);
+			args[n] = (struct bs_kv){q, eq != NULL ? eq + 1 : ""};
+		}
+		n++; /* counted beyond max, so the routes refuse it */
+		q = amp != NULL ? amp + 1 : NULL;
+	}
+	return n;
+}
+
 int
 bs_http_route(struct bs_http *h, const char *method, const char *url, unsigned *status,
     const char **ctype, char **body, size_t *len)
 {
+	struct bs_kv args[BS_REQUEST_ARGS_MAX];
+	struct bs_request req = {method, url, args, 0, NULL, NULL};
 	struct bs_response resp;
-	int rv = bs_routes_handle(h->routes, method, url, &resp);
+	char *path = strdup(url), *q;
+	int rv;
 
+	if (path == NULL)
+		return BS_ENOMEM;
+	if ((q = strchr(path, '?')) != NULL) {
+		*q++ = '\0';
+		req.n_args = http_split_query(q, args, BS_REQUEST_ARGS_MAX);
+	}
+	req.url = path;
+	rv = bs_routes_handle(h->routes, &req, &resp);
+	free(path);
 	*status = resp.status;
 	*ctype = resp.ctype;
 	*body = resp.body;
 	*len = resp.len;
 	return rv;
+}
+
+/* The query parameters as libmicrohttpd decoded them. */
+struct http_args {
+	struct bs_kv kv[BS_REQUEST_ARGS_MAX];
+	size_t n;
+};
+
+static enum MHD_Result
+http_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct http_args *a = cls;
+
+	(void)kind;
+	if (a->n < BS_REQUEST_ARGS_MAX)
+		a->kv[a->n] = (struct bs_kv){key, value != NULL ? value : ""};
+	a->n++;
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -53,6 +110,8 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 	const char *ctype = "text/plain";
 	char *body = NULL;
 	size_t len = 0;
+	char etag[BS_ETAG_MAX] = "";
+	int gzip = 0;
 	enum MHD_Result ret;
 
 	(void)version;
@@ -89,17 +148,45 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 			return ret;
 		}
 	}
-	if (bs_http_route(h, method, url, &status, &ctype, &body, &len) != 0 && body == NULL) {
-		status = 500;
-		body = strdup("internal error\n");
-		len = body != NULL ? strlen(body) : 0;
+	{
+		struct http_args args = {.n = 0};
+		struct bs_request req = {method, url, args.kv, 0,
+		    MHD_lookup_connection_value(
+		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+		    MHD_lookup_connection_value(
+		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)};
+		struct bs_response rs;
+
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_arg, &args);
+		req.n_args = args.n;
+		if (bs_routes_handle(h->routes, &req, &rs) != 0 && rs.body == NULL) {
+			rs.status = 500;
+			rs.ctype = "text/plain";
+			rs.body = strdup("internal error\n");
+			rs.len = rs.body != NULL ? strlen(rs.body) : 0;
+			rs.etag[0] = '\0';
+			rs.gzip = 0;
+		}
+		status = rs.status;
+		ctype = rs.ctype;
+		body = rs.body;
+		len = rs.len;
+		snprintf(etag, sizeof(etag), "%s", rs.etag);
+		gzip = rs.gzip;
 	}
 	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, "Content-Type", ctype);
+	if (ctype != NULL)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	if (etag[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	if (gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	/* The same URL may be answered gzip or not. */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	MHD_add_response_header(resp, "Content-Security-Policy", http_csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");

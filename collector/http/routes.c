@@ -18,9 +18,14 @@
 #include "output/log_json.h"
 #include "output/metrics.h"
 #include "output/report_json.h"
+#include "output/summary.h"
+#include "output/table.h"
+#include "output/trend.h"
 #include "store/store.h"
 
 #define ROUTES_STATIC_MAX (4u * 1024u * 1024u)
+/* How long a request waits for the upkeep thread's first snapshot. */
+#define ROUTES_FIRST_SNAPSHOT_MS 5000
 /* Change log entries per response: the newest. */
 #define ROUTES_CHANGES_MAX 500
 
@@ -113,22 +118,80 @@ routes_changes(struct bs_routes *r, const char *fqdn)
 /* One request to an API route over the analysis. */
 struct api_call {
 	struct bs_routes *r;
+	const struct bs_request *req;
 	const char *arg; /* what follows a prefix route's path */
 	const struct bs_analysis *a;
 	const struct bs_upkeep_snap *snap; /* NULL: a was made for this request */
 	struct bs_response *resp;
 };
 
+/* A prepared body: 304 when the client holds it, else its gzip form
+ * when taken, else as it is. */
+static int
+routes_body(const struct bs_body *b, const char *ctype, const struct bs_request *req,
+    struct bs_response *resp)
+{
+	int gz = b->gz != NULL && bs_gzip_accepted(req->accept_encoding);
+
+	if (gz)
+		bs_etag_gzip(b->etag, resp->etag);
+	else
+		snprintf(resp->etag, sizeof(resp->etag), "%s", b->etag);
+	if (bs_etag_match_any(req->if_none_match, b->etag)) {
+		resp->status = 304;
+		resp->ctype = ctype;
+		return 0;
+	}
+	if (gz) {
+		resp->gzip = 1;
+		return routes_copy(b->gz, b->gzlen, ctype, resp);
+	}
+	return routes_copy(b->data, b->len, ctype, resp);
+}
+
+static unsigned
+routes_history_days(const struct bs_routes *r)
+{
+	return bs_upkeep_history_days(r->opt.upkeep);
+}
+
+/* /api/summary: what the first paint needs (output/summary.h). */
 static int
 api_summary(struct api_call *c)
 {
-	json_t *j = bs_report_json_summary(c->a);
-	char when[32];
+	const struct bs_body *pre = c->snap != NULL ? bs_upkeep_snap_summary(c->snap) : NULL;
+	json_t *j = NULL;
 
-	bs_time_format(c->a->generated_at_ms, when, sizeof(when));
-	if (j != NULL)
-		json_object_set_new(j, "generated_at", json_string(when));
+	if (pre != NULL)
+		return routes_body(pre, "application/json", c->req, c->resp);
+	pthread_mutex_lock(&c->r->lock);
+	if (bs_summary_json(c->a, routes_store(c->r), routes_history_days(c->r), &j) != 0)
+		j = NULL;
+	pthread_mutex_unlock(&c->r->lock);
 	return routes_json(j, c->resp);
+}
+
+/* /api/table?...: one page of the server table (output/table.h). */
+static int
+api_table(struct api_call *c)
+{
+	struct bs_table_query q;
+	const struct bs_table_index *pre;
+	struct bs_table_index *own = NULL;
+	char err[160], msg[200];
+	int rv;
+
+	if (bs_table_query_parse(c->req->args, c->req->n_args, &q, err, sizeof(err)) != 0) {
+		snprintf(msg, sizeof(msg), "bad query: %s\n", err);
+		return routes_text(400, msg, c->resp);
+	}
+	if (c->snap != NULL && (pre = bs_upkeep_snap_table(c->snap)) != NULL)
+		return routes_json(bs_table_json(pre, &q), c->resp);
+	if (bs_table_index_create(c->a, c->a->generated_at_ms, &own) != 0)
+		return routes_text(500, "out of memory\n", c->resp);
+	rv = routes_json(bs_table_json(own, &q), c->resp);
+	bs_table_index_destroy(own);
+	return rv;
 }
 
 static int
@@ -153,21 +216,21 @@ static int
 api_report(struct api_call *c)
 {
 	const struct bs_format *f = bs_format_find("json");
-	const char *pre = NULL;
-	size_t plen = 0;
+	const struct bs_body *pre = c->snap != NULL ? bs_upkeep_snap_report(c->snap) : NULL;
 	struct bs_buf b;
 	int rv;
 
-	if (c->snap != NULL && (pre = bs_upkeep_snap_report(c->snap, &plen)) != NULL)
-		return routes_copy(pre, plen, f->ctype, c->resp);
+	if (pre != NULL)
+		return routes_body(pre, f->ctype, c->req, c->resp);
 	bs_buf_init(&b, 0);
-	if ((rv = f->render(c->a, 1, &b)) == 0)
+	if ((rv = f->render(c->a, NULL, 1, &b)) == 0)
 		rv = routes_copy(b.data, b.len, f->ctype, c->resp);
 	bs_buf_fini(&b);
 	return rv;
 }
 
-/* /api/servers/FQDN: one server in detail, with its change history. */
+/* /api/servers/FQDN: one server in detail, with its change history, its
+ * findings over time and its back-end failures per sampled hour. */
 static int
 api_server(struct api_call *c)
 {
@@ -179,8 +242,23 @@ api_server(struct api_call *c)
 	if (s == NULL)
 		return routes_text(404, "no such server\n", c->resp);
 	j = bs_report_json_server(s, 1);
-	if (j != NULL)
+	if (j != NULL) {
+		json_t *trend = NULL, *traffic = NULL;
+		int64_t now = c->a->generated_at_ms;
+
 		json_object_set_new(j, "changes", routes_changes(c->r, s->fqdn));
+		pthread_mutex_lock(&c->r->lock);
+		if (routes_store(c->r) != NULL) {
+			if (bs_trend_findings(
+			        c->r->store, s->fqdn, now, routes_history_days(c->r), &trend) != 0)
+				trend = NULL;
+			if (bs_trend_traffic(c->r->store, s->fqdn, now, &traffic) != 0)
+				traffic = NULL;
+		}
+		pthread_mutex_unlock(&c->r->lock);
+		json_object_set_new(j, "findings_trend", trend != NULL ? trend : json_null());
+		json_object_set_new(j, "traffic_hours", traffic != NULL ? traffic : json_null());
+	}
 	return routes_json(j, c->resp);
 }
 
@@ -190,6 +268,7 @@ static const struct {
 	int (*fn)(struct api_call *c);
 } api_routes[] = {
     {"/api/summary", 0, api_summary},
+    {"/api/table", 0, api_table},
     {"/api/servers", 0, api_servers},
     {"/api/findings", 0, api_findings},
     {"/api/report", 0, api_report},
@@ -204,12 +283,13 @@ routes_match(const char *path, int prefix, const char *url)
 }
 
 static int
-route_api(struct bs_routes *r, const char *url, struct bs_response *resp)
+route_api(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
+	const char *url = req->url;
 	struct bs_analysis_options ao = r->opt.analysis;
 	struct bs_upkeep_snap *snap = NULL;
 	struct bs_analysis *own = NULL;
-	struct api_call c = {r, NULL, NULL, NULL, resp};
+	struct api_call c = {r, req, NULL, NULL, NULL, resp};
 	size_t i = 0;
 	int rv = 0;
 
@@ -219,8 +299,10 @@ route_api(struct bs_routes *r, const char *url, struct bs_response *resp)
 	/* The upkeep thread's snapshot when serving; a fresh analysis per
 	 * request otherwise (tests, and before the first snapshot). Even a
 	 * path that is not found waits for one: no store, no answers. */
+	/* Until the first snapshot each request would load the whole fleet
+	 * itself: wait a little for the upkeep thread's instead. */
 	if (r->opt.upkeep != NULL)
-		snap = bs_upkeep_acquire(r->opt.upkeep, &c.a);
+		snap = bs_upkeep_acquire_wait(r->opt.upkeep, ROUTES_FIRST_SNAPSHOT_MS, &c.a);
 	if (c.a == NULL) {
 		ao.now_ms = 0;
 		pthread_mutex_lock(&r->lock);
@@ -243,11 +325,11 @@ route_api(struct bs_routes *r, const char *url, struct bs_response *resp)
 }
 
 static int
-route_changes(struct bs_routes *r, const char *url, struct bs_response *resp)
+route_changes(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
 	json_t *j = routes_changes(r, NULL);
 
-	(void)url;
+	(void)req;
 	if (j == NULL)
 		return routes_text(503, routes_unready, resp);
 	return routes_json(j, resp);
@@ -255,7 +337,7 @@ route_changes(struct bs_routes *r, const char *url, struct bs_response *resp)
 
 /* GET /metrics: ingest counters, the current snapshot, database size. */
 static int
-route_metrics(struct bs_routes *r, const char *url, struct bs_response *resp)
+route_metrics(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
 	struct bs_server_stats st;
 	struct bs_upkeep_snap *snap = NULL;
@@ -263,7 +345,7 @@ route_metrics(struct bs_routes *r, const char *url, struct bs_response *resp)
 	struct bs_buf b;
 	int rv;
 
-	(void)url;
+	(void)req;
 	if (r->opt.ingest != NULL)
 		bs_server_nng_stats(r->opt.ingest, &st);
 	if (r->opt.upkeep != NULL)
@@ -283,10 +365,10 @@ route_metrics(struct bs_routes *r, const char *url, struct bs_response *resp)
 
 /* Browsers ask for it on their own: an empty answer, not a 404. */
 static int
-route_favicon(struct bs_routes *r, const char *url, struct bs_response *resp)
+route_favicon(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
 	(void)r;
-	(void)url;
+	(void)req;
 	resp->status = 204;
 	resp->ctype = "image/x-icon";
 	return 0;
@@ -295,7 +377,7 @@ route_favicon(struct bs_routes *r, const char *url, struct bs_response *resp)
 static const struct {
 	const char *path;
 	int prefix;
-	int (*fn)(struct bs_routes *r, const char *url, struct bs_response *resp);
+	int (*fn)(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp);
 } routes_table[] = {
     {"/api/changes", 0, route_changes},
     {"/api/", 1, route_api},
@@ -303,15 +385,18 @@ static const struct {
     {"/favicon.ico", 0, route_favicon},
 };
 
-int
-bs_routes_handle(struct bs_routes *r, const char *method, const char *url, struct bs_response *resp)
+static int
+routes_dispatch(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
-	memset(resp, 0, sizeof(*resp));
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+	const char *url = req->url;
+
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
 		return routes_text(405, "only GET and HEAD\n", resp);
+	if (req->n_args > BS_REQUEST_ARGS_MAX)
+		return routes_text(400, "too many query parameters\n", resp);
 	for (size_t i = 0; i < sizeof(routes_table) / sizeof(routes_table[0]); i++)
 		if (routes_match(routes_table[i].path, routes_table[i].prefix, url))
-			return routes_table[i].fn(r, url, resp);
+			return routes_table[i].fn(r, req, resp);
 	for (size_t i = 0; i < ROUTES_NFILES; i++) {
 		if (strcmp(url, routes_files[i].url) != 0)
 			continue;
@@ -320,6 +405,48 @@ bs_routes_handle(struct bs_routes *r, const char *method, const char *url, struc
 		return routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
 	}
 	return routes_text(404, "not found\n", resp);
+}
+
+/* Every 200 gets its ETag, is 304 when the client holds it, and is gzip
+ * encoded when the client takes it and it is worth it. */
+static void
+routes_finish(const struct bs_request *req, struct bs_response *resp)
+{
+	char *gz = NULL;
+	size_t gzlen = 0;
+
+	if (resp->status != 200 || resp->body == NULL || resp->gzip)
+		return;
+	if (resp->etag[0] == '\0')
+		bs_etag(resp->body, resp->len, resp->etag);
+	if (bs_etag_match_any(req->if_none_match, resp->etag)) {
+		if (bs_gzip_accepted(req->accept_encoding) && resp->len >= BS_GZIP_MIN)
+			bs_etag_gzip(resp->etag, resp->etag);
+		free(resp->body);
+		resp->body = NULL;
+		resp->len = 0;
+		resp->status = 304;
+		return;
+	}
+	if (resp->len >= BS_GZIP_MIN && bs_gzip_accepted(req->accept_encoding) &&
+	    bs_gzip(resp->body, resp->len, &gz, &gzlen) == 0) {
+		free(resp->body);
+		resp->body = gz;
+		resp->len = gzlen;
+		resp->gzip = 1;
+		bs_etag_gzip(resp->etag, resp->etag);
+	}
+}
+
+int
+bs_routes_handle(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
+{
+	int rv;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((rv = routes_dispatch(r, req, resp)) == 0)
+		routes_finish(req, resp);
+	return rv;
 }
 
 int

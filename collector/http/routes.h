@@ -10,6 +10,8 @@
 
 #include "analysis/model.h"
 #include "ingest/server.h"
+#include "output/encode.h"
+#include "output/table.h"
 #include "upkeep/upkeep.h"
 
 struct bs_routes_options {
@@ -20,12 +22,27 @@ struct bs_routes_options {
 	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
 };
 
-/* An answer: body is malloc'd (the caller frees it), ctype static. */
+/* Most query parameters a request may carry; more are refused (400). */
+#define BS_REQUEST_ARGS_MAX 16
+
+/* A request as the routes see it: no socket. Strings are the caller's. */
+struct bs_request {
+	const char *method, *url; /* url: the path, without the query */
+	const struct bs_kv *args; /* the query's parameters, decoded */
+	size_t n_args; /* more than BS_REQUEST_ARGS_MAX: refused */
+	const char *if_none_match, *accept_encoding; /* headers, or NULL */
+};
+
+/* An answer: body is malloc'd (the caller frees it), ctype static. A 200
+ * has its ETag; 304 (If-None-Match named it) has no body; gzip: the body
+ * is gzip-encoded (Accept-Encoding took it). */
 struct bs_response {
 	unsigned status;
 	const char *ctype;
 	char *body;
 	size_t len;
+	char etag[BS_ETAG_MAX]; /* "" for none */
+	int gzip;
 };
 
 struct bs_routes;
@@ -35,9 +52,8 @@ struct bs_routes;
 int bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out);
 void bs_routes_destroy(struct bs_routes *r);
 
-/* The answer to method and url; non-zero (out of memory) when even the
- * body of the answer could not be made. Thread-safe. */
-int bs_routes_handle(
-    struct bs_routes *r, const char *method, const char *url, struct bs_response *resp);
+/* The answer to req; non-zero (out of memory) when even the body of the
+ * answer could not be made. Thread-safe. */
+int bs_routes_handle(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp);
 
 #endif

@@ -10,12 +10,13 @@
 #include "output/report_text.h"
 
 static int
-format_json(const struct bs_analysis *a, int compact, struct bs_buf *out)
+format_json(const struct bs_analysis *a, struct bs_store *st, int compact, struct bs_buf *out)
 {
 	json_t *doc = bs_report_json(a);
 	char *s = doc != NULL ? json_dumps(doc, compact ? JSON_COMPACT : JSON_INDENT(2)) : NULL;
 	int rv = s != NULL ? bs_buf_puts(out, s) : BS_ENOMEM;
 
+	(void)st;
 	if (rv == 0 && !compact)
 		rv = bs_buf_putc(out, '\n');
 	free(s);
@@ -24,17 +25,18 @@ format_json(const struct bs_analysis *a, int compact, struct bs_buf *out)
 }
 
 static int
-format_csv(const struct bs_analysis *a, int compact, struct bs_buf *out)
+format_csv(const struct bs_analysis *a, struct bs_store *st, int compact, struct bs_buf *out)
 {
+	(void)st;
 	(void)compact;
 	return bs_report_csv(a, out);
 }
 
 static int
-format_html(const struct bs_analysis *a, int compact, struct bs_buf *out)
+format_html(const struct bs_analysis *a, struct bs_store *st, int compact, struct bs_buf *out)
 {
 	(void)compact;
-	return bs_report_html(a, out);
+	return bs_report_html(a, st, out);
 }
 
 const struct bs_format bs_formats[] = {

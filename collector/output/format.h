@@ -8,14 +8,17 @@
 
 #include "analysis/model.h"
 #include "buf.h"
+#include "store/store.h"
 
 struct bs_format {
 	const char *name;
 	const char *ctype; /* Content-Type over HTTP */
 	const char *help; /* one line for --help */
 	/* Appends the rendering to out; compact: for a machine (the API),
-	 * else for people (JSON indented). */
-	int (*render)(const struct bs_analysis *a, int compact, struct bs_buf *out);
+	 * else for people (JSON indented). st, when not NULL, gives the
+	 * history the HTML file's pictures draw (the findings over time). */
+	int (*render)(
+	    const struct bs_analysis *a, struct bs_store *st, int compact, struct bs_buf *out);
 };
 
 extern const struct bs_format bs_formats[];

@@ -70,32 +70,63 @@ changes_json(const struct bs_server *s)
 	return arr != NULL ? arr : json_array();
 }
 
-/* The certificate behind the first https binding of a site, summarised
- * for the server table. */
-static json_t *
-site_cert_json(const bs_report *r, const Bindscope__V1__Site *site)
+void
+bs_report_site_cert(const bs_report *r, int backend, struct bs_site_cert *out)
 {
+	const Bindscope__V1__Site *site =
+	    backend ? bs_rules_backend_site(r) : bs_rules_frontend_site(r);
+
+	memset(out, 0, sizeof(*out));
+	out->kind = "missing";
+	out->backend = backend;
 	for (size_t i = 0; site != NULL && i < site->n_bindings; i++) {
 		const Bindscope__V1__Binding *b = site->bindings[i];
-		const Bindscope__V1__Certificate *c;
-		const char *kind;
 
 		if (strcmp(b->protocol, "https") != 0)
 			continue;
-		c = b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_OK
+		out->binding = b;
+		out->cert = b->join == BINDSCOPE__V1__JOIN_STATUS__JOIN_OK
 		    ? bs_rules_cert(r, b->cert_thumbprint, NULL)
 		    : NULL;
-		if (c == NULL)
-			return json_pack("{s:s, s:s, s:s}", "kind", "missing", "binding",
-			    b->binding_information, "thumbprint", b->cert_thumbprint);
-		kind =
-		    c->self_signed == BINDSCOPE__V1__TRI__TRI_YES ? "self-signed" : "third-party";
-		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "kind", kind, "binding",
-		    b->binding_information, "thumbprint", c->thumbprint, "subject", c->subject,
-		    "common_name", c->common_name, "not_after", (json_int_t)c->not_after,
-		    "covers_fqdn", c->covers_fqdn == BINDSCOPE__V1__TRI__TRI_YES);
+		if (out->cert != NULL)
+			out->kind = out->cert->self_signed == BINDSCOPE__V1__TRI__TRI_YES
+			    ? "self-signed"
+			    : "third-party";
+		return;
 	}
-	return json_pack("{s:s}", "kind", "missing");
+}
+
+void
+bs_report_site_cert_label(const struct bs_site_cert *sc, char *out, size_t n)
+{
+	if (sc->cert == NULL)
+		snprintf(out, n, "missing");
+	else
+		snprintf(out, n, "%s: %s%s", sc->kind,
+		    sc->cert->common_name[0] ? sc->cert->common_name : sc->cert->thumbprint,
+		    sc->cert->covers_fqdn == BINDSCOPE__V1__TRI__TRI_NO && sc->backend
+		        ? " (does not cover the FQDN)"
+		        : "");
+}
+
+/* The certificate behind the first https binding of a site, summarised
+ * for the server table. */
+static json_t *
+site_cert_json(const bs_report *r, int backend)
+{
+	struct bs_site_cert sc;
+	const Bindscope__V1__Certificate *c;
+
+	bs_report_site_cert(r, backend, &sc);
+	if ((c = sc.cert) == NULL && sc.binding != NULL)
+		return json_pack("{s:s, s:s, s:s}", "kind", "missing", "binding",
+		    sc.binding->binding_information, "thumbprint", sc.binding->cert_thumbprint);
+	if (c == NULL)
+		return json_pack("{s:s}", "kind", "missing");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "kind", sc.kind, "binding",
+	    sc.binding->binding_information, "thumbprint", c->thumbprint, "subject", c->subject,
+	    "common_name", c->common_name, "not_after", (json_int_t)c->not_after, "covers_fqdn",
+	    c->covers_fqdn == BINDSCOPE__V1__TRI__TRI_YES);
 }
 
 json_t *
@@ -111,9 +142,9 @@ bs_report_json_server(const struct bs_server *s, int detail)
 	    s->fqdn, "hostname", r->host->hostname, "domain", r->host->domain, "exchange_build",
 	    r->host->exchange_build, "provenance", s->provenance, "last_report_at",
 	    time_json(s->received_at_ms), "status", bs_report_status(s), "worst_severity",
-	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, bs_rules_frontend_site(r)),
-	    "cert_444", site_cert_json(r, bs_rules_backend_site(r)), "findings",
-	    findings != NULL ? findings : json_array(), "collection_errors", (int)r->n_errors);
+	    bs_severity_name(s->worst), "cert_443", site_cert_json(r, 0), "cert_444",
+	    site_cert_json(r, 1), "findings", findings != NULL ? findings : json_array(),
+	    "collection_errors", (int)r->n_errors);
 	if (o != NULL)
 		json_object_set_new(o, "ad_site", json_string(r->host->ad_site));
 	if (o != NULL && r->agent != NULL)

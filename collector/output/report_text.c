@@ -10,6 +10,8 @@
 #include "clock.h"
 #include "err.h"
 #include "output/report_json.h"
+#include "output/report_svg.h"
+#include "output/summary.h"
 
 int
 bs_csv_field(struct bs_buf *out, const char *s)
@@ -133,10 +135,12 @@ static const char html_style[] =
     "@media (prefers-color-scheme:dark){body{background:#121212;color:#e6e6e6}"
     "th{background:#2a2a2a}pre.fix{background:#1e1e1e}.critical{color:#ff7b7b}"
     ".warning{color:#ffc861}"
-    ".clean{color:#8fd88f}footer{color:#aaa}}";
+    ".clean{color:#8fd88f}footer{color:#aaa}}"
+    "@media print{body{margin:0;font-size:11px}table{font-size:10px}"
+    "thead{display:table-header-group}pre{font-size:9px}}";
 
 int
-bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
+bs_report_html(const struct bs_analysis *a, struct bs_store *st, struct bs_buf *out)
 {
 	char when[32], hex[2 * EVP_MAX_MD_SIZE + 1];
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -160,10 +164,22 @@ bs_report_html(const struct bs_analysis *a, struct bs_buf *out)
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	    "style-src 'unsafe-inline'\">"
-	    "<title>bindscope audit %s</title><style>%s</style></head><body>\n"
+	    "<title>bindscope audit %s</title><style>%s%s</style></head><body>\n"
 	    "<h1>bindscope audit of Exchange certificate bindings</h1>\n"
 	    "<p>Generated %s from the newest report of each of %zu servers.</p>\n",
-	    when, html_style, when, a->n_servers);
+	    when, html_style, bs_svg_style, when, a->n_servers);
+	{
+		/* The dashboard's pictures, from the same summary document. */
+		json_t *sum = NULL;
+
+		if (rv == 0 && bs_summary_json(a, st, 0, &sum) == 0) {
+			rv |= bs_svg_expiry(out, json_object_get(sum, "expiry"),
+			    a->generated_at_ms > 0 ? a->generated_at_ms : bs_now_ms());
+			rv |= bs_svg_trend(out, json_object_get(sum, "findings_trend"));
+			rv |= bs_svg_consistency(out, json_object_get(sum, "consistency"));
+		}
+		json_decref(sum);
+	}
 	rv |= bs_buf_puts(out,
 	    "<table><caption>Servers</caption><thead><tr>"
 	    "<th scope=\"col\">Server</th><th scope=\"col\">Exchange build</th>"

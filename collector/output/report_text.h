@@ -7,9 +7,12 @@
 
 #include "analysis/model.h"
 #include "buf.h"
+#include "store/store.h"
 
 int bs_report_csv(const struct bs_analysis *a, struct bs_buf *out);
-int bs_report_html(const struct bs_analysis *a, struct bs_buf *out);
+/* The page draws the dashboard's pictures (report_svg.h) from the same
+ * summary; st (may be NULL) gives the findings over time. */
+int bs_report_html(const struct bs_analysis *a, struct bs_store *st, struct bs_buf *out);
 
 /* Appends s as one RFC 4180 CSV field, quoted, with a leading ' when it
  * starts with = + - @ TAB or CR (formula injection). */

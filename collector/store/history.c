@@ -316,3 +316,41 @@ bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg)
 	    " WHERE f.resolved_ms IS NULL",
 	    history_seen_row, &w);
 }
+
+struct history_spans {
+	bs_store_span_fn fn;
+	void *arg;
+};
+
+static int
+history_span_row(sqlite3_stmt *st, void *arg)
+{
+	const struct history_spans *w = arg;
+	struct bs_store_span f = {history_text(st, 0), history_text(st, 1),
+	    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+
+	return w->fn(w->arg, &f);
+}
+
+int
+bs_store_finding_spans(
+    struct bs_store *s, const char *fqdn, int64_t since_ms, bs_store_span_fn fn, void *arg)
+{
+	struct history_spans w = {fn, arg};
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (s->version < 2)
+		return 0;
+	if ((rv = store_prepare(s,
+	         "SELECT s.fqdn, f.severity, f.first_seen_ms, coalesce(f.resolved_ms, 0)"
+	         " FROM finding_state f JOIN servers s ON s.id = f.server_id"
+	         " WHERE (f.resolved_ms IS NULL OR f.resolved_ms >= ?1)"
+	         " AND (?2 IS NULL OR s.fqdn = ?2 COLLATE NOCASE)",
+	         &st)) != 0)
+		return rv;
+	sqlite3_bind_int64(st, 1, since_ms);
+	if (fqdn != NULL)
+		sqlite3_bind_text(st, 2, fqdn, -1, SQLITE_STATIC);
+	return store_walk(st, history_span_row, &w);
+}

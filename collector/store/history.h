@@ -54,4 +54,18 @@ struct bs_store_seen {
 typedef int (*bs_store_seen_fn)(void *arg, const struct bs_store_seen *f);
 int bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg);
 
+/* A finding's span in the history: open from first_seen_ms until
+ * resolved_ms (0: still open), at its newest severity. A finding that
+ * resolves and comes back reopens its span (the history keeps one per
+ * server, rule and key). */
+struct bs_store_span {
+	const char *fqdn, *severity;
+	int64_t first_seen_ms, resolved_ms;
+};
+typedef int (*bs_store_span_fn)(void *arg, const struct bs_store_span *f);
+/* Spans open at some moment at or after since_ms: one server's (fqdn,
+ * any case) or everyone's (NULL). */
+int bs_store_finding_spans(
+    struct bs_store *s, const char *fqdn, int64_t since_ms, bs_store_span_fn fn, void *arg);
+
 #endif

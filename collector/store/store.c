@@ -378,6 +378,27 @@ bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg)
 }
 
 int
+bs_store_each_report_since(struct bs_store *s, const char *fqdn, int64_t since_ms, size_t limit,
+    bs_store_latest_fn fn, void *arg)
+{
+	struct store_latest w = {fn, arg};
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if ((rv = store_prepare(s,
+	         "SELECT s.fqdn, r.provenance, r.received_ms, r.raw"
+	         " FROM servers s JOIN reports r ON r.server_id = s.id"
+	         " WHERE s.fqdn = ?1 COLLATE NOCASE AND r.received_ms >= ?2"
+	         " ORDER BY r.received_ms DESC LIMIT ?3",
+	         &st)) != 0)
+		return rv;
+	sqlite3_bind_text(st, 1, fqdn, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since_ms);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	return store_walk(st, store_latest_row, &w);
+}
+
+int
 bs_store_count_reports(struct bs_store *s, int64_t *out)
 {
 	return store_scalar(s, "SELECT count(*) FROM reports", out);

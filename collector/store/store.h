@@ -56,6 +56,11 @@ typedef int (*bs_store_latest_fn)(void *arg, const char *fqdn, const char *prove
     int64_t received_at_ms, const uint8_t *raw, size_t len);
 int bs_store_each_latest(struct bs_store *s, bs_store_latest_fn fn, void *arg);
 
+/* The same walk over one server's (fqdn, any case) reports received at
+ * or after since_ms, newest first, at most limit of them. */
+int bs_store_each_report_since(struct bs_store *s, const char *fqdn, int64_t since_ms, size_t limit,
+    bs_store_latest_fn fn, void *arg);
+
 /* The schema version: a read-only open of an older database sees the
  * tables of that version only. */
 int bs_store_version(const struct bs_store *s);

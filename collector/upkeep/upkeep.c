@@ -13,6 +13,8 @@
 #include "upkeep/history_pass.h"
 #include "log.h"
 #include "output/format.h"
+#include "output/summary.h"
+#include "output/table.h"
 #include "store/store.h"
 
 #define UPKEEP_PRUNE_EVERY_S 3600
@@ -22,8 +24,10 @@
 /* A snapshot and the requests holding it. */
 struct bs_upkeep_snap {
 	struct bs_analysis *a;
-	char *report; /* /api/report, rendered once per snapshot off the request path */
-	size_t report_len;
+	/* /api/report and /api/summary, rendered once per snapshot off the
+	 * request path; data NULL if that failed */
+	struct bs_body report, summary;
+	struct bs_table_index *table; /* /api/table's rows; NULL if that failed */
 	unsigned refs; /* the upkeep's own reference counts as one while current */
 };
 
@@ -34,6 +38,7 @@ struct bs_upkeep {
 	int started;
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
+	pthread_cond_t published; /* broadcast with every new snapshot */
 	int stopping, kicked;
 	struct bs_upkeep_snap *current;
 };
@@ -45,12 +50,14 @@ upkeep_unref(struct bs_upkeep_snap *s)
 	if (--s->refs > 0)
 		return;
 	bs_analysis_destroy(s->a);
-	free(s->report);
+	bs_body_fini(&s->report);
+	bs_body_fini(&s->summary);
+	bs_table_index_destroy(s->table);
 	free(s);
 }
 
 static void
-upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
+upkeep_publish(struct bs_upkeep *u, struct bs_store *st, struct bs_analysis *a)
 {
 	struct bs_upkeep_snap *s = calloc(1, sizeof(*s)), *old;
 
@@ -63,15 +70,29 @@ upkeep_publish(struct bs_upkeep *u, struct bs_analysis *a)
 	{
 		struct bs_buf b;
 
+		json_t *j = NULL;
+		size_t len = 0;
+		char *data;
+
 		/* /api/report as the API serves it, rendered once here. */
 		bs_buf_init(&b, 0);
-		if (bs_format_find("json")->render(a, 1, &b) == 0)
-			s->report = bs_buf_steal(&b, &s->report_len);
+		if (bs_format_find("json")->render(a, st, 1, &b) == 0) {
+			data = bs_buf_steal(&b, &len);
+			bs_body_prepare(&s->report, data, len);
+		}
 		bs_buf_fini(&b);
+		if (bs_summary_json(a, st, bs_upkeep_history_days(u), &j) == 0) {
+			data = json_dumps(j, JSON_COMPACT);
+			bs_body_prepare(&s->summary, data, data != NULL ? strlen(data) : 0);
+		}
+		json_decref(j);
+		if (bs_table_index_create(a, a->generated_at_ms, &s->table) != 0)
+			s->table = NULL;
 	}
 	pthread_mutex_lock(&u->lock);
 	old = u->current;
 	u->current = s;
+	pthread_cond_broadcast(&u->published);
 	if (old != NULL)
 		upkeep_unref(old); /* freed now, or by its last holder */
 	pthread_mutex_unlock(&u->lock);
@@ -143,7 +164,7 @@ upkeep_main(void *arg)
 
 				seen_version = v;
 				if (bs_output_load(st, &ao, &a) == 0) {
-					upkeep_publish(u, a);
+					upkeep_publish(u, st, a);
 					last_snap = bs_now_ms();
 					build_ms = last_snap - now;
 				}
@@ -183,6 +204,7 @@ bs_upkeep_start(const struct bs_upkeep_options *o, struct bs_upkeep **out)
 	u->db_path = strdup(o->db_path);
 	pthread_mutex_init(&u->lock, NULL);
 	pthread_cond_init(&u->cv, NULL);
+	pthread_cond_init(&u->published, NULL);
 	if (u->db_path == NULL || pthread_create(&u->thread, NULL, upkeep_main, u) != 0) {
 		bs_upkeep_stop(u);
 		return BS_ENOMEM;
@@ -206,6 +228,7 @@ bs_upkeep_stop(struct bs_upkeep *u)
 	if (u->current != NULL)
 		upkeep_unref(u->current);
 	pthread_cond_destroy(&u->cv);
+	pthread_cond_destroy(&u->published);
 	pthread_mutex_destroy(&u->lock);
 	free(u->db_path);
 	free(u);
@@ -217,6 +240,31 @@ bs_upkeep_acquire(struct bs_upkeep *u, const struct bs_analysis **a)
 	struct bs_upkeep_snap *s;
 
 	pthread_mutex_lock(&u->lock);
+	s = u->current;
+	if (s != NULL)
+		s->refs++;
+	pthread_mutex_unlock(&u->lock);
+	*a = s != NULL ? s->a : NULL;
+	return s;
+}
+
+struct bs_upkeep_snap *
+bs_upkeep_acquire_wait(struct bs_upkeep *u, unsigned wait_ms, const struct bs_analysis **a)
+{
+	struct timespec until;
+	struct bs_upkeep_snap *s;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&u->lock);
+	while (u->current == NULL && !u->stopping && u->opt.snapshots &&
+	    pthread_cond_timedwait(&u->published, &u->lock, &until) != ETIMEDOUT)
+		;
 	s = u->current;
 	if (s != NULL)
 		s->refs++;
@@ -244,9 +292,26 @@ bs_upkeep_kick(struct bs_upkeep *u)
 	pthread_mutex_unlock(&u->lock);
 }
 
-const char *
-bs_upkeep_snap_report(const struct bs_upkeep_snap *s, size_t *len)
+const struct bs_body *
+bs_upkeep_snap_report(const struct bs_upkeep_snap *s)
 {
-	*len = s->report_len;
-	return s->report;
+	return s->report.data != NULL ? &s->report : NULL;
+}
+
+const struct bs_body *
+bs_upkeep_snap_summary(const struct bs_upkeep_snap *s)
+{
+	return s->summary.data != NULL ? &s->summary : NULL;
+}
+
+const struct bs_table_index *
+bs_upkeep_snap_table(const struct bs_upkeep_snap *s)
+{
+	return s->table;
+}
+
+unsigned
+bs_upkeep_history_days(const struct bs_upkeep *u)
+{
+	return u != NULL ? u->opt.retention.keep_all_days : 0;
 }

@@ -46,7 +46,7 @@ sleep 1
 "$collector" mute --db "$work/bs.db" --server mbx01.corp.example --rule CONFIG_CHANGED \
 	--reason "CHG-7 test binding" --for 1d --by tester >/dev/null
 "$collector" report --db "$work/bs.db" --format html --out "$work/report.html"
-port=$((30000 + ($$ % 20000)))
+port=$((19000 + ($$ % 400) * 2))
 dashboard_conf "$work/c.conf" "$work/bs.db" "$port"
 collector_out="$work/c.log" start_collector "$work/c.conf" "http://127.0.0.1:$port/api/summary"
 cd "$here"

@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bs_buf_init(&b, 0);
 		bs_report_csv(an, &b);
 		bs_buf_reset(&b);
-		bs_report_html(an, &b);
+		bs_report_html(an, NULL, &b);
 		bs_buf_fini(&b);
 	}
 	bs_analysis_destroy(an);

@@ -17,11 +17,12 @@ declare -A seeds=(
 	[cert]="$fx/certs"
 	[logs]="$fx/logs"
 	[http]="$fx/http"
+	[dashboard]="$fx/dashboard"
 	[report]="$fx/reports"
 	[zip_path]="$fx/zip_names"
 	[zip]="$fx/zip"
 )
-for h in reg_file iis_config netsh cert logs report http zip_path zip; do
+for h in reg_file iis_config netsh cert logs report http dashboard zip_path zip; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"

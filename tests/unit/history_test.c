@@ -13,7 +13,9 @@
 #include "output/load.h"
 #include "upkeep/history_pass.h"
 #include "output/log_json.h"
+#include "output/trend.h"
 #include "analysis/rules/rules.h"
+#include "store/history.h"
 #include "store/mutes.h"
 #include "store/retention.h"
 #include "store/store.h"
@@ -489,7 +491,88 @@ test_older_database_opens_and_migrates(void **state)
 	bs_store_close(st);
 }
 
+/* What the dashboard's charts read back: each finding's span (first seen,
+ * resolved) and a server's reports newest first. */
+struct spans {
+	size_t n;
+	int64_t mismatch_first, mismatch_resolved;
+	char sev[16];
+};
+
+static int
+span_row(void *arg, const struct bs_store_span *f)
+{
+	struct spans *w = arg;
+
+	assert_string_equal(f->fqdn, FQDN);
+	w->n++;
+	if (f->first_seen_ms == T0 + 5 * MIN && f->resolved_ms != 0) {
+		w->mismatch_first = f->first_seen_ms;
+		w->mismatch_resolved = f->resolved_ms;
+		snprintf(w->sev, sizeof(w->sev), "%s", f->severity);
+	}
+	return 0;
+}
+
+static int
+report_row(void *arg, const char *fqdn, const char *provenance, int64_t received_at_ms,
+    const uint8_t *raw, size_t len)
+{
+	int64_t *seen = arg;
+
+	(void)provenance;
+	assert_string_equal(fqdn, FQDN);
+	assert_true(len > 0 && raw != NULL);
+	seen[++seen[0]] = received_at_ms;
+	return 0;
+}
+
+static void
+test_spans_and_reports_for_the_charts(void **state)
+{
+	struct bs_store *st = open_store();
+	struct spans w = {0};
+	int64_t seen[8] = {0};
+	json_t *t = NULL;
+
+	(void)state;
+	put(st, "b1", 1, SELF, T0);
+	put(st, "b1", 2, NAMESPACE, T0 + 5 * MIN);
+	put(st, "b1", 3, SELF, T0 + DAY);
+	assert_int_equal(pass(st, T0 + DAY), 3);
+	/* The mismatch: open from the second report, resolved by the third. */
+	assert_int_equal(bs_store_finding_spans(st, "MBX01.corp.example", T0, span_row, &w), 0);
+	assert_true(w.n >= 1);
+	assert_int_equal(w.mismatch_first, T0 + 5 * MIN);
+	assert_int_equal(w.mismatch_resolved, T0 + DAY);
+	assert_string_equal(w.sev, "warning");
+	/* Resolved before since: not walked; another server: nothing. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(bs_store_finding_spans(st, FQDN, T0 + 2 * DAY, span_row, &w), 0);
+	assert_int_equal(w.mismatch_first, 0);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(bs_store_finding_spans(st, "mbx09.corp.example", 0, span_row, &w), 0);
+	assert_int_equal(w.n, 0);
+	/* Per day: the mismatch counted on the two days it was open. */
+	assert_int_equal(bs_trend_findings(st, FQDN, T0 + DAY, 3, &t), 0);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(t, "warning"), 0)), 0);
+	assert_true(json_integer_value(json_array_get(json_object_get(t, "warning"), 1)) >= 1);
+	assert_true(json_integer_value(json_array_get(json_object_get(t, "warning"), 2)) >= 1);
+	json_decref(t);
+	/* Reports since a time, newest first, at most limit. */
+	assert_int_equal(bs_store_each_report_since(st, FQDN, T0 + MIN, 10, report_row, seen), 0);
+	assert_int_equal(seen[0], 2);
+	assert_int_equal(seen[1], T0 + DAY);
+	assert_int_equal(seen[2], T0 + 5 * MIN);
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(bs_store_each_report_since(st, FQDN, 0, 1, report_row, seen), 0);
+	assert_int_equal(seen[0], 1);
+	assert_int_equal(seen[1], T0 + DAY);
+	bs_store_close(st);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_certificate_swap_first_seen_and_resolution),
+    cmocka_unit_test(test_spans_and_reports_for_the_charts),
     cmocka_unit_test(test_mutes_hide_from_status_until_expiry),
     cmocka_unit_test(test_retention_keeps_daily_and_newest),
     cmocka_unit_test(test_unanalysed_reports_are_not_pruned), cmocka_unit_test(test_changes_diff),

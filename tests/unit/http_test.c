@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include "http/http.h"
+#include "http/routes.h"
 
 static struct bs_http *h;
 
@@ -68,4 +69,63 @@ test_api_without_store(void **state)
 	assert_int_equal(get("GET", "/api/servers/<script>", &ct), 503);
 }
 
-TEST_MAIN(start, stop, cmocka_unit_test(test_allow_list), cmocka_unit_test(test_api_without_store))
+/* Every 200 carries its ETag; asked again with it, the answer is a 304
+ * with nothing in it; gzip when the client takes it. */
+static void
+test_etag_and_gzip(void **state)
+{
+	struct bs_routes_options o = {BS_WEB_ROOT, "/nonexistent/bs.db"};
+	struct bs_routes *r = NULL;
+	struct bs_request req = {"GET", "/app.js", NULL, 0, NULL, NULL};
+	struct bs_response a, b;
+	char etag[BS_ETAG_MAX];
+	size_t plain;
+
+	(void)state;
+	bs_analysis_options_defaults(&o.analysis);
+	assert_int_equal(bs_routes_create(&o, &r), 0);
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(strlen(a.etag), 34);
+	assert_false(a.gzip);
+	plain = a.len;
+	snprintf(etag, sizeof(etag), "%s", a.etag);
+	free(a.body);
+	req.if_none_match = etag;
+	assert_int_equal(bs_routes_handle(r, &req, &b), 0);
+	assert_int_equal(b.status, 304);
+	assert_int_equal(b.len, 0);
+	assert_null(b.body);
+	req.if_none_match = "\"someone-elses\"";
+	req.accept_encoding = "gzip, deflate";
+	assert_int_equal(bs_routes_handle(r, &req, &b), 0);
+	assert_int_equal(b.status, 200);
+	assert_true(b.gzip);
+	assert_true(b.len < plain);
+	assert_int_equal((unsigned char)b.body[0], 0x1f);
+	/* Each representation its own tag; either one revalidates. */
+	assert_int_equal(strncmp(b.etag, etag, 33), 0);
+	assert_string_equal(b.etag + 33, "-gz\"");
+	snprintf(etag, sizeof(etag), "%s", b.etag);
+	free(b.body);
+	req.if_none_match = etag;
+	assert_int_equal(bs_routes_handle(r, &req, &b), 0);
+	assert_int_equal(b.status, 304);
+	assert_string_equal(b.etag, etag);
+	/* A 404 has no tag to revalidate. */
+	req.url = "/nope";
+	assert_int_equal(bs_routes_handle(r, &req, &b), 0);
+	assert_int_equal(b.status, 404);
+	assert_string_equal(b.etag, "");
+	free(b.body);
+	/* Too many query parameters: refused, not truncated. */
+	req.url = "/app.js";
+	req.n_args = BS_REQUEST_ARGS_MAX + 1;
+	assert_int_equal(bs_routes_handle(r, &req, &b), 0);
+	assert_int_equal(b.status, 400);
+	free(b.body);
+	bs_routes_destroy(r);
+}
+
+TEST_MAIN(start, stop, cmocka_unit_test(test_allow_list), cmocka_unit_test(test_api_without_store),
+    cmocka_unit_test(test_etag_and_gzip))

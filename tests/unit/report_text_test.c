@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include "output/report_json.h"
+#include "output/report_svg.h"
 #include "output/report_text.h"
 #include "wire.h"
 
@@ -87,7 +88,7 @@ test_html_shows_the_fix_and_what_is_missing(void **state)
 
 	(void)state;
 	bs_buf_init(&b, 0);
-	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
 	assert_non_null(strstr(b.data,
 	    "<pre class=\"fix\"># On mbx03.corp.example: bind &lt;b&gt;\n"
 	    "$thumb = &#39;&lt;thumbprint&gt;&#39;\n"
@@ -103,14 +104,14 @@ test_html_shows_the_fix_and_what_is_missing(void **state)
 	/* All values known: the block, and no such sentence; no block: neither. */
 	a = one_finding("iisreset /noforce\n");
 	bs_buf_init(&b, 0);
-	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
 	assert_non_null(strstr(b.data, "<pre class=\"fix\">iisreset /noforce\n</pre>"));
 	assert_null(strstr(b.data, "Values not in the evidence"));
 	bs_buf_fini(&b);
 	bs_analysis_destroy(a);
 	a = one_finding("");
 	bs_buf_init(&b, 0);
-	assert_int_equal(bs_report_html(a, &b), 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
 	assert_null(strstr(b.data, "<pre class=\"fix\">"));
 	bs_buf_fini(&b);
 	bs_analysis_destroy(a);
@@ -182,8 +183,43 @@ test_json_keeps_finding_without_fix(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* The HTML file's pictures escape what agents sent (a certificate's
+ * name, a server, a group's label) in titles, text and attributes. */
+static void
+test_svg_escapes(void **state)
+{
+	const char *hostile = "<script>alert(1)</script>\"'&";
+	json_t *ex =
+	    json_pack("{s:i, s:i, s:[{s:s, s:s, s:s, s:i, s:i, s:[{s:i, s:i, s:[{s:s, s:s, "
+	              "s:s, s:i, s:[s]}], s:i}]}]}",
+	        "from_day", -60, "to_day", 400, "series", "name", hostile, "label", hostile, "role",
+	        "auth", "later", 0, "none", 0, "buckets", "day", -3, "servers", 1, "certs",
+	        "thumbprint", "AB", "name", hostile, "role", "auth", "count", 1, "servers", hostile,
+	        "more_certs", 0);
+	json_t *cons = json_pack("[{s:s, s:s, s:i, s:[{s:s, s:s, s:i, s:b, s:[]}], s:i}]", "name",
+	    hostile, "label", hostile, "servers", 1, "groups", "value", hostile, "label", hostile,
+	    "count", 1, "odd", 0, "servers", "more_groups", 0);
+	struct bs_buf b;
+
+	(void)state;
+	assert_non_null(ex);
+	assert_non_null(cons);
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_svg_expiry(&b, ex, 1800000000LL * 1000), 0);
+	assert_int_equal(bs_svg_consistency(&b, cons), 0);
+	assert_null(strstr(b.data, "<script"));
+	assert_null(strstr(b.data, "\"'&"));
+	assert_non_null(strstr(b.data, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+	/* An expired certificate whose role is auth: marked both ways. */
+	assert_non_null(strstr(b.data, "class=\"mark expired auth\""));
+	assert_non_null(strstr(b.data, "expired 3 days ago"));
+	bs_buf_fini(&b);
+	json_decref(ex);
+	json_decref(cons);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_csv_quoting_and_formulas),
-    cmocka_unit_test(test_html_escape), cmocka_unit_test(test_buf_bound),
-    cmocka_unit_test(test_csv_has_the_fix_column),
+    cmocka_unit_test(test_svg_escapes), cmocka_unit_test(test_html_escape),
+    cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_csv_has_the_fix_column),
     cmocka_unit_test(test_html_shows_the_fix_and_what_is_missing),
     cmocka_unit_test(test_json_keeps_finding_without_fix))

@@ -8,8 +8,6 @@
 #include "analysis/rules/remedy.h"
 #include "analysis/rules/rules.h"
 
-#define DAY_MS (86400LL * 1000)
-
 /* Room for a few endpoints in a finding's title (512 bytes). */
 #define ENDPOINTS_MAX 256
 /* Room for a remediation text with names, endpoints and thumbprints. */
@@ -96,7 +94,7 @@ cert_validity(struct bs_rule_ctx *ctx, int expired_rule)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 		int64_t left_ms = c->not_after * 1000 - now;
-		int64_t days = left_ms / DAY_MS;
+		int64_t days = bs_days_left(c->not_after, now);
 		char eps[ENDPOINTS_MAX], state[80], until[32], rem[REMEDY_MAX];
 		struct bs_fix fix;
 		int rv = 0;
@@ -180,7 +178,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			         : "a new request to its CA with -KeySize",
 			    eps);
 			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS), rem, &fix,
+			    cert_ev(c, bs_days_left(c->not_after, now)), rem, &fix,
 			    "Certificate %s used by %s has a %u-bit RSA key", name, eps,
 			    c->key_bits);
 		} else if (which == CC_WEAK_SIG &&
@@ -197,7 +195,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			    "New-ExchangeCertificate -GenerateRequest) and bind it on %s, then iisreset.",
 			    fqdn, c->thumbprint, c->subject, c->issuer, fqdn, c->thumbprint, eps);
 			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS), rem, &fix,
+			    cert_ev(c, bs_days_left(c->not_after, now)), rem, &fix,
 			    "Certificate %s used by %s is signed with %s", name, eps,
 			    c->signature_algorithm);
 		} else if (which == CC_NO_KEY && c->has_private_key == BINDSCOPE__V1__TRI__TRI_NO) {
@@ -218,7 +216,7 @@ cert_each_bound(struct bs_rule_ctx *ctx, enum cert_check which)
 			    "complete the pending request; then iisreset.",
 			    fqdn, c->thumbprint, c->subject, eps, c->thumbprint, fqdn);
 			rv = bs_rule_raise_fix(ctx, c->thumbprint, ctx->severity,
-			    cert_ev(c, (c->not_after * 1000 - now) / DAY_MS), rem, &fix,
+			    cert_ev(c, bs_days_left(c->not_after, now)), rem, &fix,
 			    "Certificate %s used by %s has no private key in the store", name, eps);
 		}
 		if (rv != 0)
