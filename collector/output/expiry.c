@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "err.h"
@@ -33,9 +34,27 @@ cert_444(const bs_report *r)
 	return sc.cert;
 }
 
+/* The Exchange Auth certificate that lasts longest on the server (the one
+ * whose expiry stops OAuth last). */
+static const Bindscope__V1__Certificate *
+cert_auth(const bs_report *r)
+{
+	const Bindscope__V1__Certificate *best = NULL;
+
+	for (size_t i = 0; i < r->n_certificates; i++) {
+		const Bindscope__V1__Certificate *c = r->certificates[i];
+
+		if (c->exchange_auth && strcasecmp(c->store, "My") == 0 &&
+		    (best == NULL || c->not_after > best->not_after))
+			best = c;
+	}
+	return best;
+}
+
 static const struct series series[] = {
     {"443", "443 (front end, clients)", "frontend", cert_443},
     {"444", "444 (back end, the front end's hop)", "backend", cert_444},
+    {"auth", "Exchange Auth certificate (OAuth)", "auth", cert_auth},
 };
 #define NSERIES (sizeof(series) / sizeof(series[0]))
 

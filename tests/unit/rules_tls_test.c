@@ -8,6 +8,9 @@
 #include "analysis/analyze.h"
 #include "err.h"
 #include "analysis/rules/rules.h"
+#include "buf.h"
+#include "output/consistency.h"
+#include "output/gate.h"
 
 #define NOW_MS (1800000000LL * 1000)
 #define DAY (86400LL)
@@ -469,6 +472,61 @@ test_one_of_ten_differs_in_one_value(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* What an ops lead sees of the same fleet: in the consistency view the TLS
+ * property splits nine against one, the one named; the gate lists that
+ * server and no other. */
+static void
+test_one_of_ten_in_consistency_view_and_gate(void **state)
+{
+	struct bs_analysis *a = fleet();
+	bs_report **v = servers(a, 10);
+	json_t *cons, *tls = NULL, *groups;
+	struct bs_buf out;
+	struct bs_gate g;
+
+	(void)state;
+	v[6]->tls->allow_insecure_renego_clients = SET(&a->arena, 1);
+	evaluate(a, v, 10);
+	cons = bs_consistency_json(a);
+	assert_non_null(cons);
+	for (size_t i = 0; i < json_array_size(cons); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(cons, i), "name")), "tls") ==
+		    0)
+			tls = json_array_get(cons, i);
+	assert_non_null(tls);
+	groups = json_object_get(tls, "groups");
+	assert_int_equal(json_array_size(groups), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 0), "count")), 9);
+	assert_false(json_is_true(json_object_get(json_array_get(groups, 0), "odd")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 1), "count")), 1);
+	assert_true(json_is_true(json_object_get(json_array_get(groups, 1), "odd")));
+	assert_string_equal(json_string_value(json_array_get(
+	                        json_object_get(json_array_get(groups, 1), "servers"), 0)),
+	    "mbx07.corp.example");
+	assert_non_null(strstr(
+	    json_string_value(json_object_get(json_array_get(groups, 1), "label")), "renego clients=1"));
+	/* The other compared properties do not single anyone out. */
+	for (size_t i = 0; i < json_array_size(cons); i++)
+		assert_int_equal(
+		    json_array_size(json_object_get(json_array_get(cons, i), "groups")),
+		    json_array_get(cons, i) == tls ? 2 : 1);
+	bs_buf_init(&out, 0);
+	assert_int_equal(bs_gate_render(a, BS_SEV_WARNING, NULL, &out, &g), 0);
+	assert_int_equal(g.hits, 1);
+	assert_non_null(strstr(out.data, "TLS_SETTINGS_INCONSISTENT"));
+	assert_non_null(strstr(out.data, "mbx07.corp.example"));
+	for (int i = 1; i <= 10; i++) {
+		char h[32];
+
+		snprintf(h, sizeof(h), "mbx%02d.corp.example", i);
+		if (i != 7)
+			assert_null(strstr(out.data, h));
+	}
+	bs_buf_fini(&out);
+	json_decref(cons);
+	bs_analysis_destroy(a);
+}
+
 static void
 test_tls13_off_where_unsupported(void **state)
 {
@@ -688,6 +746,7 @@ main(void)
 	    cmocka_unit_test(test_unreadable_is_never_not_set),
 	    cmocka_unit_test(test_dotnet_values),
 	    cmocka_unit_test(test_one_of_ten_differs_in_one_value),
+	    cmocka_unit_test(test_one_of_ten_in_consistency_view_and_gate),
 	    cmocka_unit_test(test_tls13_off_where_unsupported),
 	    cmocka_unit_test(test_ep_above_and_below),
 	    cmocka_unit_test(test_ep_traps),
