@@ -427,6 +427,91 @@ const JOIN_TEXT = {
   JOIN_CENTRAL_CERT_STORE: 'central certificate store', JOIN_NOT_HTTPS: 'no TLS',
 };
 
+// A finding's PowerShell block for this server, with a copy button; the
+// values the evidence lacks are named beside it.
+function renderFix(f) {
+  const fix = f.fix || {};
+  if (!fix.powershell) return null;
+  const pre = el('pre', { class: 'fix' }, fix.powershell);
+  const note = el('span', { class: 'copy-note', role: 'status' });
+  const btn = el('button', { type: 'button', class: 'copy' }, 'Copy');
+  btn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(fix.powershell);
+      note.textContent = 'Copied.';
+    } catch (e) {
+      // No clipboard (not a secure context): select it for Ctrl+C.
+      const range = document.createRange();
+      range.selectNodeContents(pre);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      note.textContent = 'Selected: press Ctrl+C.';
+    }
+  });
+  const ph = fix.placeholders || [];
+  return el('div', { class: 'fix-block' },
+    el('p', null, el('strong', null, 'PowerShell for this server '), btn, ' ', note),
+    pre,
+    ph.length ? el('p', { class: 'placeholders' }, `Values not in the evidence: ${ph.join(', ')} (fill them in before running).`) : null);
+}
+
+const PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1', 'TLS 1.2', 'TLS 1.3'];
+
+// The TLS matrix (protocol x Server/Client) and the Extended Protection
+// table, as the collector's rules read them; absent and not read are
+// written out, never shown as a value.
+function renderProtection(p) {
+  const out = [el('h3', null, 'TLS protocols')];
+  const cell = (e) => {
+    if (!e) return el('td', { class: 'unread' }, 'not in report');
+    const values = `Enabled ${e.enabled}, DisabledByDefault ${e.disabled_by_default}`;
+    const cls = e.state === 'not read' ? 'unread' : e.state === 'OS default' ? 'absent' : e.usable ? 'on' : 'off';
+    return el('td', { class: 'tls ' + cls, title: values }, el('span', null, e.state), el('br'), el('small', null, values));
+  };
+  const m = new Map((p.tls_matrix || []).map((e) => [`${e.protocol}|${e.side}`, e]));
+  const tt = el('table', { class: 'tls-matrix' }, el('thead', null, el('tr', null,
+    ...['Protocol', 'Server', 'Client'].map((h) => el('th', { scope: 'col' }, h)))));
+  const tb = el('tbody');
+  for (const pr of PROTOCOLS) {
+    tb.append(el('tr', null, el('th', { scope: 'row' }, pr), cell(m.get(`${pr}|Server`)), cell(m.get(`${pr}|Client`))));
+  }
+  tt.append(tb);
+  out.push(tt);
+  if ((p.dotnet || []).length) {
+    const dt = el('table', { class: 'dotnet' }, el('thead', null, el('tr', null,
+      ...['.NET key', 'SystemDefaultTlsVersions', 'SchUseStrongCrypto'].map((h) => el('th', { scope: 'col' }, h)))));
+    const db = el('tbody');
+    const v = (x) => el('td', { class: x === '0x1' ? 'on' : x === 'not read' ? 'unread' : x === 'absent' ? 'absent' : 'off' }, x);
+    for (const d of p.dotnet) {
+      db.append(el('tr', null, el('th', { scope: 'row' }, `${d.version}${d.wow6432 ? ' (32-bit view)' : ''}`),
+        v(d.SystemDefaultTlsVersions), v(d.SchUseStrongCrypto)));
+    }
+    dt.append(db);
+    out.push(dt);
+  }
+  out.push(el('h3', null, 'Extended Protection'));
+  if (!(p.extended_protection || []).length) {
+    out.push(el('p', null, 'No virtual directories in the report.'));
+    return out;
+  }
+  const et = el('table', { class: 'ep' }, el('thead', null, el('tr', null,
+    ...['Location', 'tokenChecking', 'Expected', 'Verdict', 'Where it is set', 'sslFlags', 'ipSecurity allowUnlisted']
+      .map((h) => el('th', { scope: 'col' }, h)))));
+  const eb = el('tbody');
+  for (const e of p.extended_protection) {
+    const cls = e.verdict === 'as expected' ? 'on' : e.verdict === 'not compared' ? '' : 'off';
+    eb.append(el('tr', null, el('td', { class: 'wrap' }, e.location),
+      el('td', null, e.token_checking), el('td', null, e.expected || '–'),
+      el('td', { class: cls }, e.verdict),
+      el('td', { class: 'wrap' }, e.set_here ? 'here' : `inherited from ${e.inherited_from}`),
+      el('td', null, e.ssl_flags || '–'), el('td', null, e.allow_unlisted)));
+  }
+  et.append(eb);
+  out.push(et);
+  return out;
+}
+
 function renderDetail(s) {
   const r = s.report || {};
   const body = document.getElementById('detail-body');
@@ -447,6 +532,7 @@ function renderDetail(s) {
       el('p', { class: 'seen' }, `First seen ${f.first_seen || '–'}, last seen ${f.last_seen || '–'}`),
       f.muted ? el('p', { class: 'mute-note' }, `Muted until ${f.muted.until} by ${f.muted.by}: ${f.muted.reason}`) : null,
       el('p', null, el('strong', null, 'Fix: '), f.remediation),
+      renderFix(f),
       el('details', null, el('summary', null, 'Evidence'), el('pre', null, JSON.stringify(f.evidence, null, 2)))));
   }
   if (s.findings_trend) {
@@ -454,6 +540,7 @@ function renderDetail(s) {
       el('figcaption', null, 'This server\'s findings open per day, by severity.'),
       trendChart(s.findings_trend, `Findings open per day on ${s.fqdn}`), trendLegend()));
   }
+  if (s.protection) parts.push(...renderProtection(s.protection));
   parts.push(el('h3', null, 'Sites and bindings'));
   const certs = new Map((r.certificates || []).map((c) => [c.thumbprint, c]));
   const bt = el('table', null, el('thead', null, el('tr', null,

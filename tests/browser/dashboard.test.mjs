@@ -365,3 +365,61 @@ test('the dashboard prints its pictures without the controls', async () => {
   assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
 });
+
+test('consistency view: TLS, .NET, Extended Protection and Auth certificate groups; the odd TLS server filters', async () => {
+  const { page, problems } = await watchedPage();
+  await loaded(page);
+  for (const prop of ['tls', 'dotnet', 'extended_protection', 'auth_cert']) {
+    assert.ok(await page.locator(`#consistency-body svg.groupbar[data-prop="${prop}"]`).count() === 1, `${prop} group drawn`);
+  }
+  const tls = page.locator('#consistency-body svg.groupbar[data-prop="tls"] rect');
+  assert.equal(await tls.count(), 2);
+  assert.equal(await tls.nth(1).getAttribute('class'), 'seg-odd');
+  assert.equal(await tls.nth(1).getAttribute('data-count'), '1');
+  // Everything else about TLS, .NET and the Auth certificate is alike.
+  for (const prop of ['dotnet', 'auth_cert']) {
+    assert.equal(await page.locator(`svg.groupbar[data-prop="${prop}"] rect.seg-odd`).count(), 0, prop);
+  }
+  await tls.nth(1).click();
+  await settled(page);
+  assert.equal(await rows(page).count(), 1);
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx03.corp.example');
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});
+
+test('server page: TLS matrix, Extended Protection expected beside actual, a fix to copy', async () => {
+  const { page, problems } = await watchedPage();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await loaded(page, base + '#server=mbx03.corp.example');
+  await page.waitForSelector('#detail:not([hidden]) table.tls-matrix');
+  const cells = page.locator('table.tls-matrix tbody td');
+  assert.equal(await cells.count(), 12, 'six protocols, Server and Client');
+  const row = (p) => page.locator('table.tls-matrix tbody tr', { has: page.locator('th', { hasText: p }) });
+  assert.match(await row('TLS 1.2').locator('td').nth(0).textContent(), /^enabled/);
+  assert.equal(await row('TLS 1.2').locator('td').nth(0).getAttribute('class'), 'tls on');
+  assert.match(await row('TLS 1.0').locator('td').nth(1).textContent(), /^disabled/);
+  // TLS 1.3 is unsupported on the fleet's Windows Server 2019: not "disabled".
+  assert.match(await row('TLS 1.3').locator('td').nth(0).textContent(), /^unsupported.*Enabled absent/);
+  const ep = page.locator('table.ep tbody tr');
+  assert.ok(await ep.count() >= 10);
+  const ews = page.locator('table.ep tbody tr', { has: page.locator('td', { hasText: /^Default Web Site\/EWS$/ }) });
+  assert.deepEqual(await ews.locator('td').evaluateAll((t) => t.slice(1, 4).map((x) => x.textContent)),
+    ['Allow', 'Allow', 'as expected']);
+  const f = page.locator('.finding', { hasText: 'TLS_SETTINGS_INCONSISTENT' });
+  assert.equal(await f.count(), 1);
+  const pre = f.locator('pre.fix');
+  assert.match(await pre.textContent(), /mbx03\.corp\.example/);
+  assert.match(await pre.textContent(), /Remove-ItemProperty .*AllowInsecureRenegoClients/);
+  await f.locator('button.copy').click();
+  await page.waitForFunction(() => /Copied|Selected/.test(document.querySelector('.finding .copy-note')?.textContent || '') ||
+    [...document.querySelectorAll('.copy-note')].some((n) => n.textContent));
+  const note = await f.locator('.copy-note').textContent();
+  if (note === 'Copied.') {
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await pre.textContent());
+  } else {
+    assert.equal(note, 'Selected: press Ctrl+C.');
+  }
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});

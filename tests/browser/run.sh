@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser tests: prepares a fleet with a broken binding (mbx04: its 444
-# certificate deleted), hostile strings (mbx03: a certificate subject
+# certificate deleted), a TLS setting only mbx03 has, hostile strings (mbx03: a certificate subject
 # with <script> and a friendly name with an onerror payload), a change and
 # a mute (mbx01), serves it,
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
@@ -31,6 +31,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /de
 	-subj '/CN=<script>alert(1)<\/script>' -days 30 -outform DER -out "$work/xss.cer" 2>/dev/null
 xt=$(openssl x509 -inform DER -in "$work/xss.cer" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
 cp "$work/xss.cer" "$my3/$xt.cer"
+
+# mbx03: one TLS value differs from the fleet (a later export wins per
+# value, as reg import would).
+{ printf '\xff\xfe'; printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\r\n"AllowInsecureRenegoClients"=dword:00000001\r\n\r\n' |
+	iconv -f UTF-8 -t UTF-16LE; } >"$work/fleet/mbx03/registry/zz-renego.reg"
 
 for s in mbx01 mbx02 mbx03 mbx04; do
 	"$agent" collect --root "$work/fleet/$s" --out "$work/$s.pb" 2>/dev/null
