@@ -111,8 +111,11 @@ jq -e '.agent.sweep_cpu_us > 0 and .agent.peak_rss_kib > 1024' "$tmp/live.json" 
 [ "$(jq -r '.sites[] | select(.id == 2) | .bindings[] | select(.port == 444) | .cert_thumbprint' "$tmp/live.json")" = \
 	"$(jq -r '.ssl_bindings[] | select(.endpoint == "0.0.0.0:444") | .cert_hash' "$tmp/live.json")" ] &&
 	ok "live: Exchange Back End 444 joined to its http.sys certificate" || bad "live 444 join"
-[ "$(jq -r '[.certificates[] | select(.store == "My") | .friendly_name] | first' "$tmp/live.json")" = \
-	"$(jq -r '[.certificates[] | select(.store == "My") | .friendly_name] | first' "$tmp/ev.json")" ] &&
+# Every My certificate's friendly name, in thumbprint order (the store and
+# the export list them in their own orders).
+fns='[.certificates[] | select(.store == "My")] | sort_by(.thumbprint) | map(.friendly_name) | join("|")'
+[ "$(jq -r "$fns" "$tmp/live.json")" = "$(jq -r "$fns" "$tmp/ev.json")" ] &&
+	[ -n "$(jq -r "$fns" "$tmp/ev.json" | tr -d '|')" ] &&
 	ok "live: FriendlyName from the store's property" || bad "live FriendlyName"
 
 # run --once: a signed report over mutual TLS to a Linux collector.
