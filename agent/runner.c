@@ -98,7 +98,8 @@ runner_sweep(struct runner *r)
 {
 	const struct bs_agent_config *cfg = r->cfg;
 	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, r->boot, ++r->seq, &r->lo, &r->po,
-	    (uint64_t)cfg->max_cpu * 1000000u, (uint64_t)cfg->max_memory_mib * 1024u};
+	    (uint64_t)cfg->max_cpu * 1000000u, (uint64_t)cfg->max_memory_mib * 1024u,
+	    (uint64_t)cfg->max_sweep_time * 1000u, NULL};
 	struct bs_cursors next;
 	struct bs_arena arena;
 	bs_report *rep = NULL;
