@@ -193,7 +193,7 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 	if (cfg->http_port != 0) {
 		struct bs_http_options ho = {cfg->http_address, cfg->http_port, cfg->web_root,
 		    cfg->db, {0, cfg->stale_after, cfg->rules}, p->upkeep, cfg->http_tls_cert,
-		    cfg->http_tls_key, cfg->http_users, p->srv};
+		    cfg->http_tls_key, cfg->http_users, p->srv, cfg->http_limits};
 
 		if ((rv = bs_http_start(&ho, &p->http)) != 0) {
 			fprintf(stderr, BS_CLI_PROG ": cannot serve the dashboard on %s:%u: %s\n",

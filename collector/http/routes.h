@@ -6,11 +6,20 @@
 #ifndef BS_HTTP_ROUTES_H
 #define BS_HTTP_ROUTES_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "analysis/model.h"
 #include "ingest/server.h"
 #include "upkeep/upkeep.h"
+
+/* The dashboard's own refusals, counted by http.c, shown in /metrics. */
+struct bs_http_counters {
+	atomic_ullong conn_limit; /* connections closed at once: total or per-address cap */
+	atomic_ullong request_timeout; /* requests that did not arrive in time, cut off */
+	atomic_ullong login_failed; /* wrong user name or password */
+	atomic_ullong login_throttled; /* refused 429 without a check: too many failures */
+};
 
 struct bs_routes_options {
 	const char *web_root; /* folder holding index.html, app.js, style.css */
@@ -18,6 +27,7 @@ struct bs_routes_options {
 	struct bs_analysis_options analysis; /* now_ms is taken per request */
 	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
 	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
+	const struct bs_http_counters *http; /* in /metrics too; may be NULL */
 };
 
 /* An answer: body is malloc'd (the caller frees it), ctype static. */
