@@ -127,7 +127,10 @@ bs_fs_inside(const char *root, const char *path, char *real, size_t realsz)
 
 	if ((rv = fs_final(root, wr, BS_PATH_MAX)) != 0 || (rv = fs_final(path, wp, BS_PATH_MAX)) != 0)
 		return rv;
-	if (real != NULL && (rv = fs_utf8(wp, real, realsz)) != 0)
+	/* Shown without the \\?\ prefix (a drive path) people do not write. */
+	if (real != NULL &&
+	    (rv = fs_utf8(wcsncmp(wp, L"\\\\?\\", 4) == 0 && wp[5] == L':' ? wp + 4 : wp, real,
+	         realsz)) != 0)
 		return rv;
 	n = wcslen(wr);
 	while (n > 0 && wr[n - 1] == L'\\')
