@@ -116,7 +116,8 @@ bs_cursors_load(struct bs_cursors *c, const char *file, char *why, size_t whysz)
 		json_int_t hl = json_integer_value(json_object_get(v, "head_len"));
 		const char *hh = json_string_value(json_object_get(v, "head_hash"));
 		uint64_t hash = 0;
-		int hok = hh != NULL && strlen(hh) == 16 && hl > 0 && hl <= (json_int_t)BS_CURSOR_HEAD;
+		int hok =
+		    hh != NULL && strlen(hh) == 16 && hl > 0 && hl <= (json_int_t)BS_CURSOR_HEAD;
 
 		if (off < 0 || dev < 0 || ino < 0)
 			continue;
@@ -124,14 +125,16 @@ bs_cursors_load(struct bs_cursors *c, const char *file, char *why, size_t whysz)
 		 * size check still applies). */
 		for (size_t k = 0; hok && k < 16; k++) {
 			char ch = hh[k];
-			int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+			int d = ch >= '0' && ch <= '9' ? ch - '0'
+			    : ch >= 'a' && ch <= 'f'   ? ch - 'a' + 10
+			                               : -1;
 
 			if (d < 0)
 				hok = 0;
 			hash = hash << 4 | (uint64_t)(d < 0 ? 0 : d);
 		}
-		if ((rv = bs_cursors_set(c, path, (uint64_t)dev, (uint64_t)ino, (uint64_t)off, fields,
-		         hok ? (uint32_t)hl : 0, hok ? hash : 0)) != 0)
+		if ((rv = bs_cursors_set(c, path, (uint64_t)dev, (uint64_t)ino, (uint64_t)off,
+		         fields, hok ? (uint32_t)hl : 0, hok ? hash : 0)) != 0)
 			break;
 	}
 	json_decref(root);
@@ -150,8 +153,8 @@ bs_cursors_save(const struct bs_cursors *c, const char *file)
 
 		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)c->v[i].head_hash);
 		json_object_set_new(files, c->v[i].path,
-		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "dev", (json_int_t)c->v[i].dev, "ino",
-		        (json_int_t)c->v[i].ino, "offset", (json_int_t)c->v[i].offset,
+		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:s}", "dev", (json_int_t)c->v[i].dev,
+		        "ino", (json_int_t)c->v[i].ino, "offset", (json_int_t)c->v[i].offset,
 		        "fields_offset",
 		        c->v[i].fields_offset == BS_CURSOR_NONE ? (json_int_t)-1
 		                                                : (json_int_t)c->v[i].fields_offset,

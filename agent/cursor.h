@@ -3,9 +3,9 @@
  * with a hash of the file's first bytes, persisted as JSON in the agent's
  * state folder. A log rotated by copy and then truncated in place keeps
  * its identity and may grow past the cursor again before the next sweep;
- * its size shrinking, or its first bytes changing, tells (bs_cursor_judge). A sweep works on a copy;
- * the caller saves it only once the report that covers those lines has
- * been acknowledged, so a lost report never skips log lines. */
+ * its size shrinking, or its first bytes changing, tells (bs_cursor_judge). A sweep works on a
+ * copy; the caller saves it only once the report that covers those lines has been acknowledged, so
+ * a lost report never skips log lines. */
 #ifndef BS_CURSOR_H
 #define BS_CURSOR_H
 

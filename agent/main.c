@@ -232,7 +232,8 @@ cmd_collect(int argc, char **argv)
 		unsigned long long secs = 600;
 
 		if (a.deadline != NULL && bs_parse_duration(a.deadline, &secs) != 0) {
-			fprintf(stderr, AGENT_PROG
+			fprintf(stderr,
+			    AGENT_PROG
 			    " collect: --deadline: expected a duration such as 90s, 10m or 0\n");
 			return 2;
 		}

@@ -54,8 +54,8 @@ bs_sweep_inside(struct bs_sweep *s, const char *source, const char *rel, const c
 }
 
 int
-bs_sweep_read(struct bs_sweep *s, const char *source, const char *rel, const char *path,
-    size_t max, char **data, size_t *len)
+bs_sweep_read(struct bs_sweep *s, const char *source, const char *rel, const char *path, size_t max,
+    char **data, size_t *len)
 {
 	int rv;
 
@@ -78,7 +78,8 @@ bs_sweep_past_deadline(struct bs_sweep *s, const char *where)
 	s->timed_out = 1;
 	bs_sweep_error(s, "watchdog", where, 0,
 	    "sweep cut short at %s: over the %llu.%03llu s wall-clock deadline", where,
-	    (unsigned long long)(s->max_wall_ms / 1000), (unsigned long long)(s->max_wall_ms % 1000));
+	    (unsigned long long)(s->max_wall_ms / 1000),
+	    (unsigned long long)(s->max_wall_ms % 1000));
 	return 1;
 }
 

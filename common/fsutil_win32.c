@@ -125,7 +125,8 @@ bs_fs_inside(const char *root, const char *path, char *real, size_t realsz)
 	size_t n;
 	int rv;
 
-	if ((rv = fs_final(root, wr, BS_PATH_MAX)) != 0 || (rv = fs_final(path, wp, BS_PATH_MAX)) != 0)
+	if ((rv = fs_final(root, wr, BS_PATH_MAX)) != 0 ||
+	    (rv = fs_final(path, wp, BS_PATH_MAX)) != 0)
 		return rv;
 	/* Shown without the \\?\ prefix (a drive path) people do not write. */
 	if (real != NULL &&

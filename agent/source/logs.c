@@ -227,8 +227,8 @@ logs_find_copy(struct logs_ctx *c, const char *dir, const char *rel, char **name
 		    (c->o->prev != NULL && bs_cursors_find(c->o->prev, frel) != NULL) ||
 		    bs_fs_stat(path, &st) != 0 || !st.is_file || st.size < cur->offset)
 			continue;
-		if (bs_logread_head(path, cur->head_len, &got, &hash) == 0 && got == cur->head_len &&
-		    hash == cur->head_hash)
+		if (bs_logread_head(path, cur->head_len, &got, &hash) == 0 &&
+		    got == cur->head_len && hash == cur->head_hash)
 			return j;
 	}
 	return n;
@@ -307,8 +307,8 @@ logs_folder(struct logs_ctx *c, const char *dir, const char *rel, Bindscope__V1_
 		if (!plans[i].use || bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
 		    bs_path_join(frel, sizeof(frel), rel, names[i]) != 0)
 			continue;
-		rv = logs_file(c, fmt, ls, path, frel, kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY,
-		    &plans[i]);
+		rv = logs_file(c, fmt, ls, path, frel,
+		    kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY, &plans[i]);
 	}
 	free(plans);
 	if (rv == 0)

@@ -166,11 +166,11 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 		bs_log(BS_LOG_ERROR, "db_damaged", "path=\"%s\" check=quick_check error=\"%s\"",
 		    cfg->db, why);
 		fprintf(stderr,
-		    BS_CLI_PROG ": database %s is damaged (quick_check: %s); not serving it. "
-		                "Restore the last copy made with `" BS_CLI_PROG
-		                " backup --db %s --out FILE` (move the damaged file and its -wal and "
-		                "-shm aside first); `" BS_CLI_PROG
-		                " check-db --db %s` runs the full check\n",
+		    BS_CLI_PROG
+		    ": database %s is damaged (quick_check: %s); not serving it. "
+		    "Restore the last copy made with `" BS_CLI_PROG
+		    " backup --db %s --out FILE` (move the damaged file and its -wal and "
+		    "-shm aside first); `" BS_CLI_PROG " check-db --db %s` runs the full check\n",
 		    cfg->db, why, cfg->db, cfg->db);
 		return 2;
 	}

@@ -216,8 +216,9 @@ http_keys(struct MHD_Connection *conn, const char *user, char *akey, char *ukey)
 		const struct sockaddr *sa = ci->client_addr;
 
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			    addr, sizeof(addr));
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+			    sizeof(addr));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6,
 			    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
@@ -233,8 +234,8 @@ http_throttled(struct MHD_Connection *conn, unsigned wait)
 	char body[160], after[16];
 	int n = snprintf(body, sizeof(body),
 	    "too many failed logins from this address or for this user; retry after %u s\n", wait);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	    n > 0 ? (size_t)n : 0, body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(n > 0 ? (size_t)n : 0, body, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	if (resp == NULL)

@@ -82,8 +82,21 @@ throttle_stale(const struct bs_throttle *t, const struct throttle_entry *e, int6
 	    now_ms - e->last_fail_ms >= (int64_t)t->o.window_s * 1000;
 }
 
-/* A free slot, or the one to give way: stale first, then unlocked and
- * oldest failure, then the lock that ends first. */
+/* 1 when e should give way before best: an unlocked entry before a
+ * locked one; among unlocked, the oldest failure; among locked, the lock
+ * that ends first. */
+static int
+throttle_sooner(const struct throttle_entry *e, const struct throttle_entry *best, int64_t now_ms)
+{
+	int e_free = e->locked_until_ms <= now_ms, best_free = best->locked_until_ms <= now_ms;
+
+	if (e_free != best_free)
+		return e_free;
+	return e_free ? e->last_fail_ms < best->last_fail_ms
+	              : e->locked_until_ms < best->locked_until_ms;
+}
+
+/* A free slot, or the one to give way (stale first, then throttle_sooner). */
 static struct throttle_entry *
 throttle_slot(struct bs_throttle *t, int64_t now_ms)
 {
@@ -94,12 +107,7 @@ throttle_slot(struct bs_throttle *t, int64_t now_ms)
 
 		if (!e->used || throttle_stale(t, e, now_ms))
 			return e;
-		if (best == NULL)
-			best = e;
-		else if ((e->locked_until_ms <= now_ms) != (best->locked_until_ms <= now_ms))
-			best = e->locked_until_ms <= now_ms ? e : best;
-		else if (e->locked_until_ms <= now_ms ? e->last_fail_ms < best->last_fail_ms
-		                                      : e->locked_until_ms < best->locked_until_ms)
+		if (best == NULL || throttle_sooner(e, best, now_ms))
 			best = e;
 	}
 	return best;

@@ -508,9 +508,11 @@ bs_store_check(const char *path, int full, char *why, size_t whysz)
 			size_t len = strcspn(p, "\n");
 
 			if (len > 0 && strncmp(p, "*** in database", 15) != 0) {
-				n = snprintf(why + used, whysz - used, "%s%.*s", used > 0 ? "; " : "",
-				    (int)len, p);
-				used = n < 0 ? used : (size_t)n >= whysz - used ? whysz - 1 : used + (size_t)n;
+				n = snprintf(why + used, whysz - used, "%s%.*s",
+				    used > 0 ? "; " : "", (int)len, p);
+				used = n < 0                    ? used
+				    : (size_t)n >= whysz - used ? whysz - 1
+				                                : used + (size_t)n;
 			}
 			p += len + (p[len] == '\n');
 		}

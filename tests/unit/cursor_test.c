@@ -36,10 +36,13 @@ test_set_save_load(void **state)
 
 	(void)state;
 	bs_cursors_init(&c);
-	assert_int_equal(bs_cursors_set(&c, OWA, 2049, 131, 1000, 0, 1000, 0xfeedfacecafebeefULL), 0);
+	assert_int_equal(
+	    bs_cursors_set(&c, OWA, 2049, 131, 1000, 0, 1000, 0xfeedfacecafebeefULL), 0);
 	assert_int_equal(bs_cursors_set(&c, W3C, 2049, 77, 5, BS_CURSOR_NONE, 0, 0), 0);
 	/* A log read further: its one entry moves. */
-	assert_int_equal(bs_cursors_set(&c, OWA, 2049, 131, 123456789012ULL, 4096, 1024, 0x8000000000000001ULL), 0);
+	assert_int_equal(
+	    bs_cursors_set(&c, OWA, 2049, 131, 123456789012ULL, 4096, 1024, 0x8000000000000001ULL),
+	    0);
 	assert_int_equal(c.n, 2);
 	snprintf(path, sizeof(path), "%s/cursors.json", test_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(bs_cursors_save(&c, path), 0);

@@ -188,7 +188,8 @@ test_fifos_and_links_out_refused(void **state)
 	assert_non_null(strstr(e->reason, "not a regular file"));
 	e = error_for(r, "certstore/LocalMachine/My/CA.cer");
 	assert_non_null(e);
-	assert_non_null(strstr(e->reason, "leads outside the evidence root (a link to /etc/hostname)"));
+	assert_non_null(
+	    strstr(e->reason, "leads outside the evidence root (a link to /etc/hostname)"));
 	e = error_for(r, "certstore/LocalMachine/Root");
 	assert_non_null(e);
 	assert_non_null(strstr(e->reason, "leads outside the evidence root"));
