@@ -35,6 +35,7 @@ static const struct bs_cfg_key agent_keys[] = {
     {"agent", "max_memory_mib", BS_CFG_UINT, offsetof(struct bs_agent_config, max_memory_mib), 0,
         65536},
     DUR("agent", "max_cpu", max_cpu, 3600),
+    DUR("agent", "max_sweep_time", max_sweep_time, 86400),
     DUR("agent", "send_timeout", send_timeout, 3600),
     DUR("logs", "max_age", log_max_age, 90 * 86400),
     NUM("logs", "budget_mib", log_budget_mib, 65536),
@@ -64,6 +65,7 @@ bs_agent_config_defaults(struct bs_agent_config *c)
 	c->interval = 300;
 	c->max_memory_mib = 64;
 	c->max_cpu = 10;
+	c->max_sweep_time = 120;
 	c->send_timeout = 30;
 	c->log_max_age = 3600;
 	c->log_budget_mib = 64;

@@ -17,6 +17,7 @@ struct bs_agent_config {
 	unsigned interval; /* seconds between sweeps */
 	unsigned max_memory_mib; /* watchdog: cut a sweep short above this (0: none) */
 	unsigned max_cpu; /* watchdog: seconds of CPU per sweep */
+	unsigned max_sweep_time; /* watchdog: wall-clock seconds per sweep */
 	unsigned send_timeout; /* seconds to wait for an ack */
 	unsigned log_max_age; /* seconds of log history read on a first sweep */
 	unsigned log_budget_mib; /* log bytes read per sweep, MiB */

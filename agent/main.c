@@ -43,7 +43,7 @@ agent_parsed(int rv)
 }
 
 struct collect_args {
-	const char *root, *out, *agent_id, *since, *budget, *probe_ca;
+	const char *root, *out, *agent_id, *since, *budget, *probe_ca, *deadline;
 	int json, no_redact;
 	struct bs_opt_list probe;
 };
@@ -64,6 +64,8 @@ static const struct bs_opt collect_opts[] = {
         "log history to sample: 30m, 24h, 7d or all (default 1h)"},
     {"log-budget-mib", "N", BS_OPT_VALUE, offsetof(struct collect_args, budget), 0,
         "log bytes to read at most (default 64)"},
+    {"deadline", "DURATION", BS_OPT_VALUE, offsetof(struct collect_args, deadline), 0,
+        "stop the sweep after this long, saying so (default 10m; 0: none)"},
     {"no-redact", NULL, BS_OPT_FLAG, offsetof(struct collect_args, no_redact), 0,
         "keep user names, mailbox identities and client IPs in log examples"},
     {"probe", "TARGET", BS_OPT_LIST, offsetof(struct collect_args, probe), 0,
@@ -221,9 +223,22 @@ cmd_collect(int argc, char **argv)
 		return 2;
 	}
 	memset(&lo, 0, sizeof(lo));
-	/* No watchdog for a one-off collect (an auditor's --since all may
-	 * rightly take long); it guards the service, `run`. */
+	/* No CPU or memory watchdog for a one-off collect (an auditor's
+	 * --since all may rightly take long); it guards the service, `run`.
+	 * The wall-clock deadline stays, generous: evidence that stalls a read
+	 * must not hold the auditor's shell forever. */
 	memset(&opt, 0, sizeof(opt));
+	{
+		unsigned long long secs = 600;
+
+		if (a.deadline != NULL && bs_parse_duration(a.deadline, &secs) != 0) {
+			fprintf(stderr,
+			    AGENT_PROG
+			    " collect: --deadline: expected a duration such as 90s, 10m or 0\n");
+			return 2;
+		}
+		opt.max_wall_ms = secs * 1000;
+	}
 	if (root == NULL && !agent_can_read_live()) {
 		fprintf(stderr,
 		    AGENT_PROG " collect: --root is required (live collection of this "

@@ -98,7 +98,8 @@ runner_sweep(struct runner *r)
 {
 	const struct bs_agent_config *cfg = r->cfg;
 	struct bs_sweep_options opt = {cfg->root, cfg->agent_id, r->boot, ++r->seq, &r->lo, &r->po,
-	    (uint64_t)cfg->max_cpu * 1000000u, (uint64_t)cfg->max_memory_mib * 1024u};
+	    (uint64_t)cfg->max_cpu * 1000000u, (uint64_t)cfg->max_memory_mib * 1024u,
+	    (uint64_t)cfg->max_sweep_time * 1000u, NULL};
 	struct bs_cursors next;
 	struct bs_arena arena;
 	bs_report *rep = NULL;
@@ -128,11 +129,19 @@ runner_sweep(struct runner *r)
 			bs_fs_names_free(names, nspooled);
 		}
 	}
-	bs_log(BS_LOG_INFO, "sweep_done",
-	    "seq=%llu sites=%zu certificates=%zu log_samples=%zu "
-	    "probes=%zu errors=%zu",
-	    (unsigned long long)r->seq, rep->n_sites, rep->n_certificates, rep->n_log_samples,
-	    rep->n_probes, rep->n_errors);
+	{
+		unsigned long long lines = 0, truncated = 0;
+
+		for (size_t i = 0; i < rep->n_log_samples; i++) {
+			lines += rep->log_samples[i]->lines_read;
+			truncated += rep->log_samples[i]->files_truncated;
+		}
+		bs_log(BS_LOG_INFO, "sweep_done",
+		    "seq=%llu sites=%zu certificates=%zu log_samples=%zu log_lines=%llu "
+		    "logs_truncated=%llu probes=%zu errors=%zu",
+		    (unsigned long long)r->seq, rep->n_sites, rep->n_certificates,
+		    rep->n_log_samples, lines, truncated, rep->n_probes, rep->n_errors);
+	}
 	if ((rv = bs_wire_pack(&rep->base, &raw, &rawlen)) != 0)
 		goto out;
 	if (r->key != NULL && (rv = bs_sig_sign(r->key, raw, rawlen, &sig, &siglen, &alg)) != 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "footprint.h"
 #include "fsutil.h"
@@ -31,6 +32,55 @@ bs_sweep_error(
 	if (e->source == NULL || e->path == NULL || e->reason == NULL)
 		return;
 	BS_PUSH(s, s->report->errors, s->report->n_errors, e);
+}
+
+int
+bs_sweep_inside(struct bs_sweep *s, const char *source, const char *rel, const char *path)
+{
+	char real[BS_PATH_MAX];
+	int rv;
+
+	if (s->live)
+		return 1;
+	real[0] = '\0';
+	if ((rv = bs_fs_inside(s->root, path, real, sizeof(real))) == 0)
+		return 1;
+	if (rv == BS_EOUTSIDE)
+		bs_sweep_error(s, source, rel, 0,
+		    "leads outside the evidence root (a link to %s): not read", real);
+	else
+		bs_sweep_error(s, source, rel, 0, "cannot read: %s", bs_strerror(rv));
+	return 0;
+}
+
+int
+bs_sweep_read(struct bs_sweep *s, const char *source, const char *rel, const char *path, size_t max,
+    char **data, size_t *len)
+{
+	int rv;
+
+	*data = NULL;
+	*len = 0;
+	if (!bs_sweep_inside(s, source, rel, path))
+		return BS_EOUTSIDE;
+	if ((rv = bs_fs_read(path, max, data, len)) != 0)
+		bs_sweep_error(s, source, rel, 0, "cannot read: %s", bs_strerror(rv));
+	return rv;
+}
+
+int
+bs_sweep_past_deadline(struct bs_sweep *s, const char *where)
+{
+	if (s->timed_out)
+		return 1;
+	if (s->deadline_ms == 0 || bs_mono_ms() < s->deadline_ms)
+		return 0;
+	s->timed_out = 1;
+	bs_sweep_error(s, "watchdog", where, 0,
+	    "sweep cut short at %s: over the %llu.%03llu s wall-clock deadline", where,
+	    (unsigned long long)(s->max_wall_ms / 1000),
+	    (unsigned long long)(s->max_wall_ms % 1000));
+	return 1;
 }
 
 /* An evidence root's sources; a live sweep's are in live_win32.c. */
@@ -75,8 +125,9 @@ int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
 	int live = opt->root == NULL || opt->root[0] == '\0';
-	struct bs_sweep s = {
-	    opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes, live};
+	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes, live,
+	    opt->max_wall_ms > 0 ? bs_mono_ms() + (int64_t)opt->max_wall_ms : 0, opt->max_wall_ms,
+	    0};
 	const struct bs_sweep_source *src = sweep_sources;
 	size_t nsrc = sizeof(sweep_sources) / sizeof(sweep_sources[0]);
 	Bindscope__V1__AgentInfo *ai;
@@ -121,7 +172,13 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 		if (rv == BS_ENOMEM)
 			goto out;
 		rv = 0;
-		if (i + 1 < nsrc && sweep_over_limits(&s, opt, &start, src[i].name)) {
+		if (i + 1 < nsrc &&
+		    (sweep_over_limits(&s, opt, &start, src[i].name) ||
+		        bs_sweep_past_deadline(&s, src[i].name))) {
+			ai->cut_short = 1;
+			break;
+		}
+		if (s.timed_out) { /* the last source stopped at the deadline */
 			ai->cut_short = 1;
 			break;
 		}

@@ -42,6 +42,10 @@ struct bs_sweep_options {
 	 * report says so (0: no limit). */
 	uint64_t max_cpu_us;
 	uint64_t max_rss_kib;
+	/* Wall-clock deadline of the whole sweep, checked between sources and
+	 * between log files; a read that blocks in the kernel (a hung network
+	 * share) is not interrupted (0: no limit). */
+	uint64_t max_wall_ms;
 	/* What the report names as its evidence (the zip the root was
 	 * extracted from); NULL: root. */
 	const char *source;
@@ -59,6 +63,9 @@ struct bs_sweep {
 	uint64_t budget_left;
 	const struct bs_probe_options *probes;
 	int live; /* reading this server through Windows, root its system drive */
+	int64_t deadline_ms; /* bs_mono_ms() after which the sweep stops; 0: none */
+	uint64_t max_wall_ms; /* the deadline's length, for the message */
+	int timed_out; /* the deadline passed (said once) */
 };
 
 /* Runs every source over opt->root. The report and all it holds live in
@@ -73,6 +80,23 @@ int bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_
  * (or a registry key); line 0 when not line-oriented. */
 void bs_sweep_error(struct bs_sweep *s, const char *source, const char *path, unsigned line,
     const char *fmt, ...) __attribute__((format(BS_PRINTF, 5, 6)));
+
+/* 1 when path (rel in the report) may be read: its links followed, it is
+ * still inside the evidence root. Otherwise records a collection error
+ * naming rel and where it leads (or why it cannot be judged) and returns
+ * 0. A live sweep reads the server's own files: always 1. */
+int bs_sweep_inside(struct bs_sweep *s, const char *source, const char *rel, const char *path);
+
+/* Reads an evidence file (bs_fs_read: regular files only, at most max
+ * bytes) once bs_sweep_inside allows it. On failure the collection error
+ * naming rel is recorded here and the code returned; *data is the
+ * caller's to free on success. */
+int bs_sweep_read(struct bs_sweep *s, const char *source, const char *rel, const char *path,
+    size_t max, char **data, size_t *len);
+
+/* 1 (with a collection error, once) when the sweep's wall-clock deadline
+ * has passed; sources that loop long (the logs) ask between files. */
+int bs_sweep_past_deadline(struct bs_sweep *s, const char *where);
 
 /* One evidence source: reads what it can into the report. */
 struct bs_sweep_source {

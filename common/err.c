@@ -17,6 +17,8 @@ bs_strerror(int err)
 	case BS_ETIMEDOUT: return "timed out";
 	case BS_EDB: return "database error";
 	case BS_EREFUSED: return "refused by peer";
+	case BS_ENOTFILE: return "not a regular file (a FIFO, device, socket or folder)";
+	case BS_EOUTSIDE: return "leads outside the evidence root (a link)";
 	}
 	return "unknown error";
 }

@@ -18,6 +18,8 @@ enum bs_err {
 	BS_ETIMEDOUT, /* deadline passed */
 	BS_EDB, /* SQLite failure */
 	BS_EREFUSED, /* the peer refused what we sent */
+	BS_ENOTFILE, /* not a regular file: a FIFO, device, socket or folder */
+	BS_EOUTSIDE, /* the path leads out of the folder it must stay in (a link) */
 };
 
 /* Static string for an error code; never NULL. */

@@ -22,7 +22,9 @@
 int bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz);
 
 /* Reads a whole regular file of at most max bytes into a malloc'd buffer
- * (caller frees) with a NUL byte after the data. BS_ETOOBIG when larger. */
+ * (caller frees) with a NUL byte after the data. BS_ETOOBIG when larger;
+ * BS_ENOTFILE, without blocking, for a FIFO, device, socket or folder
+ * (every open for reading here checks the type of what it opened). */
 int bs_fs_read(const char *path, size_t max, char **data, size_t *len);
 
 /* Writes data to path via a temporary file, fsync and rename, then fsyncs
@@ -40,6 +42,13 @@ void bs_fs_names_sort(char **names, size_t n);
  * separate; "." is skipped): 1 with *start and *n set, 0 at the end, -1
  * for "..", which would leave the root. *p moves past it. */
 int bs_fs_component(const char **p, const char **start, size_t *n);
+
+/* 0 when path, every link in it followed, is root itself or inside it
+ * (root's links followed too); BS_EOUTSIDE when it leads elsewhere,
+ * BS_ENOENT when it (or a link's target) does not exist. real, when not
+ * NULL, gets where path really is (POSIX realpath; on Windows the final
+ * path of the opened file, reparse points followed). */
+int bs_fs_inside(const char *root, const char *path, char *real, size_t realsz);
 
 /* out = a "/" b; BS_ETOOBIG when it does not fit (nothing is cut). */
 int bs_path_join(char *out, size_t outsz, const char *a, const char *b);
@@ -90,6 +99,7 @@ FILE *bs_fs_fopen(const char *path, const char *mode);
 /* A file read in sequence from an offset, shared with its writer. The
  * caller owns *out and closes it with bs_file_close (NULL is fine). */
 struct bs_file;
+/* BS_ENOTFILE, without blocking, when path is not a regular file. */
 int bs_file_open(const char *path, uint64_t offset, struct bs_file **out);
 /* Reads up to n bytes; *got 0 at end of file. 0 or BS_EIO. */
 int bs_file_read(struct bs_file *f, void *buf, size_t n, size_t *got);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,34 @@ bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 	}
 }
 
+/* Opens path for reading only if it is a regular file. O_NONBLOCK, so
+ * that opening a FIFO without a writer (or a device) cannot hang; the
+ * type is checked on the descriptor itself, not on the name, so nothing
+ * can be swapped in between; then reads block again as usual. */
+static int
+fs_open_regular(const char *path, int *fdp, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), flags;
+
+	*fdp = -1;
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? BS_ENOENT : BS_EIO;
+	if (fstat(fd, st) != 0) {
+		close(fd);
+		return BS_EIO;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return BS_ENOTFILE;
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+		close(fd);
+		return BS_EIO;
+	}
+	*fdp = fd;
+	return 0;
+}
+
 int
 bs_fs_read(const char *path, size_t max, char **data, size_t *len)
 {
@@ -87,13 +116,8 @@ bs_fs_read(const char *path, size_t max, char **data, size_t *len)
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? BS_ENOENT : BS_EIO;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rv = BS_EIO;
-		goto out;
-	}
+	if ((rv = fs_open_regular(path, &fd, &st)) != 0)
+		return rv;
 	if ((unsigned long long)st.st_size > max) {
 		rv = BS_ETOOBIG;
 		goto out;
@@ -271,6 +295,22 @@ out:
 }
 
 int
+bs_fs_inside(const char *root, const char *path, char *real, size_t realsz)
+{
+	char rr[PATH_MAX], rp[PATH_MAX];
+	size_t n;
+
+	if (realpath(root, rr) == NULL || realpath(path, rp) == NULL)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? BS_ENOENT : BS_EIO;
+	if (real != NULL && (size_t)snprintf(real, realsz, "%s", rp) >= realsz)
+		return BS_ETOOBIG;
+	n = strlen(rr);
+	if (n == 1 && rr[0] == '/')
+		return 0;
+	return strncmp(rp, rr, n) == 0 && (rp[n] == '\0' || rp[n] == '/') ? 0 : BS_EOUTSIDE;
+}
+
+int
 bs_fs_readable(const char *path)
 {
 	return access(path, R_OK) == 0;
@@ -387,12 +427,12 @@ int
 bs_file_open(const char *path, uint64_t offset, struct bs_file **out)
 {
 	struct bs_file *f;
-	int fd;
+	struct stat st;
+	int fd, rv;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? BS_ENOENT : BS_EIO;
+	if ((rv = fs_open_regular(path, &fd, &st)) != 0)
+		return rv;
 	if (offset > 0 && lseek(fd, (off_t)offset, SEEK_SET) < 0) {
 		close(fd);
 		return BS_EIO;

@@ -80,6 +80,68 @@ fs_open_read(const char *path, int *rv)
 	return h;
 }
 
+/* fs_open_read, kept only for a file on disk: not a folder, console,
+ * pipe or other device (GetFileType on the handle, so nothing is swapped
+ * in between the check and the read). Reparse points (links, junctions)
+ * are followed; bs_fs_inside judges where they lead. */
+static HANDLE
+fs_open_regular(const char *path, BY_HANDLE_FILE_INFORMATION *fi, int *rv)
+{
+	HANDLE h = fs_open_read(path, rv);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return h;
+	if (GetFileType(h) != FILE_TYPE_DISK || !GetFileInformationByHandle(h, fi) ||
+	    (fi->dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE)) != 0) {
+		CloseHandle(h);
+		*rv = BS_ENOTFILE;
+		return INVALID_HANDLE_VALUE;
+	}
+	return h;
+}
+
+/* Where path really is: the final path of the opened file or folder,
+ * every reparse point followed ("\\?\C:\..." form). */
+static int
+fs_final(const char *path, wchar_t *out, DWORD outn)
+{
+	int rv;
+	HANDLE h = fs_open_read(path, &rv);
+	DWORD n;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return rv;
+	n = GetFinalPathNameByHandleW(h, out, outn, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	CloseHandle(h);
+	if (n == 0)
+		return BS_EIO;
+	return n >= outn ? BS_ETOOBIG : 0;
+}
+
+int
+bs_fs_inside(const char *root, const char *path, char *real, size_t realsz)
+{
+	wchar_t wr[BS_PATH_MAX], wp[BS_PATH_MAX];
+	size_t n;
+	int rv;
+
+	if ((rv = fs_final(root, wr, BS_PATH_MAX)) != 0 ||
+	    (rv = fs_final(path, wp, BS_PATH_MAX)) != 0)
+		return rv;
+	/* Shown without the \\?\ prefix (a drive path) people do not write. */
+	if (real != NULL &&
+	    (rv = fs_utf8(wcsncmp(wp, L"\\\\?\\", 4) == 0 && wp[5] == L':' ? wp + 4 : wp, real,
+	         realsz)) != 0)
+		return rv;
+	n = wcslen(wr);
+	while (n > 0 && wr[n - 1] == L'\\')
+		n--; /* a drive's root ends in one */
+	if (CompareStringOrdinal(wp, (int)(wcslen(wp) < n ? wcslen(wp) : n), wr, (int)n, TRUE) !=
+	    CSTR_EQUAL)
+		return BS_EOUTSIDE;
+	return wp[n] == L'\0' || wp[n] == L'\\' ? 0 : BS_EOUTSIDE;
+}
+
 int
 bs_fs_resolve(const char *root, const char *rel, char *out, size_t outsz)
 {
@@ -121,14 +183,13 @@ bs_fs_read(const char *path, size_t max, char **data, size_t *len)
 	char *buf = NULL;
 	size_t got = 0, cap;
 	int rv;
-	HANDLE h = fs_open_read(path, &rv);
+	HANDLE h = fs_open_regular(path, &fi, &rv);
 
 	*data = NULL;
 	*len = 0;
 	if (h == INVALID_HANDLE_VALUE)
 		return rv;
-	if (!GetFileInformationByHandle(h, &fi) ||
-	    (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0 || !GetFileSizeEx(h, &size)) {
+	if (!GetFileSizeEx(h, &size)) {
 		rv = BS_EIO;
 		goto out;
 	}
@@ -468,10 +529,11 @@ struct bs_file {
 int
 bs_file_open(const char *path, uint64_t offset, struct bs_file **out)
 {
+	BY_HANDLE_FILE_INFORMATION fi;
 	LARGE_INTEGER off;
 	struct bs_file *f;
 	int rv;
-	HANDLE h = fs_open_read(path, &rv);
+	HANDLE h = fs_open_regular(path, &fi, &rv);
 
 	*out = NULL;
 	if (h == INVALID_HANDLE_VALUE)

@@ -148,6 +148,34 @@ bs_logread_next(struct bs_logread *r, const char **rec, size_t *len)
 	}
 }
 
+int
+bs_logread_head(const char *path, uint32_t max, uint32_t *got, uint64_t *hash)
+{
+	struct bs_file *f = NULL;
+	unsigned char buf[4096];
+	uint64_t h = 14695981039346656037ull;
+	uint32_t total = 0;
+	int rv;
+
+	*got = 0;
+	*hash = 0;
+	if ((rv = bs_file_open(path, 0, &f)) != 0)
+		return rv;
+	while (total < max) {
+		size_t want = max - total > sizeof(buf) ? sizeof(buf) : max - total, n = 0;
+
+		if ((rv = bs_file_read(f, buf, want, &n)) != 0 || n == 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 1099511628211ull;
+		total += (uint32_t)n;
+	}
+	bs_file_close(f);
+	*got = total;
+	*hash = h;
+	return rv;
+}
+
 uint64_t
 bs_logread_offset(const struct bs_logread *r)
 {

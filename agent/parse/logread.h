@@ -42,6 +42,11 @@ void bs_logread_close(struct bs_logread *r);
  * bs_err on a read error. */
 int bs_logread_next(struct bs_logread *r, const char **rec, size_t *len);
 
+/* A hash (64-bit FNV-1a) of the first max bytes of path (fewer in a
+ * shorter file: *got says how many), the fingerprint a log cursor keeps
+ * to tell a file truncated and written again from one that only grew. */
+int bs_logread_head(const char *path, uint32_t max, uint32_t *got, uint64_t *hash);
+
 /* File offset just after the last record returned: the cursor. */
 uint64_t bs_logread_offset(const struct bs_logread *r);
 /* 1 when reading stopped at the limit with more data in the file. */

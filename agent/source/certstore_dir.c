@@ -35,7 +35,6 @@ cs_props(struct bs_sweep *s, const char *dir, const char *relstore, const char *
 	size_t stem = strlen(certname) - 4;
 	char *data;
 	size_t len;
-	int rv;
 
 	int n = snprintf(rel, sizeof(rel), "%.*s.json", (int)stem, certname);
 
@@ -44,10 +43,8 @@ cs_props(struct bs_sweep *s, const char *dir, const char *relstore, const char *
 	n = snprintf(rel, sizeof(rel), "%s/%.*s.json", relstore, (int)stem, certname);
 	if (n < 0 || (size_t)n >= sizeof(rel))
 		return;
-	if ((rv = bs_fs_read(path, PROPS_FILE_MAX, &data, &len)) != 0) {
-		bs_sweep_error(s, "certstore", rel, 0, "cannot read: %s", bs_strerror(rv));
+	if (bs_sweep_read(s, "certstore", rel, path, PROPS_FILE_MAX, &data, &len) != 0)
 		return;
-	}
 	if (bs_certstore_parse_props(s->arena, data, len, c, why, sizeof(why)) != 0)
 		bs_sweep_error(s, "certstore", rel, 0, "%s", why);
 	free(data);
@@ -62,7 +59,8 @@ cs_store(struct bs_sweep *s, const char *base, const char *store, struct bs_cert
 	int rv;
 
 	if (bs_path_join(dir, sizeof(dir), base, store) != 0 ||
-	    bs_path_join(relstore, sizeof(relstore), CERTSTORE_DIR, store) != 0)
+	    bs_path_join(relstore, sizeof(relstore), CERTSTORE_DIR, store) != 0 ||
+	    !bs_sweep_inside(s, "certstore", relstore, dir))
 		return 0;
 	if ((rv = bs_fs_list(dir, &names, &n)) != 0) {
 		bs_sweep_error(s, "certstore", relstore, 0, "cannot list: %s", bs_strerror(rv));
@@ -79,10 +77,8 @@ cs_store(struct bs_sweep *s, const char *base, const char *store, struct bs_cert
 		if (bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
 		    bs_path_join(rel, sizeof(rel), relstore, names[i]) != 0)
 			continue;
-		if ((rv = bs_fs_read(path, CERT_FILE_MAX, &data, &len)) != 0) {
-			bs_sweep_error(s, "certstore", rel, 0, "cannot read: %s", bs_strerror(rv));
+		if (bs_sweep_read(s, "certstore", rel, path, CERT_FILE_MAX, &data, &len) != 0)
 			continue;
-		}
 		rv = bs_certstore_parse_cert(data, len, &x);
 		free(data);
 		if (rv != 0) {
@@ -125,6 +121,10 @@ bs_src_certstore(struct bs_sweep *s)
 	    bs_fs_list(base, &stores, &n) != 0) {
 		bs_sweep_error(s, "certstore", CERTSTORE_DIR, 0,
 		    "folder not found: no certificates can be checked");
+		return 0;
+	}
+	if (!bs_sweep_inside(s, "certstore", CERTSTORE_DIR, base)) {
+		bs_fs_names_free(stores, n);
 		return 0;
 	}
 	for (size_t i = 0; i < n && rv == 0; i++) {

@@ -542,12 +542,8 @@ bs_src_iis_config(struct bs_sweep *s)
 		    "file not found: IIS sites and bindings are unknown");
 		return 0;
 	}
-	rv = bs_fs_read(path, IIS_CONFIG_MAX, &data, &len);
-	if (rv != 0) {
-		bs_sweep_error(
-		    s, "iis_config", IIS_CONFIG_PATH, 0, "cannot read: %s", bs_strerror(rv));
+	if (bs_sweep_read(s, "iis_config", IIS_CONFIG_PATH, path, IIS_CONFIG_MAX, &data, &len) != 0)
 		return 0;
-	}
 	rv = bs_iis_config_parse(s, data, len, IIS_CONFIG_PATH);
 	free(data);
 	return rv == BS_ENOMEM ? rv : 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cursor.h"
 #include "err.h"
 #include "fsutil.h"
 #include "logfmt.h"
@@ -77,54 +78,111 @@ logs_header(struct bs_logfmt *fmt, const char *path, uint64_t offset, int quote_
 	bs_logread_close(&h);
 }
 
+/* How one file is read this sweep: from where, with which window. */
+struct logs_plan {
+	uint64_t start, fields;
+	int64_t window;
+	int truncated; /* the file was truncated in place since its cursor */
+	const struct bs_cursor *resumed; /* the cursor read on from, if any */
+	int use; /* read this file (a log, or the copy of a truncated one) */
+};
+
+/* The plan for the file at path (st) under its own cursor cur (NULL:
+ * none). A truncated file is read again from its start, every line new. */
+static void
+logs_plan_for(const struct logs_ctx *c, const struct bs_cursor *cur, const char *path,
+    const struct bs_fs_info *st, struct logs_plan *p)
+{
+	uint32_t got = 0;
+	uint64_t hash = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->fields = BS_CURSOR_NONE;
+	p->window = c->o->since_ms;
+	if (cur == NULL) {
+		if (c->o->since_ms > 0 && st->mtime_ms < c->o->since_ms)
+			p->start = st->size; /* last written before the window */
+		return;
+	}
+	if (cur->head_len > 0 && bs_logread_head(path, cur->head_len, &got, &hash) != 0)
+		got = 0;
+	switch (bs_cursor_judge(cur, st->dev, st->ino, st->size, got, hash)) {
+	case BS_CURSOR_RESUME:
+		p->start = cur->offset; /* new lines only; they are all in the window */
+		p->fields = cur->fields_offset;
+		p->window = 0;
+		p->resumed = cur;
+		break;
+	case BS_CURSOR_TRUNCATED:
+		p->window = 0;
+		p->truncated = 1;
+		break;
+	case BS_CURSOR_OTHER: break;
+	}
+}
+
+/* The cursor for path read up to offset: its identity and the hash of
+ * its first bytes, kept from the cursor resumed when they cover as much. */
+static int
+logs_cursor(struct logs_ctx *c, const char *rel, const char *path, const struct bs_fs_info *st,
+    const struct logs_plan *p, uint64_t offset, uint64_t fields)
+{
+	uint32_t want = offset < BS_CURSOR_HEAD ? (uint32_t)offset : BS_CURSOR_HEAD, got = 0;
+	uint64_t hash = 0;
+
+	if (c->o->next == NULL)
+		return 0;
+	if (p->resumed != NULL && p->resumed->head_len == want) {
+		got = want;
+		hash = p->resumed->head_hash;
+	} else if (want > 0 && bs_logread_head(path, want, &got, &hash) != 0) {
+		got = 0;
+		hash = 0;
+	}
+	return bs_cursors_set(c->o->next, rel, st->dev, st->ino, offset, fields, got, hash);
+}
+
 static int
 logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *ls, const char *path,
-    const char *rel, int quote_aware)
+    const char *rel, int quote_aware, const struct logs_plan *plan)
 {
-	const struct bs_log_options *o = c->o;
-	const struct bs_cursor *cur = o->prev != NULL ? bs_cursors_find(o->prev, rel) : NULL;
 	struct bs_logread r;
-	uint64_t start = 0, fields = BS_CURSOR_NONE;
-	int64_t window = o->since_ms;
+	uint64_t start = plan->start, fields = plan->fields;
 	struct bs_fs_info st;
 	const char *rec;
 	size_t len;
 	int rv;
 
+	if (!bs_sweep_inside(c->s, "logs", rel, path))
+		return 0;
 	if (bs_fs_stat(path, &st) != 0 || !st.is_file) {
 		bs_sweep_error(c->s, "logs", rel, 0, "cannot read the log file");
 		return 0;
 	}
-	if (cur != NULL && cur->dev == st.dev && cur->ino == st.ino && cur->offset <= st.size) {
-		start = cur->offset; /* new lines only; they are all in the window */
-		fields = cur->fields_offset;
-		window = 0;
-	} else if (cur == NULL && o->since_ms > 0 && st.mtime_ms < o->since_ms) {
-		start = st.size; /* last written before the window */
-	}
-	if (start >= st.size) {
-		if (o->next != NULL)
-			return bs_cursors_set(
-			    o->next, rel, st.dev, st.ino, st.size < start ? 0 : start, fields);
-		return 0;
-	}
+	if (plan->truncated)
+		ls->files_truncated++;
+	if (start >= st.size)
+		return logs_cursor(c, rel, path, &st, plan, st.size < start ? 0 : start, fields);
 	if (c->s->budget_left == 0) {
 		ls->budget_cut = 1;
-		if (o->next != NULL)
-			return bs_cursors_set(o->next, rel, st.dev, st.ino, start, fields);
-		return 0;
+		return logs_cursor(c, rel, path, &st, plan, start, fields);
 	}
 	if ((rv = bs_logread_open(&r, path, start, c->s->budget_left, quote_aware)) != 0) {
 		bs_sweep_error(c->s, "logs", rel, 0, "cannot open: %s", bs_strerror(rv));
 		return rv == BS_ENOMEM ? rv : 0;
 	}
 	bs_logfmt_new_file(fmt);
-	bs_logfmt_set_window(fmt, window);
+	bs_logfmt_set_window(fmt, plan->window);
 	if (fields != BS_CURSOR_NONE && fields < start)
 		logs_header(fmt, path, fields, quote_aware);
-	for (;;) {
+	for (uint64_t k = 1;; k++) {
 		uint64_t at = bs_logread_offset(&r);
 
+		/* The clock is cheap, but not free: asked every 4096 records. */
+		if ((k & 4095) == 0 && bs_sweep_past_deadline(c->s, rel)) {
+			rv = 0;
+			break;
+		}
 		if ((rv = bs_logread_next(&r, &rec, &len)) != 1)
 			break;
 		if (bs_logfmt_record(fmt, rec, len))
@@ -143,11 +201,37 @@ logs_file(struct logs_ctx *c, struct bs_logfmt *fmt, Bindscope__V1__LogSample *l
 	ls->bytes_read += r.bytes;
 	ls->files_read++;
 	c->s->budget_left -= r.bytes < c->s->budget_left ? r.bytes : c->s->budget_left;
-	rv = o->next != NULL
-	    ? bs_cursors_set(o->next, rel, st.dev, st.ino, bs_logread_offset(&r), fields)
-	    : 0;
+	rv = logs_cursor(c, rel, path, &st, plan, bs_logread_offset(&r), fields);
 	bs_logread_close(&r);
 	return rv;
+}
+
+/* For a file truncated in place under cur: the copy rotation made of it
+ * before the truncation, if it is in the folder. It is a file with no
+ * cursor of its own that begins with the bytes cur hashed and reaches at
+ * least cur's offset: what lies beyond the offset was written before the
+ * truncation and never read. The index into names, or n. */
+static size_t
+logs_find_copy(struct logs_ctx *c, const char *dir, const char *rel, char **names, size_t n,
+    size_t self, const struct bs_cursor *cur, const struct logs_plan *plans)
+{
+	for (size_t j = 0; cur->head_len > 0 && j < n; j++) {
+		char path[BS_PATH_MAX], frel[BS_PATH_MAX];
+		struct bs_fs_info st;
+		uint32_t got = 0;
+		uint64_t hash = 0;
+
+		if (j == self || plans[j].resumed != NULL || plans[j].truncated ||
+		    bs_path_join(path, sizeof(path), dir, names[j]) != 0 ||
+		    bs_path_join(frel, sizeof(frel), rel, names[j]) != 0 ||
+		    (c->o->prev != NULL && bs_cursors_find(c->o->prev, frel) != NULL) ||
+		    bs_fs_stat(path, &st) != 0 || !st.is_file || st.size < cur->offset)
+			continue;
+		if (bs_logread_head(path, cur->head_len, &got, &hash) == 0 &&
+		    got == cur->head_len && hash == cur->head_hash)
+			return j;
+	}
+	return n;
 }
 
 /* One folder of log files into one LogSample. */
@@ -158,12 +242,15 @@ logs_folder(struct logs_ctx *c, const char *dir, const char *rel, Bindscope__V1_
 	struct bs_logfmt_cfg cfg;
 	struct bs_logfmt *fmt = NULL;
 	Bindscope__V1__LogSample *ls = BS_NEW(c->s->arena, log_sample);
+	struct logs_plan *plans = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	int rv;
 
 	if (ls == NULL)
 		return BS_ENOMEM;
+	if (!bs_sweep_inside(c->s, "logs", rel, dir))
+		return 0;
 	if ((rv = bs_fs_list(dir, &names, &n)) != 0) {
 		bs_sweep_error(
 		    c->s, "logs", rel, 0, "cannot list the log folder: %s", bs_strerror(rv));
@@ -179,16 +266,51 @@ logs_folder(struct logs_ctx *c, const char *dir, const char *rel, Bindscope__V1_
 	rv = bs_logfmt_create(
 	    kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY ? BS_LOGFMT_HTTPPROXY : BS_LOGFMT_W3C,
 	    c->s->arena, ls, &cfg, &fmt);
+	/* Every file's plan first, so that the copy of a file truncated in
+	 * place is known (and read on from the cursor) before either is read. */
+	if (rv == 0 && n > 0 && (plans = calloc(n, sizeof(*plans))) == NULL)
+		rv = BS_ENOMEM;
 	for (size_t i = 0; rv == 0 && i < n; i++) {
 		char path[BS_PATH_MAX], frel[BS_PATH_MAX];
+		const struct bs_cursor *cur;
+		struct bs_fs_info st;
 
 		if (!is_log_file(names[i]) ||
 		    bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
 		    bs_path_join(frel, sizeof(frel), rel, names[i]) != 0)
 			continue;
-		rv = logs_file(
-		    c, fmt, ls, path, frel, kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY);
+		cur = c->o->prev != NULL ? bs_cursors_find(c->o->prev, frel) : NULL;
+		if (bs_fs_stat(path, &st) == 0 && st.is_file)
+			logs_plan_for(c, cur, path, &st, &plans[i]);
+		plans[i].use = 1; /* unreadable: logs_file says why */
 	}
+	for (size_t i = 0; rv == 0 && i < n; i++) {
+		const struct bs_cursor *cur;
+		char frel[BS_PATH_MAX];
+		size_t j;
+
+		if (!plans[i].truncated || bs_path_join(frel, sizeof(frel), rel, names[i]) != 0 ||
+		    (cur = bs_cursors_find(c->o->prev, frel)) == NULL)
+			continue;
+		j = logs_find_copy(c, dir, rel, names, n, i, cur, plans);
+		if (j < n) {
+			memset(&plans[j], 0, sizeof(plans[j]));
+			plans[j].start = cur->offset;
+			plans[j].fields = cur->fields_offset;
+			plans[j].resumed = cur;
+			plans[j].use = 1;
+		}
+	}
+	for (size_t i = 0; rv == 0 && i < n && !bs_sweep_past_deadline(c->s, rel); i++) {
+		char path[BS_PATH_MAX], frel[BS_PATH_MAX];
+
+		if (!plans[i].use || bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
+		    bs_path_join(frel, sizeof(frel), rel, names[i]) != 0)
+			continue;
+		rv = logs_file(c, fmt, ls, path, frel,
+		    kind == BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY, &plans[i]);
+	}
+	free(plans);
 	if (rv == 0)
 		rv = bs_logfmt_finish(fmt);
 	if (rv == 0 &&

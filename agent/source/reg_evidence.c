@@ -32,6 +32,10 @@ bs_src_registry(struct bs_sweep *s)
 		    "cannot be read");
 		return 0;
 	}
+	if (!bs_sweep_inside(s, "registry", "registry", dir)) {
+		bs_fs_names_free(names, n);
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t nl = strlen(names[i]);
 		char *data;
@@ -42,11 +46,8 @@ bs_src_registry(struct bs_sweep *s)
 		if (bs_path_join(path, sizeof(path), dir, names[i]) != 0 ||
 		    bs_path_join(rel, sizeof(rel), "registry", names[i]) != 0)
 			continue;
-		rv = bs_fs_read(path, REG_FILE_MAX, &data, &len);
-		if (rv != 0) {
-			bs_sweep_error(s, "registry", rel, 0, "cannot read: %s", bs_strerror(rv));
+		if (bs_sweep_read(s, "registry", rel, path, REG_FILE_MAX, &data, &len) != 0)
 			continue;
-		}
 		rv = bs_registry_load_reg(s->reg, data, len, rel, reg_evidence_error, s);
 		free(data);
 		if (rv == BS_ENOMEM)

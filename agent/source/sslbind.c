@@ -160,10 +160,8 @@ sslbind_netsh(struct bs_sweep *s)
 		    ": http.sys certificate bindings are unknown");
 		return 0;
 	}
-	if ((rv = bs_fs_read(path, NETSH_MAX, &data, &len)) != 0) {
-		bs_sweep_error(s, "sslbind", NETSH_PATH, 0, "cannot read: %s", bs_strerror(rv));
+	if (bs_sweep_read(s, "sslbind", NETSH_PATH, path, NETSH_MAX, &data, &len) != 0)
 		return 0;
-	}
 	rv = bs_netsh_parse(s, data, len, NETSH_PATH);
 	free(data);
 	return rv;

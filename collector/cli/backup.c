@@ -1,6 +1,7 @@
-/* backup: `backup --db FILE --out FILE`, SQLite's online backup,
- * consistent while the collector keeps writing (it copies again the pages
- * that change under it). */
+/* backup: the database's own tools. `backup --db FILE --out FILE`,
+ * SQLite's online backup, consistent while the collector keeps writing
+ * (it copies again the pages that change under it); `check-db --db FILE`,
+ * the full integrity check (serve runs the quick one at start). */
 #include <stddef.h>
 #include <stdio.h>
 
@@ -36,4 +37,43 @@ bs_cli_backup(int argc, char **argv)
 	}
 	printf("%s: backup of %s written\n", a.out, a.db);
 	return 0;
+}
+
+struct checkdb_args {
+	const char *db;
+};
+
+static const struct bs_opt checkdb_opts[] = {
+    {"db", "FILE", BS_OPT_VALUE, offsetof(struct checkdb_args, db), 1,
+        "the collector's database (may be in use)"},
+};
+
+static const struct bs_cmd checkdb_cmd = {BS_CLI_PROG, "check-db", checkdb_opts,
+    sizeof(checkdb_opts) / sizeof(checkdb_opts[0]), NULL,
+    "Exit 0 when the database is sound, 1 when it is damaged, 2 when it cannot be read.\n"};
+
+int
+bs_cli_check_db(int argc, char **argv)
+{
+	struct checkdb_args a = {0};
+	char why[1024];
+	int first, rv;
+
+	if ((rv = bs_cli_parsed(bs_opts_parse(&checkdb_cmd, argc, argv, &a, &first))) >= 0)
+		return rv;
+	rv = bs_store_check(a.db, 1, why, sizeof(why));
+	if (rv == 0) {
+		printf("%s: ok (integrity_check)\n", a.db);
+		return 0;
+	}
+	if (rv == BS_ENOENT) {
+		fprintf(stderr, BS_CLI_PROG " check-db: %s: no such database\n", a.db);
+		return 2;
+	}
+	printf("%s: damaged: %s\n", a.db, why);
+	printf("%s: restore the last copy made with `" BS_CLI_PROG
+	       " backup --db %s --out FILE` (stop the collector, move the damaged file and its "
+	       "-wal and -shm aside, copy the backup in)\n",
+	    a.db, a.db);
+	return 1;
 }

@@ -14,6 +14,7 @@
 int bs_cli_serve(int argc, char **argv); /* serve.c */
 int bs_cli_config(int argc, char **argv); /* serve.c: config check */
 int bs_cli_backup(int argc, char **argv); /* backup.c */
+int bs_cli_check_db(int argc, char **argv); /* backup.c */
 int bs_cli_import(int argc, char **argv); /* import.c */
 int bs_cli_report(int argc, char **argv); /* report.c */
 int bs_cli_check(int argc, char **argv); /* report.c: the readiness gate */

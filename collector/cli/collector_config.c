@@ -32,6 +32,14 @@
 /* [rules] min_tls: the lowest protocol the fleet allows enabled. */
 static const char *const min_tls_choices[] = {"1.0", "1.1", "1.2", NULL};
 
+#define H(type, name, field, mx)                                                                   \
+	{                                                                                          \
+		"http", name, type,                                                                \
+		    offsetof(struct bs_collector_config, http_limits) +                            \
+		    offsetof(struct bs_http_limits, field),                                        \
+		    0, mx                                                                          \
+	}
+
 static const struct bs_cfg_key collector_keys[] = {
     T("ca_file", tls_ca),
     T("cert_file", tls_cert),
@@ -54,6 +62,13 @@ static const struct bs_cfg_key collector_keys[] = {
         sizeof(((struct bs_collector_config *)0)->http_tls_key), 0},
     {"http", "users_file", BS_CFG_STRING, offsetof(struct bs_collector_config, http_users),
         sizeof(((struct bs_collector_config *)0)->http_users), 0},
+    H(BS_CFG_UINT, "max_connections", max_connections, 100000),
+    H(BS_CFG_UINT, "max_connections_per_address", max_per_address, 100000),
+    H(BS_CFG_DURATION, "idle_timeout", idle_timeout_s, 3600),
+    H(BS_CFG_DURATION, "request_timeout", request_timeout_s, 3600),
+    H(BS_CFG_UINT, "login_free_failures", login.free_failures, 1000),
+    H(BS_CFG_DURATION, "login_window", login.window_s, 86400),
+    H(BS_CFG_DURATION, "login_max_delay", login.max_delay_s, 86400),
     R("peer_min_requests", peer_min_requests, 1000000000),
     R("peer_min_fail_pct", peer_min_fail_pct, 100),
     R("expiring_warning_days", expiring_warning_days, 3650),
@@ -90,6 +105,13 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 	strcpy(c->db, "/var/lib/bindscope/bindscope.db");
 	strcpy(c->http_address, "127.0.0.1");
 	c->http_port = 8480;
+	c->http_limits.max_connections = BS_HTTP_MAX_CONNECTIONS;
+	c->http_limits.max_per_address = BS_HTTP_MAX_PER_ADDRESS;
+	c->http_limits.idle_timeout_s = BS_HTTP_IDLE_TIMEOUT_S;
+	c->http_limits.request_timeout_s = BS_HTTP_REQUEST_TIMEOUT_S;
+	c->http_limits.login.free_failures = BS_HTTP_LOGIN_FREE_FAILURES;
+	c->http_limits.login.window_s = BS_HTTP_LOGIN_WINDOW_S;
+	c->http_limits.login.max_delay_s = BS_HTTP_LOGIN_MAX_DELAY_S;
 	strcpy(c->web_root, "/usr/share/bindscope/web-static");
 	strcpy(c->log_level, "info");
 	c->stale_after = 3 * 300;

@@ -8,6 +8,7 @@
 
 #include "analysis/model.h"
 #include "fsutil.h"
+#include "http/http.h"
 #include "store/retention.h"
 
 struct bs_collector_config {
@@ -19,6 +20,7 @@ struct bs_collector_config {
 	char http_tls_cert[BS_PATH_MAX]; /* dashboard HTTPS (PEM); off when empty */
 	char http_tls_key[BS_PATH_MAX];
 	char http_users[BS_PATH_MAX]; /* basic-auth users file; off when empty */
+	struct bs_http_limits http_limits; /* connection caps, deadlines, login throttle */
 	char log_level[16];
 	char log_file[BS_PATH_MAX]; /* also log here; SIGHUP reopens it; "" = stderr only */
 	unsigned stale_after; /* seconds without a report -> AGENT_STALE */

@@ -18,6 +18,7 @@ static const struct bs_cmd_entry commands[] = {
     {"http-user", bs_cli_http_user, "add a dashboard user (basic auth; password on stdin)"},
     {"config", bs_cli_config, "config check --config FILE: validate without serving"},
     {"backup", bs_cli_backup, "--db FILE --out FILE: online backup while serving"},
+    {"check-db", bs_cli_check_db, "--db FILE: full integrity check of the database"},
 };
 
 int

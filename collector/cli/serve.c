@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "ingest/server.h"
 #include "log.h"
+#include "store/store.h"
 #include "upkeep/upkeep.h"
 
 static volatile sig_atomic_t serve_stop, serve_reopen;
@@ -156,8 +157,23 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 	    cfg->tls_revoked[0] != '\0' ? cfg->tls_revoked : NULL};
 	struct bs_upkeep_options uo = {
 	    cfg->db, {0, cfg->stale_after, cfg->rules}, cfg->retention, 0, 0, cfg->http_port != 0};
+	char why[1024];
 	int rv;
 
+	/* A damaged database would take reports and acknowledge them into
+	 * pages that cannot be read back: refuse it before anything listens. */
+	if ((rv = bs_store_check(cfg->db, 0, why, sizeof(why))) != 0 && rv != BS_ENOENT) {
+		bs_log(BS_LOG_ERROR, "db_damaged", "path=\"%s\" check=quick_check error=\"%s\"",
+		    cfg->db, why);
+		fprintf(stderr,
+		    BS_CLI_PROG
+		    ": database %s is damaged (quick_check: %s); not serving it. "
+		    "Restore the last copy made with `" BS_CLI_PROG
+		    " backup --db %s --out FILE` (move the damaged file and its -wal and "
+		    "-shm aside first); `" BS_CLI_PROG " check-db --db %s` runs the full check\n",
+		    cfg->db, why, cfg->db, cfg->db);
+		return 2;
+	}
 	if (!tls)
 		bs_log(BS_LOG_WARN, "insecure_transport",
 		    "url=%s detail=\"reports are neither authenticated nor encrypted; use "
@@ -177,7 +193,7 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 	if (cfg->http_port != 0) {
 		struct bs_http_options ho = {cfg->http_address, cfg->http_port, cfg->web_root,
 		    cfg->db, {0, cfg->stale_after, cfg->rules}, p->upkeep, cfg->http_tls_cert,
-		    cfg->http_tls_key, cfg->http_users, p->srv};
+		    cfg->http_tls_key, cfg->http_users, p->srv, cfg->http_limits};
 
 		if ((rv = bs_http_start(&ho, &p->http)) != 0) {
 			fprintf(stderr, BS_CLI_PROG ": cannot serve the dashboard on %s:%u: %s\n",
@@ -215,6 +231,10 @@ bs_cli_serve(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	/* Under a file-size limit (ulimit -f) a write past it fails with
+	 * EFBIG, so SQLite refuses the commit and no report is acknowledged;
+	 * the default action would kill the collector mid-batch instead. */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((rv = serve_start(&cfg, &p)) != 0)
 		return rv;
 	while (!serve_stop) {

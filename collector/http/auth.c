@@ -35,6 +35,10 @@ struct auth_user {
 struct bs_http_users {
 	struct auth_user users[AUTH_MAX_USERS];
 	size_t n;
+	/* Checked when the name is unknown, at the cost of a real user's
+	 * hash, so a wrong password takes as long for a name that does not
+	 * exist as for one that does (names cannot be told apart by time). */
+	struct auth_user dummy;
 	pthread_mutex_t lock;
 	struct {
 		unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -152,6 +156,15 @@ bs_http_users_load(const char *path, struct bs_http_users **out, char *err, size
 		rv = BS_EINVAL;
 		goto out;
 	}
+	for (size_t i = 0; i < u->n; i++)
+		if (u->users[i].iterations > u->dummy.iterations)
+			u->dummy.iterations = u->users[i].iterations;
+	if (RAND_bytes(u->dummy.salt, sizeof(u->dummy.salt)) != 1 ||
+	    RAND_bytes(u->dummy.hash, sizeof(u->dummy.hash)) != 1) {
+		snprintf(err, errsz, "%s: no random bytes for the unknown-user check", path);
+		rv = BS_ECRYPTO;
+		goto out;
+	}
 	*out = u;
 	u = NULL;
 	rv = 0;
@@ -202,12 +215,13 @@ bs_http_users_check(struct bs_http_users *u, const char *user, const char *passw
 	for (size_t i = 0; i < u->n; i++)
 		if (strcmp(u->users[i].name, user) == 0)
 			hit = &u->users[i];
-	if (hit == NULL)
+	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password),
+	        hit != NULL ? hit->salt : u->dummy.salt, AUTH_SALT,
+	        (int)(hit != NULL ? hit->iterations : u->dummy.iterations), EVP_sha256(), AUTH_HASH,
+	        got) != 1)
 		return 0;
-	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), hit->salt, AUTH_SALT,
-	        (int)hit->iterations, EVP_sha256(), AUTH_HASH, got) != 1)
-		return 0;
-	ok = CRYPTO_memcmp(got, hit->hash, AUTH_HASH) == 0;
+	ok = CRYPTO_memcmp(got, hit != NULL ? hit->hash : u->dummy.hash, AUTH_HASH) == 0 &&
+	    hit != NULL;
 	if (ok) {
 		pthread_mutex_lock(&u->lock);
 		memcpy(u->cache[u->next].digest, digest, sizeof(digest));

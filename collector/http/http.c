@@ -1,20 +1,39 @@
-/* http: the libmicrohttpd daemon: TLS, basic auth, security headers;
- * the answers come from routes.c. */
+/* http: the libmicrohttpd daemon: TLS, basic auth and its throttle,
+ * connection caps and the request deadline, security headers; the
+ * answers come from routes.c. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "fsutil.h"
 #include "http/auth.h"
 #include "http/routes.h"
 #include "log.h"
+
+/* One open connection, for the request deadline. libmicrohttpd's own
+ * timeout is an idle timeout: a client that sends a byte now and then
+ * keeps its slot forever, so the reaper thread cuts off a request that
+ * has not fully arrived in time. */
+struct http_conn {
+	struct http_conn *prev, *next;
+	int fd;
+	int64_t since_ms; /* when this request could start arriving */
+	int arrived; /* headers complete: being answered, no deadline */
+	int cut; /* shut down by the reaper */
+};
 
 struct bs_http {
 	struct MHD_Daemon *d;
@@ -22,7 +41,18 @@ struct bs_http {
 	unsigned port;
 	struct bs_http_users *users; /* NULL: no authentication */
 	char *tls_cert, *tls_key; /* PEM in memory for libmicrohttpd */
+	struct bs_http_limits lim;
+	struct bs_throttle *throttle; /* failed logins; NULL without users */
+	struct bs_http_counters counters;
+	pthread_mutex_t lock; /* conns, stop */
+	pthread_cond_t wake;
+	struct http_conn *conns;
+	pthread_t reaper;
+	int reaper_started, stop;
 };
+
+#define HTTP_THROTTLE_ENTRIES 4096u
+#define HTTP_REAP_MS 200
 
 #define HTTP_PEM_MAX (4u * 1024u * 1024u)
 
@@ -100,6 +130,241 @@ http_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 	return MHD_YES;
 }
 
+static void
+http_notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct bs_http *h = cls;
+	struct http_conn *c = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (fd == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+			return; /* untracked: the idle timeout still applies */
+		c->fd = fd->connect_fd;
+		c->since_ms = bs_mono_ms();
+		pthread_mutex_lock(&h->lock);
+		c->next = h->conns;
+		if (h->conns != NULL)
+			h->conns->prev = c;
+		h->conns = c;
+		pthread_mutex_unlock(&h->lock);
+		*socket_context = c;
+		return;
+	}
+	if (c == NULL)
+		return;
+	/* Closed: libmicrohttpd closes the socket only after this returns, so
+	 * the reaper, holding the lock, never shuts down a reused descriptor. */
+	pthread_mutex_lock(&h->lock);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&h->lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+static struct http_conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i != NULL ? i->socket_context : NULL;
+}
+
+static void
+http_arrived(struct bs_http *h, struct MHD_Connection *conn, int arrived)
+{
+	struct http_conn *c = http_conn_of(conn);
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	c->arrived = arrived;
+	c->since_ms = bs_mono_ms();
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* A request answered: on a kept-alive connection the next one's deadline
+ * starts now. */
+static void
+http_completed(
+    void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)req_cls;
+	(void)toe;
+	http_arrived(cls, conn, 0);
+}
+
+static void *
+http_reaper(void *arg)
+{
+	struct bs_http *h = arg;
+	int64_t limit = (int64_t)h->lim.request_timeout_s * 1000;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stop) {
+		struct timespec ts;
+		int64_t now = bs_mono_ms();
+
+		for (struct http_conn *c = h->conns; c != NULL; c = c->next) {
+			if (c->arrived || c->cut || now - c->since_ms < limit)
+				continue;
+			/* shutdown, not close: the descriptor stays libmicrohttpd's,
+			 * which sees the end of the stream and closes it. */
+			shutdown(c->fd, SHUT_RDWR);
+			c->cut = 1;
+			atomic_fetch_add(&h->counters.request_timeout, 1);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += HTTP_REAP_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->wake, &h->lock, &ts);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* libmicrohttpd's messages into the collector's log; a connection closed
+ * at the cap is counted rather than logged (under attack there are
+ * thousands). */
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct bs_http *h = cls;
+	char msg[256];
+	size_t n;
+
+	if (strstr(fmt, "connection limit") != NULL) {
+		atomic_fetch_add(&h->counters.conn_limit, 1);
+		return;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	for (char *p = msg; *p != '\0'; p++)
+		if (*p == '"' || *p == '\n')
+			*p = '\'';
+	bs_log(BS_LOG_WARN, "http_server", "detail=\"%s\"", msg);
+}
+
+/* The throttle's keys for this request: the client's address, the user
+ * name tried. */
+static void
+http_keys(struct MHD_Connection *conn, const char *user, char *akey, char *ukey)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			    &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+			    sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+			    sizeof(addr));
+	}
+	snprintf(akey, BS_THROTTLE_KEY, "a:%s", addr);
+	snprintf(ukey, BS_THROTTLE_KEY, "u:%s", user != NULL ? user : "");
+}
+
+static enum MHD_Result
+http_throttled(struct MHD_Connection *conn, unsigned wait)
+{
+	char body[160], after[16];
+	int n = snprintf(body, sizeof(body),
+	    "too many failed logins from this address or for this user; retry after %u s\n", wait);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(n > 0 ? (size_t)n : 0, body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	snprintf(after, sizeof(after), "%u", wait);
+	MHD_add_response_header(resp, "Content-Type", "text/plain");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Retry-After", after);
+	ret = MHD_queue_response(conn, 429, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* 1 when the request may go on; else *ret is the answer queued (401, or
+ * 429 for an address or user name locked out by failures). */
+static int
+http_authorized(struct bs_http *h, struct MHD_Connection *conn, enum MHD_Result *ret)
+{
+	char akey[BS_THROTTLE_KEY], ukey[BS_THROTTLE_KEY];
+	char *pass = NULL;
+	char *user = MHD_basic_auth_get_username_password(conn, &pass);
+	int64_t now = bs_mono_ms();
+	unsigned wait, uwait;
+	int ok;
+
+	http_keys(conn, user, akey, ukey);
+	wait = bs_throttle_wait(h->throttle, akey, now);
+	uwait = user != NULL ? bs_throttle_wait(h->throttle, ukey, now) : 0;
+	if (uwait > wait)
+		wait = uwait;
+	if (wait > 0) {
+		/* Locked out: the password is not even looked at, so guessing
+		 * on gains nothing and costs the collector nothing. */
+		atomic_fetch_add(&h->counters.login_throttled, 1);
+		ok = 0;
+	} else {
+		ok = bs_http_users_check(h->users, user, pass);
+		if (ok) {
+			bs_throttle_success(h->throttle, akey);
+			bs_throttle_success(h->throttle, ukey);
+		} else if (user != NULL && pass != NULL) {
+			/* A request without credentials is the browser asking
+			 * for the prompt, not a guess. */
+			atomic_fetch_add(&h->counters.login_failed, 1);
+			bs_throttle_fail(h->throttle, akey, now);
+			bs_throttle_fail(h->throttle, ukey, now);
+		}
+	}
+	if (pass != NULL)
+		OPENSSL_cleanse(pass, strlen(pass));
+	MHD_free(user);
+	MHD_free(pass);
+	if (ok)
+		return 1;
+	if (wait > 0) {
+		*ret = http_throttled(conn, wait);
+	} else {
+		static const char deny[] = "authentication required\n";
+		struct MHD_Response *resp = MHD_create_response_from_buffer(
+		    sizeof(deny) - 1, (void *)deny, MHD_RESPMEM_PERSISTENT);
+
+		if (resp == NULL) {
+			*ret = MHD_NO;
+			return 0;
+		}
+		MHD_add_response_header(resp, "Content-Type", "text/plain");
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+		*ret = MHD_queue_basic_auth_fail_response(conn, "bindscope", resp);
+		MHD_destroy_response(resp);
+	}
+	return 0;
+}
+
 static enum MHD_Result
 http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
@@ -119,35 +384,15 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 	if (*req_cls == NULL) {
 		/* First call: headers only. A request body is never wanted. */
 		*req_cls = h;
+		http_arrived(h, conn, 1);
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
 		*upload_data_size = 0; /* discard */
 		return MHD_YES;
 	}
-	if (h->users != NULL) {
-		char *pass = NULL;
-		char *user = MHD_basic_auth_get_username_password(conn, &pass);
-		int ok = bs_http_users_check(h->users, user, pass);
-
-		if (pass != NULL)
-			OPENSSL_cleanse(pass, strlen(pass));
-		MHD_free(user);
-		MHD_free(pass);
-		if (!ok) {
-			static const char deny[] = "authentication required\n";
-
-			resp = MHD_create_response_from_buffer(
-			    sizeof(deny) - 1, (void *)deny, MHD_RESPMEM_PERSISTENT);
-			if (resp == NULL)
-				return MHD_NO;
-			MHD_add_response_header(resp, "Content-Type", "text/plain");
-			MHD_add_response_header(resp, "Cache-Control", "no-store");
-			ret = MHD_queue_basic_auth_fail_response(conn, "bindscope", resp);
-			MHD_destroy_response(resp);
-			return ret;
-		}
-	}
+	if (h->users != NULL && !http_authorized(h, conn, &ret))
+		return ret;
 	{
 		struct http_args args = {.n = 0};
 		struct bs_request req = {method, url, args.kv, 0,
@@ -199,6 +444,33 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 	return ret;
 }
 
+/* opt's limits, each 0 replaced by its default. */
+static void
+http_limits(const struct bs_http_limits *opt, struct bs_http_limits *out)
+{
+	*out = *opt;
+	if (out->max_connections == 0)
+		out->max_connections = BS_HTTP_MAX_CONNECTIONS;
+	if (out->max_per_address == 0)
+		out->max_per_address = BS_HTTP_MAX_PER_ADDRESS;
+	if (out->idle_timeout_s == 0)
+		out->idle_timeout_s = BS_HTTP_IDLE_TIMEOUT_S;
+	if (out->request_timeout_s == 0)
+		out->request_timeout_s = BS_HTTP_REQUEST_TIMEOUT_S;
+	if (out->login.free_failures == 0)
+		out->login.free_failures = BS_HTTP_LOGIN_FREE_FAILURES;
+	if (out->login.window_s == 0)
+		out->login.window_s = BS_HTTP_LOGIN_WINDOW_S;
+	if (out->login.base_delay_s == 0)
+		out->login.base_delay_s = 1;
+	if (out->login.max_delay_s == 0)
+		out->login.max_delay_s = BS_HTTP_LOGIN_MAX_DELAY_S;
+	if (out->login.max_delay_s < out->login.base_delay_s)
+		out->login.max_delay_s = out->login.base_delay_s;
+	if (out->login.max_entries == 0)
+		out->login.max_entries = HTTP_THROTTLE_ENTRIES;
+}
+
 int
 bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 {
@@ -209,13 +481,16 @@ bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 	*out = NULL;
 	if (h == NULL)
 		return BS_ENOMEM;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->wake, NULL);
+	http_limits(&opt->limits, &h->lim);
 	{
-		struct bs_routes_options ro = {
-		    opt->web_root, opt->db_path, opt->analysis, opt->upkeep, opt->ingest};
+		struct bs_routes_options ro = {opt->web_root, opt->db_path, opt->analysis,
+		    opt->upkeep, opt->ingest, &h->counters};
 		int rv = bs_routes_create(&ro, &h->routes);
 
 		if (rv != 0) {
-			free(h);
+			bs_http_stop(h);
 			return rv;
 		}
 	}
@@ -240,6 +515,10 @@ bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 			bs_http_stop(h);
 			return rv;
 		}
+		if ((rv = bs_throttle_create(&h->lim.login, &h->throttle)) != 0) {
+			bs_http_stop(h);
+			return rv;
+		}
 	}
 	if (opt->tls_cert_file != NULL && opt->tls_cert_file[0] != '\0') {
 		size_t n;
@@ -260,23 +539,35 @@ bs_http_start(const struct bs_http_options *opt, struct bs_http **out)
 		bs_log(BS_LOG_WARN, "dashboard_exposed",
 		    "address=%s detail=\"reachable beyond this host without %s\"", opt->address,
 		    h->tls_cert == NULL ? "HTTPS" : "authentication");
-	if (h->tls_cert != NULL)
-		h->d =
-		    MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TLS,
-		        (uint16_t)opt->port, NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR,
-		        (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
-		        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
-		        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-		        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		        MHD_OPTION_HTTPS_MEM_CERT, h->tls_cert, MHD_OPTION_HTTPS_MEM_KEY,
-		        h->tls_key, MHD_OPTION_END);
-	else
-		h->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
-		    (uint16_t)opt->port, NULL, NULL, http_handler, h, MHD_OPTION_SOCK_ADDR,
-		    (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)64,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+	if (pthread_create(&h->reaper, NULL, http_reaper, h) != 0) {
+		bs_http_stop(h);
+		return BS_ENOMEM;
+	}
+	h->reaper_started = 1;
+	{
+		unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+		struct MHD_OptionItem o[16];
+		size_t n = 0;
+
+#define HTTP_OPT(opt, v, p) o[n++] = (struct MHD_OptionItem){(opt), (intptr_t)(v), (p)}
+		HTTP_OPT(MHD_OPTION_SOCK_ADDR, 0, &sa);
+		HTTP_OPT(MHD_OPTION_CONNECTION_LIMIT, h->lim.max_connections, NULL);
+		HTTP_OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->lim.max_per_address, NULL);
+		HTTP_OPT(MHD_OPTION_CONNECTION_TIMEOUT, h->lim.idle_timeout_s, NULL);
+		HTTP_OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL);
+		HTTP_OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_notify_connection, h);
+		HTTP_OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, h);
+		HTTP_OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)http_mhd_log, h);
+		if (h->tls_cert != NULL) {
+			flags |= MHD_USE_TLS;
+			HTTP_OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert);
+			HTTP_OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key);
+		}
+		HTTP_OPT(MHD_OPTION_END, 0, NULL);
+#undef HTTP_OPT
+		h->d = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, http_handler, h,
+		    MHD_OPTION_ARRAY, o, MHD_OPTION_END);
+	}
 	if (h->d == NULL) {
 		bs_log(BS_LOG_ERROR, "http_start",
 		    "address=%s port=%u error=\"cannot "
@@ -303,7 +594,17 @@ bs_http_stop(struct bs_http *h)
 	if (h == NULL)
 		return;
 	if (h->d != NULL)
-		MHD_stop_daemon(h->d);
+		MHD_stop_daemon(h->d); /* every connection's CLOSED has run */
+	if (h->reaper_started) {
+		pthread_mutex_lock(&h->lock);
+		h->stop = 1;
+		pthread_cond_signal(&h->wake);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->reaper, NULL);
+	}
+	bs_throttle_destroy(h->throttle);
+	pthread_cond_destroy(&h->wake);
+	pthread_mutex_destroy(&h->lock);
 	bs_routes_destroy(h->routes);
 	bs_http_users_destroy(h->users);
 	free(h->tls_cert);

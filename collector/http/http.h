@@ -8,8 +8,33 @@
 #include <stddef.h>
 
 #include "analysis/model.h"
+#include "http/throttle.h"
 #include "ingest/server.h"
 #include "upkeep/upkeep.h"
+
+/* What clients may hold, so that slow or idle connections cannot crowd
+ * out an honest request: connections beyond the caps are closed at once,
+ * a connection that sends nothing for idle_timeout_s is closed, and a
+ * request whose headers are not all in within request_timeout_s of its
+ * first byte's chance (the connection opening, or the previous answer) is
+ * cut off however slowly it trickles. login throttles failed basic-auth
+ * attempts per address and per user name (throttle.h). A 0 field takes
+ * the default below. */
+struct bs_http_limits {
+	unsigned max_connections;
+	unsigned max_per_address;
+	unsigned idle_timeout_s;
+	unsigned request_timeout_s;
+	struct bs_throttle_options login;
+};
+
+#define BS_HTTP_MAX_CONNECTIONS 512u
+#define BS_HTTP_MAX_PER_ADDRESS 16u
+#define BS_HTTP_IDLE_TIMEOUT_S 10u
+#define BS_HTTP_REQUEST_TIMEOUT_S 10u
+#define BS_HTTP_LOGIN_FREE_FAILURES 5u
+#define BS_HTTP_LOGIN_WINDOW_S 900u
+#define BS_HTTP_LOGIN_MAX_DELAY_S 300u
 
 struct bs_http_options {
 	const char *address; /* IPv4 literal; "127.0.0.1" by default */
@@ -22,6 +47,7 @@ struct bs_http_options {
 	const char *tls_key_file;
 	const char *users_file; /* basic auth for every request when set (auth.h) */
 	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
+	struct bs_http_limits limits;
 };
 
 struct bs_http;

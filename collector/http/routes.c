@@ -353,6 +353,22 @@ route_metrics(struct bs_routes *r, const struct bs_request *req, struct bs_respo
 	bs_buf_init(&b, 0);
 	rv = bs_metrics_render(r->opt.ingest != NULL ? &st : NULL, a, r->db_path, bs_now_ms(), &b);
 	bs_upkeep_release(r->opt.upkeep, snap);
+	if (rv == 0 && r->opt.http != NULL) {
+		const struct bs_http_counters *c = r->opt.http;
+
+		rv = bs_buf_printf(&b,
+		    "# HELP bindscope_http_refused_total Dashboard requests and connections refused, "
+		    "by reason.\n"
+		    "# TYPE bindscope_http_refused_total counter\n"
+		    "bindscope_http_refused_total{reason=\"connection_limit\"} %llu\n"
+		    "bindscope_http_refused_total{reason=\"request_timeout\"} %llu\n"
+		    "bindscope_http_refused_total{reason=\"login_failed\"} %llu\n"
+		    "bindscope_http_refused_total{reason=\"login_throttled\"} %llu\n",
+		    (unsigned long long)atomic_load(&c->conn_limit),
+		    (unsigned long long)atomic_load(&c->request_timeout),
+		    (unsigned long long)atomic_load(&c->login_failed),
+		    (unsigned long long)atomic_load(&c->login_throttled));
+	}
 	if (rv != 0) {
 		bs_buf_fini(&b);
 		return rv;

@@ -6,6 +6,7 @@
 #ifndef BS_HTTP_ROUTES_H
 #define BS_HTTP_ROUTES_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "analysis/model.h"
@@ -14,12 +15,21 @@
 #include "output/table.h"
 #include "upkeep/upkeep.h"
 
+/* The dashboard's own refusals, counted by http.c, shown in /metrics. */
+struct bs_http_counters {
+	atomic_ullong conn_limit; /* connections closed at once: total or per-address cap */
+	atomic_ullong request_timeout; /* requests that did not arrive in time, cut off */
+	atomic_ullong login_failed; /* wrong user name or password */
+	atomic_ullong login_throttled; /* refused 429 without a check: too many failures */
+};
+
 struct bs_routes_options {
 	const char *web_root; /* folder holding index.html, app.js, style.css */
 	const char *db_path;
 	struct bs_analysis_options analysis; /* now_ms is taken per request */
 	struct bs_upkeep *upkeep; /* its snapshots when set; else analysis per request */
 	struct bs_server_nng *ingest; /* its counters in /metrics; may be NULL */
+	const struct bs_http_counters *http; /* in /metrics too; may be NULL */
 };
 
 /* Most query parameters a request may carry; more are refused (400). */

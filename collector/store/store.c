@@ -485,3 +485,69 @@ out:
 		remove(tmp);
 	return rv;
 }
+
+int
+bs_store_check(const char *path, int full, char *why, size_t whysz)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+	int rc, n, rv = BS_EDB, rows = 0;
+
+	why[0] = '\0';
+	/* Read-write without create: a WAL database needs its -shm, and a
+	 * missing file is not a corrupt one. */
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_CANTOPEN) {
+		snprintf(why, whysz, "no database");
+		rv = BS_ENOENT;
+		goto out;
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(why, whysz, "%s", db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_prepare_v2(db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)",
+	        -1, &st, NULL) != SQLITE_OK) {
+		snprintf(why, whysz, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(st, 0);
+
+		if (msg == NULL)
+			continue;
+		if (rows++ == 0 && strcmp(msg, "ok") == 0) {
+			rv = 0;
+			continue;
+		}
+		rv = BS_EDB;
+		/* A row may hold several findings, one per line; the banner
+		 * naming the schema says nothing the caller does not know. */
+		for (const char *p = msg; *p != '\0' && used + 1 < whysz;) {
+			size_t len = strcspn(p, "\n");
+
+			if (len > 0 && strncmp(p, "*** in database", 15) != 0) {
+				n = snprintf(why + used, whysz - used, "%s%.*s",
+				    used > 0 ? "; " : "", (int)len, p);
+				used = n < 0                    ? used
+				    : (size_t)n >= whysz - used ? whysz - 1
+				                                : used + (size_t)n;
+			}
+			p += len + (p[len] == '\n');
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		/* A header or root page too damaged to walk. */
+		rv = BS_EDB;
+		if (used == 0)
+			snprintf(why, whysz, "%s", sqlite3_errmsg(db));
+	} else if (rv != 0 && used == 0) {
+		snprintf(why, whysz, "the check gave no answer");
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rv;
+}

@@ -73,6 +73,13 @@ int bs_store_data_version(struct bs_store *s, int64_t *out);
  * all (a temporary file renamed into place). */
 int bs_store_backup(const char *path, const char *out);
 
+/* Checks the database at path page by page: full = 0 runs SQLite's
+ * quick_check (what serve does before it starts), 1 its integrity_check
+ * (slower: also every index against its table; `check-db`). 0 when
+ * sound; BS_EDB when corrupt or unreadable, with SQLite's first findings
+ * in why; BS_ENOENT when there is no database at path yet. */
+int bs_store_check(const char *path, int full, char *why, size_t whysz);
+
 /* Number of reports stored (all servers). */
 int bs_store_count_reports(struct bs_store *s, int64_t *out);
 

@@ -1,10 +1,14 @@
 /* fsutil_test: the file-system edge the agent and collector stand on:
  * case-insensitive resolution inside a root (never out of it), bounded
  * reads, atomic and private writes, file identity that follows a rename
- * (log cursors rely on it), sequential reads from an offset. */
+ * (log cursors rely on it), sequential reads from an offset; only regular
+ * files opened (a FIFO neither blocks nor is read), and links judged by
+ * where they lead (bs_fs_inside). */
 #include "test_util.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -56,7 +60,7 @@ test_read_is_bounded(void **state)
 	free(data);
 	assert_int_equal(bs_fs_read(p, 9, &data, &len), BS_ETOOBIG);
 	assert_null(data);
-	assert_int_equal(bs_fs_read(dir, 100, &data, &len), BS_EIO); /* a folder */
+	assert_int_equal(bs_fs_read(dir, 100, &data, &len), BS_ENOTFILE); /* a folder */
 	assert_int_equal(bs_path_join(p, sizeof(p), dir, "none"), 0);
 	assert_int_equal(bs_fs_read(p, 100, &data, &len), BS_ENOENT);
 }
@@ -162,6 +166,93 @@ test_list_sorted_and_readable(void **state)
 	assert_false(bs_fs_readable(p));
 }
 
+/* A FIFO with no writer: opening it for reading would block forever. The
+ * alarm turns a hang into a failure. */
+static void
+test_fifo_and_devices_refused_without_blocking(void **state)
+{
+	char dir[64], p[BS_PATH_MAX];
+	struct bs_file *f = NULL;
+	char *data = NULL;
+	size_t len = 0;
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir));
+	assert_int_equal(bs_path_join(p, sizeof(p), dir, "X.cer"), 0);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	alarm(10);
+	assert_int_equal(bs_fs_read(p, 100, &data, &len), BS_ENOTFILE);
+	assert_null(data);
+	assert_int_equal(bs_file_open(p, 0, &f), BS_ENOTFILE);
+	assert_null(f);
+	assert_int_equal(bs_fs_read("/dev/zero", 100, &data, &len), BS_ENOTFILE);
+	assert_int_equal(bs_file_open("/dev/zero", 0, &f), BS_ENOTFILE);
+	alarm(0);
+	/* A regular file still reads, with blocking reads (O_NONBLOCK is
+	 * cleared once the type is known). */
+	write_file(dir, "a.log", "line\n");
+	assert_int_equal(bs_path_join(p, sizeof(p), dir, "a.log"), 0);
+	assert_int_equal(bs_file_open(p, 0, &f), 0);
+	{
+		char buf[16];
+		size_t got = 0;
+
+		assert_int_equal(bs_file_read(f, buf, sizeof(buf), &got), 0);
+		assert_int_equal(got, 5);
+	}
+	bs_file_close(f);
+}
+
+static void
+test_inside_follows_links_and_judges_where_they_lead(void **state)
+{
+	char dir[64], root[BS_PATH_MAX], p[BS_PATH_MAX], q[BS_PATH_MAX], real[BS_PATH_MAX];
+	char outside[BS_PATH_MAX];
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir));
+	assert_int_equal(bs_path_join(root, sizeof(root), dir, "root"), 0);
+	assert_int_equal(bs_path_join(p, sizeof(p), root, "certstore/My"), 0);
+	assert_int_equal(bs_fs_mkdirs(p), 0);
+	write_file(p, "a.cer", "x");
+	assert_int_equal(bs_path_join(outside, sizeof(outside), dir, "ca.pem"), 0);
+	write_file(dir, "ca.pem", "secret");
+	assert_int_equal(bs_path_join(q, sizeof(q), p, "a.cer"), 0);
+	assert_int_equal(bs_fs_inside(root, q, real, sizeof(real)), 0);
+	/* A link that stays inside is followed. */
+	assert_int_equal(bs_path_join(q, sizeof(q), p, "b.cer"), 0);
+	assert_int_equal(symlink("a.cer", q), 0);
+	assert_int_equal(bs_fs_inside(root, q, real, sizeof(real)), 0);
+	assert_non_null(strstr(real, "/root/certstore/My/a.cer"));
+	/* One that leaves is refused, and says where it leads. */
+	assert_int_equal(bs_path_join(q, sizeof(q), p, "c.cer"), 0);
+	assert_int_equal(symlink(outside, q), 0);
+	assert_int_equal(bs_fs_inside(root, q, real, sizeof(real)), BS_EOUTSIDE);
+	assert_string_equal(real, outside);
+	/* So is a folder link, and a relative one climbing out. */
+	assert_int_equal(bs_path_join(q, sizeof(q), root, "logs"), 0);
+	assert_int_equal(symlink("/etc", q), 0);
+	assert_int_equal(bs_path_join(q, sizeof(q), root, "logs/hostname"), 0);
+	assert_int_equal(bs_fs_inside(root, q, NULL, 0), BS_EOUTSIDE);
+	assert_int_equal(bs_path_join(q, sizeof(q), p, "up.cer"), 0);
+	assert_int_equal(symlink("../../../ca.pem", q), 0);
+	assert_int_equal(bs_fs_inside(root, q, NULL, 0), BS_EOUTSIDE);
+	/* A sibling folder whose name starts like the root's is outside. */
+	assert_int_equal(bs_path_join(q, sizeof(q), dir, "rootx"), 0);
+	assert_int_equal(bs_fs_mkdirs(q), 0);
+	assert_int_equal(bs_fs_inside(root, q, NULL, 0), BS_EOUTSIDE);
+	/* A dangling link is simply missing. */
+	assert_int_equal(bs_path_join(q, sizeof(q), p, "gone.cer"), 0);
+	assert_int_equal(symlink("nowhere.cer", q), 0);
+	assert_int_equal(bs_fs_inside(root, q, NULL, 0), BS_ENOENT);
+	/* The root itself may be reached through a link. */
+	assert_int_equal(bs_path_join(q, sizeof(q), dir, "alias"), 0);
+	assert_int_equal(symlink(root, q), 0);
+	assert_int_equal(bs_path_join(p, sizeof(p), root, "certstore/My/a.cer"), 0);
+	assert_int_equal(bs_fs_inside(q, p, NULL, 0), 0);
+	assert_int_equal(bs_fs_inside(q, root, NULL, 0), 0);
+}
+
 int
 main(void)
 {
@@ -172,6 +263,8 @@ main(void)
 	    cmocka_unit_test(test_identity_follows_rename),
 	    cmocka_unit_test(test_sequential_read_from_offset),
 	    cmocka_unit_test(test_list_sorted_and_readable),
+	    cmocka_unit_test(test_fifo_and_devices_refused_without_blocking),
+	    cmocka_unit_test(test_inside_follows_links_and_judges_where_they_lead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
