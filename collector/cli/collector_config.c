@@ -136,8 +136,9 @@ bs_collector_config_load(struct bs_collector_config *c, const char *path, char *
 		k->choices = severity_choices;
 	}
 	rv = bs_config_load(path, keys, nfixed + bs_rules_count, c, err, errsz);
-	if (rv == 0 && (c->max_connections == 0 || c->max_connections_per_address == 0 ||
-	                   c->login_timeout == 0 || c->idle_timeout == 0 || c->reply_timeout == 0)) {
+	if (rv == 0 &&
+	    (c->max_connections == 0 || c->max_connections_per_address == 0 ||
+	        c->login_timeout == 0 || c->idle_timeout == 0 || c->reply_timeout == 0)) {
 		snprintf(err, errsz,
 		    "%s: [collector] max_connections, max_connections_per_address, login_timeout, "
 		    "idle_timeout and reply_timeout must be above 0",

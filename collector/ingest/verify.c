@@ -216,8 +216,9 @@ chain_ok:
 	if (r->agent != NULL && r->agent->agent_id[0] != '\0' &&
 	    X509_check_host(cert, r->agent->agent_id, strlen(r->agent->agent_id),
 	        X509_CHECK_FLAG_NO_WILDCARDS, NULL) != 1) {
-		snprintf(why, whysz, "certificate is for '%s' but the report's agent_id is '%.100s'",
-		    cn, r->agent->agent_id);
+		snprintf(why, whysz,
+		    "certificate is for '%s' but the report's agent_id is '%.100s'", cn,
+		    r->agent->agent_id);
 		*code = "agent_id_mismatch";
 		goto out;
 	}

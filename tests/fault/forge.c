@@ -29,9 +29,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	bs_arena_init(&a, 0);
-	if (bs_fs_read(argv[1], 8u << 20, &tmpl, &tlen) != 0 || bs_pem_load_key(argv[2], &key) != 0 ||
-	    bs_pem_load_cert(argv[3], &x) != 0 || bs_cert_der(x, &der, &derlen) != 0 ||
-	    bs_parse_uint(argv[6], UINT64_MAX, &seq) != 0 ||
+	if (bs_fs_read(argv[1], 8u << 20, &tmpl, &tlen) != 0 ||
+	    bs_pem_load_key(argv[2], &key) != 0 || bs_pem_load_cert(argv[3], &x) != 0 ||
+	    bs_cert_der(x, &der, &derlen) != 0 || bs_parse_uint(argv[6], UINT64_MAX, &seq) != 0 ||
 	    bs_wire_unpack_report(&a, (const uint8_t *)tmpl, tlen, &r) != 0 || r->agent == NULL) {
 		fprintf(stderr, "forge: cannot load the report, key, certificate or sequence\n");
 		goto out;
@@ -41,7 +41,8 @@ main(int argc, char **argv)
 	r->agent->sequence = seq;
 	if (bs_wire_pack(&r->base, &raw, &rawlen) != 0 ||
 	    bs_sig_sign(key, raw, rawlen, &sig, &siglen, &alg) != 0 ||
-	    bs_wire_envelope_signed(raw, rawlen, sig, siglen, der, derlen, alg, &env, &envlen) != 0 ||
+	    bs_wire_envelope_signed(raw, rawlen, sig, siglen, der, derlen, alg, &env, &envlen) !=
+	        0 ||
 	    bs_fs_write_atomic(argv[7], env, envlen) != 0) {
 		fprintf(stderr, "forge: cannot sign or write %s\n", argv[7]);
 		goto out;

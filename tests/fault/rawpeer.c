@@ -120,8 +120,9 @@ run_idle(const char *host, unsigned port, unsigned n, double secs, unsigned per_
 				continue;
 			}
 			opened++;
-			if (slow && send(p[i].fd, sp_hello, sizeof(sp_hello), MSG_NOSIGNAL) !=
-			                (ssize_t)sizeof(sp_hello)) {
+			if (slow &&
+			    send(p[i].fd, sp_hello, sizeof(sp_hello), MSG_NOSIGNAL) !=
+			        (ssize_t)sizeof(sp_hello)) {
 				close(p[i].fd);
 				p[i].fd = -1;
 				closed++;
@@ -235,8 +236,9 @@ main(int argc, char **argv)
 	struct rlimit rl;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: rawpeer idle|slow HOST PORT N SECONDS [PER_ADDR]\n"
-		                "       rawpeer noread HOST PORT SECONDS\n");
+		fprintf(stderr,
+		    "usage: rawpeer idle|slow HOST PORT N SECONDS [PER_ADDR]\n"
+		    "       rawpeer noread HOST PORT SECONDS\n");
 		return 2;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -246,8 +248,9 @@ main(int argc, char **argv)
 	if (parse(argv[3], 65535, &port) != 0)
 		return 2;
 	if (strcmp(argv[1], "noread") == 0)
-		return parse(argv[4], 3600, &secs) != 0 ? 2
-		                                        : run_noread(argv[2], (unsigned)port, (double)secs);
+		return parse(argv[4], 3600, &secs) != 0
+		    ? 2
+		    : run_noread(argv[2], (unsigned)port, (double)secs);
 	if (argc < 6 || parse(argv[4], 60000, &n) != 0 || n == 0 ||
 	    parse(argv[5], 3600, &secs) != 0)
 		return 2;

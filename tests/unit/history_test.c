@@ -106,7 +106,8 @@ put(struct bs_store *st, const char *boot, uint64_t seq, const char *thumb, int6
 	bs_arena_init(&a, 0);
 	assert_int_equal(bs_wire_unpack_report(&a, raw, len, &r), 0);
 	assert_int_equal(
-	    bs_store_put_report(st, FQDN, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, NULL, at, &dup), 0);
+	    bs_store_put_report(st, FQDN, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, NULL, at, &dup),
+	    0);
 	assert_int_equal(dup, 0);
 	bs_arena_fini(&a);
 	free(raw);
