@@ -8,6 +8,7 @@
 #include "config.h"
 #include "err.h"
 #include "analysis/rules/rules.h"
+#include "ingest/server.h"
 
 #define S(name, field)                                                                             \
 	{                                                                                          \
@@ -51,6 +52,16 @@ static const struct bs_cfg_key collector_keys[] = {
     S("log_file", log_file),
     {"collector", "stale_after", BS_CFG_DURATION, offsetof(struct bs_collector_config, stale_after),
         0, 30 * 86400},
+    {"collector", "max_connections", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, max_connections), 0, BS_PIPES_MAX},
+    {"collector", "max_connections_per_address", BS_CFG_UINT,
+        offsetof(struct bs_collector_config, max_connections_per_address), 0, BS_PIPES_MAX},
+    {"collector", "login_timeout", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, login_timeout), 0, 3600},
+    {"collector", "idle_timeout", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, idle_timeout), 0, 86400},
+    {"collector", "reply_timeout", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, reply_timeout), 0, 3600},
     {"http", "address", BS_CFG_STRING, offsetof(struct bs_collector_config, http_address),
         sizeof(((struct bs_collector_config *)0)->http_address), 0},
     {"http", "port", BS_CFG_UINT, offsetof(struct bs_collector_config, http_port), 0, 65535},
@@ -115,6 +126,16 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 	strcpy(c->web_root, "/usr/share/bindscope/web-static");
 	strcpy(c->log_level, "info");
 	c->stale_after = 3 * 300;
+	{
+		struct bs_server_limits l;
+
+		bs_server_limits_defaults(&l);
+		c->max_connections = l.conns.max_total;
+		c->max_connections_per_address = l.conns.max_per_address;
+		c->login_timeout = l.conns.login_ms / 1000;
+		c->idle_timeout = l.conns.idle_ms / 1000;
+		c->reply_timeout = l.reply_ms / 1000;
+	}
 	bs_rules_config_defaults(&c->rules);
 	c->retention.keep_all_days = 90;
 	c->retention.keep_daily_days = 0;
@@ -144,6 +165,15 @@ bs_collector_config_load(struct bs_collector_config *c, const char *path, char *
 		k->choices = severity_choices;
 	}
 	rv = bs_config_load(path, keys, nfixed + bs_rules_count, c, err, errsz);
+	if (rv == 0 &&
+	    (c->max_connections == 0 || c->max_connections_per_address == 0 ||
+	        c->login_timeout == 0 || c->idle_timeout == 0 || c->reply_timeout == 0)) {
+		snprintf(err, errsz,
+		    "%s: [collector] max_connections, max_connections_per_address, login_timeout, "
+		    "idle_timeout and reply_timeout must be above 0",
+		    path);
+		rv = BS_EINVAL;
+	}
 	if (rv == 0 && c->rules.expiring_critical_days > c->rules.expiring_warning_days) {
 		snprintf(err, errsz,
 		    "%s: [rules] expiring_critical_days (%u) is above expiring_warning_days (%u)",

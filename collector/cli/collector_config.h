@@ -24,6 +24,11 @@ struct bs_collector_config {
 	char log_level[16];
 	char log_file[BS_PATH_MAX]; /* also log here; SIGHUP reopens it; "" = stderr only */
 	unsigned stale_after; /* seconds without a report -> AGENT_STALE */
+	/* The agent port's limits (bs_server_limits): connections in total
+	 * and per source address; seconds to a first accepted report, of
+	 * idleness after one, and for a peer to take its reply. */
+	unsigned max_connections, max_connections_per_address;
+	unsigned login_timeout, idle_timeout, reply_timeout;
 	char tls_ca[BS_PATH_MAX]; /* agents' CA (pki init: ca.pem) */
 	char tls_cert[BS_PATH_MAX]; /* our certificate (server.pem) */
 	char tls_key[BS_PATH_MAX]; /* server.key */

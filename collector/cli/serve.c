@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -148,6 +149,29 @@ serve_stop_parts(struct serve_parts *p)
 	bs_upkeep_stop(p->upkeep);
 }
 
+/* Every agent connection is a descriptor: the soft limit goes up to the
+ * hard one (the unit's LimitNOFILE), and a limit below what
+ * [collector] max_connections needs is logged, since agents past it
+ * would be turned away by the kernel rather than counted. */
+static void
+serve_raise_nofile(const struct bs_collector_config *cfg)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)cfg->max_connections + 256)
+		bs_log(BS_LOG_WARN, "descriptors_low",
+		    "nofile=%llu max_connections=%u detail=\"raise LimitNOFILE (the "
+		    "unit sets 65536) or lower [collector] max_connections\"",
+		    (unsigned long long)rl.rlim_cur, cfg->max_connections);
+}
+
 /* The listener, the upkeep thread, the dashboard; 0 or the exit status. */
 static int
 serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
@@ -157,8 +181,11 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 	    cfg->tls_revoked[0] != '\0' ? cfg->tls_revoked : NULL};
 	struct bs_upkeep_options uo = {
 	    cfg->db, {0, cfg->stale_after, cfg->rules}, cfg->retention, 0, 0, cfg->http_port != 0};
+	struct bs_server_limits lim;
 	char why[1024];
 	int rv;
+
+	bs_server_limits_defaults(&lim); /* max_requests is not configurable */
 
 	/* A damaged database would take reports and acknowledge them into
 	 * pages that cannot be read back: refuse it before anything listens. */
@@ -179,7 +206,12 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 		    "url=%s detail=\"reports are neither authenticated nor encrypted; use "
 		    "tls+tcp:// with pki init\"",
 		    cfg->listen);
-	if ((rv = bs_server_nng_start(cfg->listen, cfg->db, tls ? &t : NULL, &p->srv)) != 0) {
+	lim.conns.max_total = cfg->max_connections;
+	lim.conns.max_per_address = cfg->max_connections_per_address;
+	lim.conns.login_ms = cfg->login_timeout * 1000;
+	lim.conns.idle_ms = cfg->idle_timeout * 1000;
+	lim.reply_ms = cfg->reply_timeout * 1000;
+	if ((rv = bs_server_nng_start(cfg->listen, cfg->db, tls ? &t : NULL, &lim, &p->srv)) != 0) {
 		fprintf(stderr, BS_CLI_PROG ": cannot serve %s with database %s: %s\n", cfg->listen,
 		    cfg->db, bs_strerror(rv));
 		return 2;
@@ -235,6 +267,7 @@ bs_cli_serve(int argc, char **argv)
 	 * EFBIG, so SQLite refuses the commit and no report is acknowledged;
 	 * the default action would kill the collector mid-batch instead. */
 	signal(SIGXFSZ, SIG_IGN);
+	serve_raise_nofile(&cfg);
 	if ((rv = serve_start(&cfg, &p)) != 0)
 		return rv;
 	while (!serve_stop) {

@@ -104,15 +104,23 @@ bs_ingest_store(
 {
 	int rv, dup = 0;
 
+	/* Duplicates are keyed on who verifiably sent the report: with a
+	 * verified signature the certificate covers host.fqdn (verify.h);
+	 * an unsigned import is "offline import"; plain tcp:// (demo) has no
+	 * identity but the one claimed. */
+	const char *identity = p->env == NULL && strcmp(p->provenance, BS_PROV_OFFLINE) == 0
+	    ? BS_IDENTITY_OFFLINE
+	    : p->r->host->fqdn;
+
 	if (p->env != NULL) {
 		struct bs_store_sig sig = {p->env->signature.data, p->env->signature.len,
 		    p->env->signature_alg, p->env->certificate.data, p->env->certificate.len};
 
-		rv = bs_store_put_report(st, p->r->host->fqdn, p->provenance, p->raw, p->len, p->r,
-		    &sig, now_ms(), &dup);
+		rv = bs_store_put_report(st, p->r->host->fqdn, identity, p->provenance, p->raw,
+		    p->len, p->r, &sig, now_ms(), &dup);
 	} else {
-		rv = bs_store_put_report(st, p->r->host->fqdn, p->provenance, p->raw, p->len, p->r,
-		    NULL, now_ms(), &dup);
+		rv = bs_store_put_report(st, p->r->host->fqdn, identity, p->provenance, p->raw,
+		    p->len, p->r, NULL, now_ms(), &dup);
 	}
 	if (rv != 0) {
 		res->status = BINDSCOPE__V1__ACK_STATUS__ACK_RETRY;

@@ -21,6 +21,16 @@
 /* Concurrent receives in flight; more only queue in NNG. */
 #define SRV_NCTX 256
 
+/* Defaults of [collector] max_connections ... reply_timeout: far above a
+ * fleet's needs per address (one agent keeps one connection), below the
+ * descriptors the unit grants (LimitNOFILE), deadlines past any sweep. */
+#define SRV_MAX_CONNS 4096u
+#define SRV_MAX_PER_ADDRESS 32u
+#define SRV_MAX_REQUESTS 4u
+#define SRV_LOGIN_MS 30000u
+#define SRV_IDLE_MS 900000u
+#define SRV_REPLY_MS 10000u
+
 enum srv_state { SRV_RECV, SRV_SEND };
 
 struct srv_ctx {
@@ -32,6 +42,7 @@ struct srv_ctx {
 	struct timespec received; /* for the ingest latency histogram */
 	struct bs_ingest_prepared prep; /* decoded and verified, for the worker */
 	struct bs_ingest_result res;
+	uint32_t pipe; /* the connection the request came on (bs_pipes) */
 	struct srv_ctx *next;
 };
 
@@ -57,13 +68,146 @@ struct bs_server_nng {
 	struct srv_ctx *vhead, *vtail; /* received, for the verifiers */
 	int stopping;
 	struct bs_server_stats stats;
+	struct bs_server_limits lim;
+	struct bs_pipes *pipes;
+	pthread_t reaper; /* closes connections past their deadlines */
+	int reaper_started;
+	pthread_cond_t rcv;
 };
+
+void
+bs_server_limits_defaults(struct bs_server_limits *l)
+{
+	l->conns.max_total = SRV_MAX_CONNS;
+	l->conns.max_per_address = SRV_MAX_PER_ADDRESS;
+	l->conns.max_requests = SRV_MAX_REQUESTS;
+	l->conns.login_ms = SRV_LOGIN_MS;
+	l->conns.idle_ms = SRV_IDLE_MS;
+	l->reply_ms = SRV_REPLY_MS;
+}
+
+static int64_t
+srv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+srv_close_pipe(uint32_t id)
+{
+	nng_pipe p = NNG_PIPE_INITIALIZER;
+
+	p.id = id;
+	bs_log(BS_LOG_DEBUG, "connection_close", "pipe=%u rv=%d", id, nng_pipe_close(p));
+}
+
+/* A new connection: admitted within the caps, or closed before NNG adds
+ * it to the socket. The source is its IP address (the port left out). */
+static void
+srv_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct bs_server_nng *s = arg;
+	nng_sockaddr sa;
+	const void *addr = NULL;
+	size_t len = 0;
+
+	(void)ev;
+	memset(&sa, 0, sizeof(sa));
+	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) == 0) {
+		if (sa.s_family == NNG_AF_INET) {
+			addr = &sa.s_in.sa_addr;
+			len = sizeof(sa.s_in.sa_addr);
+		} else if (sa.s_family == NNG_AF_INET6) {
+			addr = sa.s_in6.sa_addr;
+			len = sizeof(sa.s_in6.sa_addr);
+		}
+	}
+	if (bs_pipes_add(s->pipes, (uint32_t)nng_pipe_id(p), addr != NULL ? addr : "", len,
+	        srv_now_ms()) != 0) {
+		bs_log(BS_LOG_DEBUG, "connection_refused", "pipe=%d", nng_pipe_id(p));
+		nng_pipe_close(p);
+		return;
+	}
+	bs_log(BS_LOG_DEBUG, "connection_opened", "pipe=%d", nng_pipe_id(p));
+}
+
+static void
+srv_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct bs_server_nng *s = arg;
+
+	(void)ev;
+	bs_log(BS_LOG_DEBUG, "connection_closed", "pipe=%d", nng_pipe_id(p));
+	bs_pipes_remove(s->pipes, (uint32_t)nng_pipe_id(p));
+}
+
+/* Every half second: closes the connections past their login or idle
+ * deadline, and logs how many connections were refused or closed, and
+ * requests or replies dropped, since. Only this thread closes a
+ * connection that has been admitted, and only a quiet one: NNG 1.5.2's
+ * TCP transport can lose a receive when a pipe is closed while a message
+ * is arriving, and the pipe is then never reaped (nor any after it). */
+static void *
+srv_reaper(void *arg)
+{
+	struct bs_server_nng *s = arg;
+	struct bs_pipes_stats last;
+	uint32_t ids[SRV_NCTX];
+
+	memset(&last, 0, sizeof(last));
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		struct timespec until;
+		struct bs_pipes_stats now;
+		size_t n;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 500000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->rcv, &s->lock, &until);
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		while ((n = bs_pipes_expired(s->pipes, srv_now_ms(), ids, SRV_NCTX)) > 0)
+			for (size_t i = 0; i < n; i++)
+				srv_close_pipe(ids[i]);
+		bs_pipes_stats(s->pipes, &now);
+		for (size_t r = 0; r < BS_PIPES_NREASONS; r++)
+			if (now.by_reason[r] != last.by_reason[r])
+				bs_log(BS_LOG_WARN, "connections_dropped",
+				    "reason=%s count=%llu total=%llu open=%llu",
+				    bs_pipes_reason_names[r],
+				    (unsigned long long)(now.by_reason[r] - last.by_reason[r]),
+				    (unsigned long long)now.by_reason[r],
+				    (unsigned long long)now.open);
+		last = now;
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
 
 static void
 srv_recv(struct srv_ctx *c)
 {
 	c->state = SRV_RECV;
+	c->pipe = 0;
+	nng_aio_set_timeout(c->aio, NNG_DURATION_INFINITE); /* a request may take its time */
 	nng_ctx_recv(c->ctx, c->aio);
+}
+
+/* The reply went (or was dropped): the connection's request is over. */
+static void
+srv_request_done(struct srv_ctx *c, int accepted)
+{
+	if (c->pipe != 0)
+		bs_pipes_end(c->srv->pipes, c->pipe, accepted, srv_now_ms());
 }
 
 static void
@@ -74,8 +218,14 @@ srv_cb(void *arg)
 	int rv = nng_aio_result(c->aio);
 
 	if (c->state == SRV_SEND) {
+		int accepted = c->res.status == BINDSCOPE__V1__ACK_STATUS__ACK_STORED ||
+		    c->res.status == BINDSCOPE__V1__ACK_STATUS__ACK_DUPLICATE;
+
 		if (rv != 0)
 			nng_msg_free(nng_aio_get_msg(c->aio));
+		srv_request_done(c, rv == 0 && accepted);
+		if (rv == NNG_ETIMEDOUT)
+			bs_pipes_count(s->pipes, BS_PIPES_REPLY); /* its peer does not read */
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 			return;
 		srv_recv(c);
@@ -87,8 +237,20 @@ srv_cb(void *arg)
 		srv_recv(c); /* a transport error on one pipe: keep serving */
 		return;
 	}
-	/* No work on NNG's thread: hand it to the verifiers. */
 	c->msg = nng_aio_get_msg(c->aio);
+	c->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(c->msg));
+	rv = bs_pipes_begin(s->pipes, c->pipe, srv_now_ms());
+	if (rv != 0) {
+		/* Gone already, or it holds its share of the contexts: a peer
+		 * that sends more than a few requests without taking the
+		 * replies is not served until it does (and not closed while
+		 * it sends, see srv_reaper). */
+		nng_msg_free(c->msg);
+		c->msg = NULL;
+		srv_recv(c);
+		return;
+	}
+	/* No work on NNG's thread: hand it to the verifiers. */
 	clock_gettime(CLOCK_MONOTONIC, &c->received);
 	pthread_mutex_lock(&s->lock);
 	c->next = NULL;
@@ -113,12 +275,17 @@ srv_answer(struct srv_ctx *c, const struct bs_ingest_result *res)
 		free(ack);
 		if (reply != NULL)
 			nng_msg_free(reply);
+		srv_request_done(c, 0);
 		srv_recv(c); /* the agent times out and resends */
 		return;
 	}
 	free(ack);
+	c->res.status = res->status; /* for srv_cb: was it accepted */
 	nng_aio_set_msg(c->aio, reply);
 	c->state = SRV_SEND;
+	/* REP queues a reply behind the one its connection has not taken:
+	 * past the deadline it is dropped and the context serves others. */
+	nng_aio_set_timeout(c->aio, (nng_duration)c->srv->lim.reply_ms);
 	nng_ctx_send(c->ctx, c->aio);
 }
 
@@ -296,7 +463,7 @@ srv_worker(void *arg)
 
 int
 bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
-    struct bs_server_nng **out)
+    const struct bs_server_limits *lim, struct bs_server_nng **out)
 {
 	struct bs_server_nng *s = calloc(1, sizeof(*s));
 	nng_listener l;
@@ -308,6 +475,13 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	pthread_cond_init(&s->vcv, NULL);
+	pthread_cond_init(&s->rcv, NULL);
+	if (lim != NULL)
+		s->lim = *lim;
+	else
+		bs_server_limits_defaults(&s->lim);
+	if ((rv = bs_pipes_create(&s->lim.conns, &s->pipes)) != 0)
+		goto out;
 	if ((strncmp(url, "tls+", 4) == 0) != (tls != NULL)) {
 		bs_log(BS_LOG_ERROR, "listen_config",
 		    "url=%s error=\"tls+tcp:// needs the [tls] "
@@ -331,8 +505,13 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 		goto out;
 	s->sock_open = 1;
 	/* A hostile peer cannot make NNG buffer more than one report. */
-	if ((nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, BS_WIRE_MAX_MSG + 4096)) != 0)
+	if ((nrv = nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, BS_WIRE_MAX_MSG + 4096)) != 0 ||
+	    (nrv = nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, srv_pipe_added, s)) != 0 ||
+	    (nrv = nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, srv_pipe_removed, s)) != 0)
 		goto out;
+	if (pthread_create(&s->reaper, NULL, srv_reaper, s) != 0)
+		goto out;
+	s->reaper_started = 1;
 	if (pthread_create(&s->worker, NULL, srv_worker, s) != 0)
 		goto out;
 	s->worker_started = 1;
@@ -392,7 +571,10 @@ bs_server_nng_stop(struct bs_server_nng *s)
 	pthread_mutex_lock(&s->lock);
 	s->stopping = 1;
 	pthread_cond_broadcast(&s->vcv);
+	pthread_cond_broadcast(&s->rcv);
 	pthread_mutex_unlock(&s->lock);
+	if (s->reaper_started)
+		pthread_join(s->reaper, NULL);
 	/* Verifiers first: they feed the worker, which then drains what was
 	 * verified and commits it before it stops. */
 	for (int i = 0; i < s->n_verify; i++)
@@ -415,8 +597,10 @@ bs_server_nng_stop(struct bs_server_nng *s)
 		bs_verifier_destroy(s->verifiers[i]);
 	if (s->tls != NULL)
 		nng_tls_config_free(s->tls);
+	bs_pipes_destroy(s->pipes);
 	pthread_cond_destroy(&s->cv);
 	pthread_cond_destroy(&s->vcv);
+	pthread_cond_destroy(&s->rcv);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -427,4 +611,5 @@ bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out)
 	pthread_mutex_lock(&s->lock);
 	*out = s->stats;
 	pthread_mutex_unlock(&s->lock);
+	bs_pipes_stats(s->pipes, &out->conns);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest/pipes.h"
+
 struct bs_server_nng;
 
 /* Ingest latency (receive to acknowledgement) histogram bounds, seconds. */
@@ -28,6 +30,7 @@ struct bs_server_stats {
 	uint64_t latency_le[BS_SERVER_BUCKETS]; /* cumulative: count <= bound */
 	uint64_t latency_count;
 	double latency_sum;
+	struct bs_pipes_stats conns; /* connections open, refused and closed */
 };
 
 /* The collector's identity and trust (pki init writes these files). */
@@ -38,11 +41,20 @@ struct bs_server_tls {
 	const char *revoked_file; /* may be NULL */
 };
 
+/* What one peer may hold on the agent port ([collector] keys). */
+struct bs_server_limits {
+	struct bs_pipes_limits conns; /* connection caps and deadlines */
+	unsigned reply_ms; /* a reply not taken by its peer in time is dropped, and
+	                    * its connection closed */
+};
+void bs_server_limits_defaults(struct bs_server_limits *l);
+
 /* Opens db_path for writing and listens on url: "tls+tcp://..." needs
  * tls (mutual authentication, signed reports required); "tcp://..." with
- * tls NULL is the unauthenticated demo mode. Caller owns *out. */
+ * tls NULL is the unauthenticated demo mode. lim NULL: the defaults.
+ * Caller owns *out. */
 int bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
-    struct bs_server_nng **out);
+    const struct bs_server_limits *lim, struct bs_server_nng **out);
 /* Stops receiving, lets the worker finish the commit in flight, closes. */
 void bs_server_nng_stop(struct bs_server_nng *s);
 void bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out);

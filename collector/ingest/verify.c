@@ -18,8 +18,8 @@
 
 /* Agent certificates verified recently, by SHA-256 of their DER: chain
  * checking costs more than the signature, and an agent sends the same
- * certificate every time. Entries expire, and revocation is checked on
- * every report regardless. */
+ * certificate every time. Entries expire, and revocation and the
+ * certificate's validity period are checked on every report regardless. */
 #define VERIFY_CACHE 4096
 #define VERIFY_CACHE_SECS 300
 
@@ -178,6 +178,17 @@ bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, con
 	X509_up_ref(cert);
 	slot->cert = cert;
 chain_ok:
+	/* The chain check above looked at the time too, but a cached entry
+	 * may outlive the certificate's notAfter by minutes. */
+	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0 ||
+	    X509_cmp_time(X509_get0_notBefore(cert), &now) > 0) {
+		snprintf(why, whysz, "agent certificate '%s' not accepted: %s", cn,
+		    X509_cmp_time(X509_get0_notAfter(cert), &now) < 0
+		        ? "certificate has expired"
+		        : "certificate is not yet valid");
+		*code = "untrusted";
+		goto out;
+	}
 	if (verify_is_revoked(v, cert)) {
 		snprintf(why, whysz, "agent certificate '%s' is revoked", cn);
 		*code = "revoked";
@@ -198,6 +209,17 @@ chain_ok:
 		snprintf(why, whysz, "certificate is for '%s' but the report claims '%s'", cn,
 		    r->host != NULL ? r->host->fqdn : "");
 		*code = "fqdn_mismatch";
+		goto out;
+	}
+	/* The agent_id a report claims is the certificate's too (empty: the
+	 * FQDN): nothing signed by one server speaks for another. */
+	if (r->agent != NULL && r->agent->agent_id[0] != '\0' &&
+	    X509_check_host(cert, r->agent->agent_id, strlen(r->agent->agent_id),
+	        X509_CHECK_FLAG_NO_WILDCARDS, NULL) != 1) {
+		snprintf(why, whysz,
+		    "certificate is for '%s' but the report's agent_id is '%.100s'", cn,
+		    r->agent->agent_id);
+		*code = "agent_id_mismatch";
 		goto out;
 	}
 	rv = 0;

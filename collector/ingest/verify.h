@@ -1,8 +1,9 @@
 /* verify: who sent a report. NNG 1.5.2 does not expose the TLS peer's
  * certificate, so each report carries the agent's certificate and its
  * signature over the report bytes; this checks the certificate against the
- * collector's CA (clientAuth, in date, not revoked), the signature, and
- * that the report's host FQDN is the certificate's. */
+ * collector's CA (clientAuth, in date on every report, not revoked), the
+ * signature, and that the report's host FQDN and agent_id (when set) are
+ * the certificate's. */
 #ifndef BS_INGEST_VERIFY_H
 #define BS_INGEST_VERIFY_H
 
@@ -21,7 +22,7 @@ void bs_verifier_destroy(struct bs_verifier *v);
  * 0 when env is signed by a valid, unrevoked agent certificate for r's
  * host; otherwise BS_EREFUSED with the reason in why and a stable label
  * for metrics in *code ("unsigned", "bad_certificate", "untrusted",
- * "revoked", "bad_signature", "fqdn_mismatch"). */
+ * "revoked", "bad_signature", "fqdn_mismatch", "agent_id_mismatch"). */
 int bs_verifier_check(struct bs_verifier *v, const Bindscope__V1__Envelope *env, const bs_report *r,
     char *why, size_t whysz, const char **code);
 

@@ -63,6 +63,17 @@ metrics_ingest(const struct bs_server_stats *st, struct bs_buf *b)
 	    "bindscope_ingest_latency_seconds_count %llu\n",
 	    (unsigned long long)st->latency_count, st->latency_sum,
 	    (unsigned long long)st->latency_count);
+	rv |= metrics_head(
+	    b, "bindscope_agent_connections", "gauge", "Connections open on the agent port.");
+	rv |= bs_buf_printf(
+	    b, "bindscope_agent_connections %llu\n", (unsigned long long)st->conns.open);
+	rv |= metrics_head(b, "bindscope_agent_connections_dropped_total", "counter",
+	    "Agent port: connections refused (total, per_address) or closed (login_timeout, "
+	    "idle_timeout), requests (too_many_requests) and replies (reply_not_taken) dropped.");
+	for (size_t i = 0; i < BS_PIPES_NREASONS; i++)
+		rv |= bs_buf_printf(b,
+		    "bindscope_agent_connections_dropped_total{reason=\"%s\"} %llu\n",
+		    bs_pipes_reason_names[i], (unsigned long long)st->conns.by_reason[i]);
 	return rv;
 }
 

@@ -96,6 +96,48 @@ static const char *const store_migrations[] = {
     /* 3 -> 4: a server's reports in arrival order, for the history pass's
      * "previous report" and retention. */
     "CREATE INDEX reports_server_id ON reports(server_id, id);",
+    /* 4 -> 5: duplicates are keyed on who verifiably sent a report (the
+     * signing certificate's FQDN, "offline import" for import), not on
+     * the agent_id it claims: one server's certificate could otherwise
+     * claim another's coming sequence numbers. SQLite cannot drop a
+     * table constraint, so the table is rebuilt (foreign keys are off
+     * during migrations). Old rows take the identity they were stored
+     * under: their server for agent reports, whose FQDN a signed one's
+     * certificate matched. Old rows that now collide keep a unique
+     * "legacy:" identity rather than being lost. */
+    "CREATE TABLE reports_v5 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  server_id INTEGER NOT NULL REFERENCES servers(id),"
+    "  identity TEXT NOT NULL,"
+    "  agent_id TEXT NOT NULL,"
+    "  boot_id TEXT NOT NULL,"
+    "  sequence INTEGER NOT NULL,"
+    "  collected_ms INTEGER NOT NULL,"
+    "  received_ms INTEGER NOT NULL,"
+    "  provenance TEXT NOT NULL,"
+    "  raw BLOB NOT NULL,"
+    "  analyzed INTEGER NOT NULL DEFAULT 0,"
+    "  signature BLOB,"
+    "  signature_alg TEXT,"
+    "  signer_cert BLOB,"
+    "  UNIQUE (identity, boot_id, sequence)"
+    ");"
+    "WITH k AS (SELECT r.*, CASE WHEN r.provenance = '" BS_PROV_OFFLINE "'"
+    "  THEN '" BS_IDENTITY_OFFLINE "' ELSE s.fqdn END AS ident"
+    "  FROM reports r JOIN servers s ON s.id = r.server_id),"
+    " n AS (SELECT k.*, row_number() OVER"
+    "  (PARTITION BY ident, boot_id, sequence ORDER BY id) AS rn FROM k)"
+    "INSERT INTO reports_v5 (id, server_id, identity, agent_id, boot_id, sequence,"
+    " collected_ms, received_ms, provenance, raw, analyzed, signature, signature_alg,"
+    " signer_cert)"
+    " SELECT id, server_id, CASE WHEN rn = 1 THEN ident ELSE 'legacy:' || id END,"
+    " agent_id, boot_id, sequence, collected_ms, received_ms, provenance, raw, analyzed,"
+    " signature, signature_alg, signer_cert FROM n;"
+    "DROP TABLE reports;"
+    "ALTER TABLE reports_v5 RENAME TO reports;"
+    "CREATE INDEX reports_server ON reports(server_id, received_ms);"
+    "CREATE INDEX reports_unanalyzed ON reports(id) WHERE analyzed = 0;"
+    "CREATE INDEX reports_server_id ON reports(server_id, id);",
 };
 
 int
@@ -234,16 +276,16 @@ bs_store_open(const char *path, int readonly, struct bs_store **out)
 		 * commit durable before we acknowledge. */
 		if ((rv = store_exec(s,
 		         "PRAGMA journal_mode=WAL;"
-		         "PRAGMA synchronous=FULL;"
-		         "PRAGMA foreign_keys=ON;")) != 0 ||
-		    (rv = store_migrate(s)) != 0)
+		         "PRAGMA synchronous=FULL;")) != 0 ||
+		    (rv = store_migrate(s)) != 0 ||
+		    (rv = store_exec(s, "PRAGMA foreign_keys=ON;")) != 0)
 			goto out;
 		rv = BS_EDB;
 		if (sqlite3_prepare_v2(s->db,
 		        "INSERT INTO reports (server_id, agent_id, boot_id, sequence,"
 		        " collected_ms, received_ms, provenance, raw, signature, signature_alg,"
-		        " signer_cert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		        " ON CONFLICT (agent_id, boot_id, sequence) DO NOTHING",
+		        " signer_cert, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		        " ON CONFLICT (identity, boot_id, sequence) DO NOTHING",
 		        -1, &s->ins_report, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v2(s->db,
 		        "INSERT INTO servers (fqdn, first_seen_ms) VALUES (?, ?)"
@@ -292,9 +334,9 @@ bs_store_close(struct bs_store *s)
 }
 
 int
-bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
-    const uint8_t *raw, size_t len, const bs_report *r, const struct bs_store_sig *sig,
-    int64_t received_at_ms, int *duplicate)
+bs_store_put_report(struct bs_store *s, const char *fqdn, const char *identity,
+    const char *provenance, const uint8_t *raw, size_t len, const bs_report *r,
+    const struct bs_store_sig *sig, int64_t received_at_ms, int *duplicate)
 {
 	const Bindscope__V1__AgentInfo *ai = r->agent;
 	sqlite3_int64 server_id, report_id;
@@ -325,6 +367,7 @@ bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance
 		sqlite3_bind_text(s->ins_report, 10, sig->alg, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(s->ins_report, 11, sig->cert, (int)sig->cert_len, SQLITE_STATIC);
 	}
+	sqlite3_bind_text(s->ins_report, 12, identity, -1, SQLITE_STATIC);
 	if (sqlite3_step(s->ins_report) != SQLITE_DONE)
 		goto out;
 	if (sqlite3_changes(s->db) == 0) {

@@ -19,6 +19,9 @@ struct bs_store;
 #define BS_PROV_AGENT_UNSIGNED "agent, unsigned"
 #define BS_PROV_AGENT_SIGNED "agent, signed"
 #define BS_PROV_OFFLINE "offline evidence, unsigned"
+/* The identity duplicates are keyed on for reports no certificate
+ * signed that `import` stores. */
+#define BS_IDENTITY_OFFLINE "offline import"
 
 /* Opens (creating and migrating as needed) the database at path.
  * readonly: for report/check, never creates or migrates. */
@@ -35,12 +38,14 @@ struct bs_store_sig {
 };
 
 /* Stores one report (raw: its serialized bytes; r: the parsed form; sig:
- * its verified signature, or NULL) for server fqdn. *duplicate is set when
- * (agent_id, boot_id, sequence) was stored before; nothing is written
- * then. Returns 0 only after commit. */
-int bs_store_put_report(struct bs_store *s, const char *fqdn, const char *provenance,
-    const uint8_t *raw, size_t len, const bs_report *r, const struct bs_store_sig *sig,
-    int64_t received_at_ms, int *duplicate);
+ * its verified signature, or NULL) for server fqdn. identity is who
+ * verifiably sent it (the signing certificate's FQDN; BS_IDENTITY_OFFLINE
+ * for an unsigned import), never what the report claims: *duplicate is set
+ * when (identity, boot_id, sequence) was stored before, and nothing is
+ * written then. Returns 0 only after commit. */
+int bs_store_put_report(struct bs_store *s, const char *fqdn, const char *identity,
+    const char *provenance, const uint8_t *raw, size_t len, const bs_report *r,
+    const struct bs_store_sig *sig, int64_t received_at_ms, int *duplicate);
 
 /* Group commit: bs_store_put_report calls between begin and commit share
  * one transaction (one fsync), which is how the ingest worker keeps up with

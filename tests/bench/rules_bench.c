@@ -194,8 +194,8 @@ run(const char *dir, size_t n)
 		bs_arena_init(&a, 0);
 		r = make(&a, i, n, i % 20 == 3 ? 1 : i % 20 == 11 ? 2 : 0);
 		if (bs_wire_pack(&r->base, &raw, &len) != 0 ||
-		    bs_store_put_report(st, r->host->fqdn, BS_PROV_AGENT_SIGNED, raw, len, r, NULL,
-		        NOW_MS - 30000, &dup) != 0)
+		    bs_store_put_report(st, r->host->fqdn, r->host->fqdn, BS_PROV_AGENT_SIGNED, raw,
+		        len, r, NULL, NOW_MS - 30000, &dup) != 0)
 			return 1;
 		total_bytes += len;
 		free(raw);

@@ -50,6 +50,9 @@ e2e_init() {
 	agent="$build/agent/bindscope-agent"
 	collector="$build/collector/bindscope-collector"
 	sendraw="$build/tests/sendraw"
+	rawpeer="$build/tests/rawpeer"
+	forge="$build/tests/forge"
+	ingest_bench="$build/tests/ingest_bench"
 	work=$(mktemp -d "/tmp/bs-$1-XXXXXX")
 	trap e2e_cleanup EXIT
 }
@@ -102,6 +105,75 @@ stop_collector() {
 	wait "$pid" 2>/dev/null || true
 	pid=""
 }
+
+# figure WHAT VALUE: one measured figure (the fault suite prints these;
+# the README's Security figures are copied from them).
+figure() { echo "figure: $1: $2"; }
+
+# soak: true under BINDSCOPE_FAULT_SOAK=1, when fault tests run longer.
+soak() { [ "${BINDSCOPE_FAULT_SOAK:-0}" = 1 ]; }
+
+# pki_enroll HOST...: a CA in $work/pki (made on first use) and an agent
+# identity $work/id-HOST (agent.pem, agent.key, ca.pem) for each HOST.
+pki_enroll() {
+	[ -f "$work/pki/ca.pem" ] || "$collector" pki init --dir "$work/pki" >/dev/null
+	for h in "$@"; do
+		"$collector" pki issue --dir "$work/pki" --host "$h" --out "$work/id-$h" >/dev/null
+	done
+}
+
+# pki_enroll_until HOST SECONDS: like pki_enroll, but the certificate
+# ($work/id-HOST) expires SECONDS from now (openssl ca: `pki issue` gives
+# whole days).
+pki_enroll_until() {
+	local d="$work/id-$1" c="$work/shortca"
+	[ -f "$work/pki/ca.pem" ] || "$collector" pki init --dir "$work/pki" >/dev/null
+	"$agent" enroll --csr --host "$1" --out "$d" >/dev/null
+	mkdir -p "$c" && : >"$c/index.txt" && echo 1000 >"$c/serial"
+	printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\nserial = %s/serial\nnew_certs_dir = %s\npolicy = p\ndefault_md = sha256\n[p]\ncommonName = supplied\n[x]\nbasicConstraints = CA:FALSE\nkeyUsage = digitalSignature\nextendedKeyUsage = clientAuth\nsubjectAltName = DNS:%s\n' \
+		"$c" "$c" "$c" "$1" >"$c/ca.cnf"
+	openssl ca -batch -notext -config "$c/ca.cnf" -extensions x -subj "/CN=$1" \
+		-cert "$work/pki/ca.pem" -keyfile "$work/pki/ca.key" -in "$d/agent.csr" -out "$d/agent.pem" \
+		-startdate "$(date -u -d '-5 min' +%Y%m%d%H%M%SZ)" \
+		-enddate "$(date -u -d "+$2 sec" +%Y%m%d%H%M%SZ)" 2>/dev/null
+	cp "$work/pki/ca.pem" "$d/ca.pem"
+}
+
+# agent_port_conf FILE URL DB [LINE...]: a collector serving only the
+# agent port (dashboard off, log_level info); a tls+tcp:// URL gets the
+# [tls] files of $work/pki (pki_enroll). Each LINE goes under [collector].
+agent_port_conf() {
+	local file=$1 url=$2 db=$3
+	shift 3
+	{
+		printf '[collector]\nlisten = %s\ndb = %s\n' "$url" "$db"
+		printf '%s\n' "$@"
+		printf '[http]\nport = 0\n'
+		case $url in
+		tls+*) printf '[tls]\nca_file = %s\ncert_file = %s\nkey_file = %s\nrevoked_file = %s\n' \
+			"$work/pki/ca.pem" "$work/pki/server.pem" "$work/pki/server.key" "$work/pki/revoked.txt" ;;
+		esac
+	} >"$file"
+}
+
+# agent_conf FILE URL ROOT STATE [IDENTITY [LINE...]]: an agent sending
+# ROOT's evidence to URL, its state in STATE; over tls+tcp:// with the
+# identity folder IDENTITY (pki_enroll's $work/id-HOST; "" for none).
+# Send timeout 3 s; each LINE goes under [agent].
+agent_conf() {
+	local file=$1 url=$2 root=$3 state=$4 id=${5:-}
+	shift $(($# < 5 ? $# : 5))
+	{
+		printf '[agent]\nroot = %s\ncollector = %s\nstate_dir = %s\nsend_timeout = 3s\n' \
+			"$root" "$url" "$state"
+		printf '%s\n' "$@"
+		[ -z "$id" ] || printf '[tls]\nca_file = %s/ca.pem\ncert_file = %s/agent.pem\nkey_file = %s/agent.key\nserver_name = localhost\n' \
+			"$id" "$id" "$id"
+	} >"$file"
+}
+
+# reports_in DB [SQL-TAIL]: number of stored reports (e.g. "where ...").
+reports_in() { sqlite3 "$1" "select count(*) from reports ${2:-}"; }
 
 e2e_done() {
 	echo "$passes passed, $fails failed"

@@ -108,7 +108,8 @@ put(struct bs_store *st, const char *boot, uint64_t seq, const char *thumb, int6
 	bs_arena_init(&a, 0);
 	assert_int_equal(bs_wire_unpack_report(&a, raw, len, &r), 0);
 	assert_int_equal(
-	    bs_store_put_report(st, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, NULL, at, &dup), 0);
+	    bs_store_put_report(st, FQDN, FQDN, BS_PROV_AGENT_SIGNED, raw, len, r, NULL, at, &dup),
+	    0);
 	assert_int_equal(dup, 0);
 	bs_arena_fini(&a);
 	free(raw);
@@ -472,8 +473,17 @@ test_older_database_opens_and_migrates(void **state)
 	sqlite3_bind_blob(ins, 1, raw, (int)len, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
 	sqlite3_finalize(ins);
+	/* Another agent_id with the same boot and sequence: two rows then,
+	 * one identity (the server) now; both must survive the migration. */
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	        "INSERT INTO reports VALUES (2, 1, 'b', 'b0', 1, 1, 1, 'agent, signed', ?)", -1,
+	        &ins, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_blob(ins, 1, raw, (int)len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+	sqlite3_finalize(ins);
 	sqlite3_close(db);
-	free(raw);
 
 	assert_int_equal(bs_store_open(path, 1, &st), 0);
 	assert_int_equal(bs_store_version(st), 1);
@@ -483,12 +493,43 @@ test_older_database_opens_and_migrates(void **state)
 	bs_store_close(st);
 
 	assert_int_equal(bs_store_open(path, 0, &st), 0);
-	assert_true(bs_store_version(st) >= 3);
-	assert_int_equal(pass(st, T0), 1);
+	assert_true(bs_store_version(st) >= 5);
+	assert_int_equal(pass(st, T0), 2);
 	a = analyse(st, T0);
 	assert_int_equal(finding(a, "BACKEND_CERT_NAME_MISMATCH")->first_seen_ms, 1);
 	bs_analysis_destroy(a);
+	{
+		struct bs_arena ar;
+		bs_report *r;
+		int dup = -1;
+
+		bs_arena_init(&ar, 0);
+		assert_int_equal(bs_wire_unpack_report(&ar, raw, len, &r), 0);
+		/* The server's own boot and sequence again: known. */
+		assert_int_equal(bs_store_put_report(st, FQDN, FQDN, BS_PROV_AGENT_SIGNED, raw, len,
+		                     r, NULL, T0, &dup),
+		    0);
+		assert_int_equal(dup, 1);
+		/* Another identity claiming them is not a duplicate of it. */
+		assert_int_equal(bs_store_put_report(st, FQDN, "mbx02.corp.example",
+		                     BS_PROV_AGENT_SIGNED, raw, len, r, NULL, T0, &dup),
+		    0);
+		assert_int_equal(dup, 0);
+		bs_arena_fini(&ar);
+	}
 	bs_store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                     "SELECT group_concat(identity, ',') FROM"
+	                     " (SELECT identity FROM reports ORDER BY id)",
+	                     -1, &ins, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(ins), SQLITE_ROW);
+	assert_string_equal(
+	    (const char *)sqlite3_column_text(ins, 0), FQDN ",legacy:2,mbx02.corp.example");
+	sqlite3_finalize(ins);
+	sqlite3_close(db);
+	free(raw);
 }
 
 /* What the dashboard's charts read back: each finding's span (first seen,

@@ -45,6 +45,8 @@ test_exposition(void **state)
 	st.latency_sum = 0.09;
 	for (size_t i = 0; i < BS_SERVER_BUCKETS; i++)
 		st.latency_le[i] = i < 2 ? 4 : 9;
+	st.conns.open = 12;
+	st.conns.by_reason[BS_PIPES_OVER_ADDRESS] = 5;
 	bs_analysis_options_defaults(&o);
 	o.now_ms = NOW_MS;
 	assert_int_equal(bs_analysis_create(&o, &a), 0);
@@ -67,6 +69,11 @@ test_exposition(void **state)
 	assert_non_null(strstr(b.data, "bindscope_ingest_latency_seconds_bucket{le=\"+Inf\"} 9\n"));
 	assert_non_null(strstr(b.data, "bindscope_ingest_latency_seconds_count 9\n"));
 	assert_non_null(strstr(b.data, "bindscope_servers{status=\"clean\"} 2\n"));
+	assert_non_null(strstr(b.data, "bindscope_agent_connections 12\n"));
+	assert_non_null(strstr(
+	    b.data, "bindscope_agent_connections_dropped_total{reason=\"per_address\"} 5\n"));
+	assert_non_null(strstr(
+	    b.data, "bindscope_agent_connections_dropped_total{reason=\"login_timeout\"} 0\n"));
 	assert_non_null(strstr(b.data,
 	    "bindscope_server_last_report_age_seconds{server=\"mbx01.corp.example\"} 5.000\n"));
 	assert_non_null(

@@ -2,8 +2,8 @@
  * signed it for its own server. Each way a report can fail says so with
  * its own reason code: unsigned, a certificate that does not decode, one
  * from another CA or issued for a server rather than an agent, a revoked
- * one (also after it was accepted and cached), altered bytes, and a report
- * claiming another server's name. */
+ * one (also after it was accepted and cached), altered bytes, a report
+ * claiming another server's name, or another server's agent_id. */
 #include "test_util.h"
 
 #include "err.h"
@@ -77,7 +77,7 @@ struct sent {
 };
 
 static void
-sent_make(struct sent *s, const struct agent *signer, const char *fqdn)
+sent_make_as(struct sent *s, const struct agent *signer, const char *fqdn, const char *agent_id)
 {
 	bs_report *r;
 	const char *alg = NULL;
@@ -87,6 +87,8 @@ sent_make(struct sent *s, const struct agent *signer, const char *fqdn)
 	r = BS_NEW(&s->arena, report);
 	r->host = BS_NEW(&s->arena, host);
 	r->host->fqdn = (char *)fqdn;
+	r->agent = BS_NEW(&s->arena, agent_info);
+	r->agent->agent_id = (char *)agent_id;
 	assert_int_equal(bs_wire_pack(&r->base, &s->raw, &s->len), 0);
 	assert_int_equal(bs_wire_unpack_report(&s->arena, s->raw, s->len, &s->r), 0);
 	bindscope__v1__envelope__init(&s->env);
@@ -100,6 +102,12 @@ sent_make(struct sent *s, const struct agent *signer, const char *fqdn)
 	s->env.certificate.data = signer->der;
 	s->env.certificate.len = signer->der_len;
 	s->env.signature_alg = (char *)alg;
+}
+
+static void
+sent_make(struct sent *s, const struct agent *signer, const char *fqdn)
+{
+	sent_make_as(s, signer, fqdn, fqdn);
 }
 
 static void
@@ -167,6 +175,15 @@ test_enrolled_agent_accepted_and_forgeries_refused(void **state)
 	/* mbx02's own certificate, claiming to be mbx01. */
 	sent_make(&s, &mbx02, FQDN);
 	assert_string_equal(check(v, &s), "fqdn_mismatch");
+	sent_fini(&s);
+
+	/* mbx02's report, its own name, but another server's agent_id: its
+	 * duplicates would be keyed on mbx01's boot and sequence. */
+	sent_make_as(&s, &mbx02, "mbx02.corp.example", FQDN);
+	assert_string_equal(check(v, &s), "agent_id_mismatch");
+	sent_fini(&s);
+	sent_make_as(&s, &mbx02, "mbx02.corp.example", "");
+	assert_string_equal(check(v, &s), "ok"); /* empty: the FQDN */
 	sent_fini(&s);
 
 	/* The right name, from another CA. */
