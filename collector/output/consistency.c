@@ -113,8 +113,8 @@ prop_tls(const struct bs_server *s, char *value, char *label, size_t n)
 		snprintf(one, sizeof(one), "%s %s=%s", p->protocol, p->side, st);
 		prop_cat(whole, sizeof(whole), ";", one);
 		if (usable)
-			prop_cat(strcmp(p->side, "Client") == 0 ? client : server, sizeof(server), ", ",
-			    p->protocol);
+			prop_cat(strcmp(p->side, "Client") == 0 ? client : server, sizeof(server),
+			    ", ", p->protocol);
 	}
 	if (t == NULL || !read) {
 		snprintf(value, n, "not read");
@@ -157,14 +157,15 @@ prop_dotnet(const struct bs_server *s, char *value, char *label, size_t n)
 		const Bindscope__V1__DotNetTls *d = t->dotnet[i];
 		const Bindscope__V1__RegSetting *v[2] = {
 		    d->system_default_tls_versions, d->sch_use_strong_crypto};
-		static const char *const names[2] = {"SystemDefaultTlsVersions", "SchUseStrongCrypto"};
+		static const char *const names[2] = {
+		    "SystemDefaultTlsVersions", "SchUseStrongCrypto"};
 
 		for (int k = 0; k < 2; k++) {
 			const char *x = prop_reg(v[k], buf, sizeof(buf));
 			char one[128];
 
-			snprintf(one, sizeof(one), "%s%s %s=%s", d->version, d->wow6432 ? " (32-bit)" : "",
-			    names[k], x);
+			snprintf(one, sizeof(one), "%s%s %s=%s", d->version,
+			    d->wow6432 ? " (32-bit)" : "", names[k], x);
 			prop_cat(whole, sizeof(whole), ";", one);
 			read |= strcmp(x, "not read") != 0;
 			if (strcmp(x, "1") != 0 && strcmp(x, "not read") != 0)

@@ -490,21 +490,24 @@ test_one_of_ten_in_consistency_view_and_gate(void **state)
 	cons = bs_consistency_json(a);
 	assert_non_null(cons);
 	for (size_t i = 0; i < json_array_size(cons); i++)
-		if (strcmp(json_string_value(json_object_get(json_array_get(cons, i), "name")), "tls") ==
-		    0)
+		if (strcmp(json_string_value(json_object_get(json_array_get(cons, i), "name")),
+		        "tls") == 0)
 			tls = json_array_get(cons, i);
 	assert_non_null(tls);
 	groups = json_object_get(tls, "groups");
 	assert_int_equal(json_array_size(groups), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 0), "count")), 9);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(groups, 0), "count")), 9);
 	assert_false(json_is_true(json_object_get(json_array_get(groups, 0), "odd")));
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 1), "count")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(groups, 1), "count")), 1);
 	assert_true(json_is_true(json_object_get(json_array_get(groups, 1), "odd")));
 	assert_string_equal(json_string_value(json_array_get(
 	                        json_object_get(json_array_get(groups, 1), "servers"), 0)),
 	    "mbx07.corp.example");
-	assert_non_null(strstr(
-	    json_string_value(json_object_get(json_array_get(groups, 1), "label")), "renego clients=1"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_array_get(groups, 1), "label")),
+	        "renego clients=1"));
 	/* The other compared properties do not single anyone out. */
 	for (size_t i = 0; i < json_array_size(cons); i++)
 		assert_int_equal(
