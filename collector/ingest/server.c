@@ -27,7 +27,7 @@
 #define SRV_MAX_CONNS 4096u
 #define SRV_MAX_PER_ADDRESS 32u
 #define SRV_MAX_REQUESTS 4u
-#define SRV_LOGIN_MS 30000u
+#define SRV_LOGIN_MS 180000u /* past the agents' max_sweep_time (120 s) */
 #define SRV_IDLE_MS 900000u
 #define SRV_REPLY_MS 10000u
 
