@@ -232,7 +232,7 @@ prop_auth(const struct bs_server *s, char *value, char *label, size_t n)
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 		char day[40], one[96];
 
-		if (!c->exchange_auth)
+		if (!bs_rules_is_auth_cert(c))
 			continue;
 		prop_cat(whole, sizeof(whole), ",", c->thumbprint);
 		bs_time_format(c->not_after * 1000, day, sizeof(day));

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "analysis/rules/rules.h"
 #include "err.h"
 #include "output/report_json.h"
 
@@ -44,8 +45,7 @@ cert_auth(const bs_report *r)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (c->exchange_auth && strcasecmp(c->store, "My") == 0 &&
-		    (best == NULL || c->not_after > best->not_after))
+		if (bs_rules_is_auth_cert(c) && (best == NULL || c->not_after > best->not_after))
 			best = c;
 	}
 	return best;

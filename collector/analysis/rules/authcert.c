@@ -15,8 +15,8 @@
 /* A staged (next) certificate counts only with this much life left. */
 #define AUTH_STAGED_DAYS 120
 
-static int
-auth_is(const Bindscope__V1__Certificate *c)
+int
+bs_rules_is_auth_cert(const Bindscope__V1__Certificate *c)
 {
 	return c->exchange_auth && strcasecmp(c->store, "My") == 0;
 }
@@ -47,7 +47,7 @@ bs_rules_auth_norms(struct bs_analysis *a)
 		if (!auth_expected(r))
 			continue;
 		for (size_t k = 0; k < r->n_certificates; k++)
-			if (auth_is(r->certificates[k]) &&
+			if (bs_rules_is_auth_cert(r->certificates[k]) &&
 			    bs_cons_add(&a->arena, a->norms.auth, "Auth certificate", "held",
 			        r->certificates[k]->thumbprint, a->servers[i]) != 0)
 				return BS_ENOMEM;
@@ -88,7 +88,7 @@ bs_rule_auth_cert_expiring(struct bs_rule_ctx *ctx)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (!auth_is(c))
+		if (!bs_rules_is_auth_cert(c))
 			continue;
 		if (fleet != NULL && strcasecmp(c->thumbprint, fleet) == 0)
 			cur = c;
@@ -96,7 +96,7 @@ bs_rule_auth_cert_expiring(struct bs_rule_ctx *ctx)
 	for (size_t i = 0; cur == NULL && i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (auth_is(c) && (cur == NULL || c->not_after > cur->not_after))
+		if (bs_rules_is_auth_cert(c) && (cur == NULL || c->not_after > cur->not_after))
 			cur = c;
 	}
 	if (cur == NULL)
@@ -104,7 +104,7 @@ bs_rule_auth_cert_expiring(struct bs_rule_ctx *ctx)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (auth_is(c) && c != cur && c->not_after > cur->not_after &&
+		if (bs_rules_is_auth_cert(c) && c != cur && c->not_after > cur->not_after &&
 		    (next == NULL || c->not_after > next->not_after))
 			next = c;
 	}
@@ -165,7 +165,7 @@ bs_rule_auth_cert_inconsistent(struct bs_rule_ctx *ctx)
 	for (size_t i = 0; i < r->n_certificates; i++) {
 		const Bindscope__V1__Certificate *c = r->certificates[i];
 
-		if (!auth_is(c))
+		if (!bs_rules_is_auth_cert(c))
 			continue;
 		if (strcasecmp(c->thumbprint, fleet) == 0) {
 			json_decref(mine);

@@ -330,6 +330,16 @@ ep_class(struct bs_arena *a, const bs_report *r)
 	    a, "%s %s", roles[0] ? roles : "(roles unknown)", r->host->exchange_build);
 }
 
+/* The comparison key of one directory: class, site side, directory (not
+ * the site's name: renamed sites still compare). */
+static const char *
+ep_key(struct bs_arena *a, const char *cls, enum ep_side side,
+    const Bindscope__V1__VirtualDirectory *vd)
+{
+	return bs_arena_printf(
+	    a, "%s|%s %s", cls, side == EP_FRONT ? "front end" : "back end", vd->vdir);
+}
+
 int
 bs_rules_ep_norms(struct bs_analysis *a)
 {
@@ -352,10 +362,7 @@ bs_rules_ep_norms(struct bs_analysis *a)
 
 			if (side == EP_OTHER || l == EP_UNKNOWN)
 				continue;
-			/* Keyed by the directory, not the site's name: renamed
-			 * sites still compare. */
-			key = bs_arena_printf(&a->arena, "%s|%s %s", cls,
-			    side == EP_FRONT ? "front end" : "back end", vd->vdir);
+			key = ep_key(&a->arena, cls, side, vd);
 			if (key == NULL ||
 			    bs_cons_add(&a->arena, a->norms.ep, "Extended Protection", key,
 			        ep_names[l], a->servers[i]) != 0)
@@ -387,8 +394,7 @@ bs_rule_ep_inconsistent(struct bs_rule_ctx *ctx)
 
 		if (side == EP_OTHER || l == EP_UNKNOWN)
 			continue;
-		key = bs_arena_printf(
-		    a, "%s|%s %s", cls, side == EP_FRONT ? "front end" : "back end", vd->vdir);
+		key = ep_key(a, cls, side, vd);
 		if (key == NULL || bs_cons_stat(ctx->a->norms.ep, key, ep_names[l], &st) != 0 ||
 		    st.total < 3 || strcmp(st.majority, ep_names[l]) == 0 ||
 		    st.n_value >= st.n_majority)

@@ -111,6 +111,8 @@ const char *bs_rules_tls_state(
  * Require). */
 const char *bs_rules_ep_expected(
     const bs_report *r, const Bindscope__V1__VirtualDirectory *vd, const char **effective);
+/* 1 for an Exchange Auth certificate in LocalMachine\My (where it lives). */
+int bs_rules_is_auth_cert(const Bindscope__V1__Certificate *c);
 /* 1 when build ("15.2.1544.4") is at least a.b.c.d; 0 when it is not a build. */
 int bs_rules_build_at_least(const char *build, unsigned a, unsigned b, unsigned c, unsigned d);
 
