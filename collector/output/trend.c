@@ -73,7 +73,7 @@ bs_trend_days_json(const struct bs_trend_days *t)
 static int
 trend_span(void *arg, const struct bs_store_span *f)
 {
-	bs_trend_days_add(arg, f->severity, f->first_seen_ms, f->resolved_ms);
+	bs_trend_days_add(arg, f->severity, f->opened_ms, f->closed_ms);
 	return 0;
 }
 

@@ -122,7 +122,8 @@ bs_store_previous(struct bs_store *s, const struct bs_stored_report *r, struct b
 }
 
 struct history_stmts {
-	sqlite3_stmt *ins_change, *ins_finding, *upsert_state, *resolve, *mark;
+	sqlite3_stmt *ins_change, *ins_finding, *upsert_state, *upsert_span, *close_spans, *resolve,
+	    *mark;
 };
 
 static int
@@ -166,8 +167,21 @@ history_write_one(struct bs_store *s, struct history_stmts *h, const struct bs_p
 		sqlite3_bind_text(h->upsert_state, 6, f->severity, -1, SQLITE_STATIC);
 		if ((rv = store_step_done(s, h->upsert_state)) != 0)
 			return rv;
+		sqlite3_bind_int64(h->upsert_span, 1, row->server_id);
+		sqlite3_bind_text(h->upsert_span, 2, f->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->upsert_span, 3, f->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(h->upsert_span, 4, f->severity, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(h->upsert_span, 5, row->received_ms);
+		if ((rv = store_step_done(s, h->upsert_span)) != 0)
+			return rv;
 	}
-	/* What this report no longer shows is resolved as of this report. */
+	/* What this report no longer shows is resolved as of this report:
+	 * its span closes first, while finding_state still says it is open. */
+	sqlite3_bind_int64(h->close_spans, 1, row->received_ms);
+	sqlite3_bind_int64(h->close_spans, 2, row->server_id);
+	sqlite3_bind_int64(h->close_spans, 3, row->id);
+	if ((rv = store_step_done(s, h->close_spans)) != 0)
+		return rv;
 	sqlite3_bind_int64(h->resolve, 1, row->received_ms);
 	sqlite3_bind_int64(h->resolve, 2, row->server_id);
 	sqlite3_bind_int64(h->resolve, 3, row->id);
@@ -206,6 +220,19 @@ bs_store_history_write(struct bs_store *s, const struct bs_pass_result *res, siz
 	         " last_report_id = excluded.last_report_id, severity = excluded.severity",
 	         &h.upsert_state)) != 0 ||
 	    (rv = store_prepare(s,
+	         "INSERT INTO finding_spans (server_id, rule_id, fkey, severity, opened_ms,"
+	         " closed_ms) VALUES (?1, ?2, ?3, ?4, ?5, NULL)"
+	         " ON CONFLICT (server_id, rule_id, fkey) WHERE closed_ms IS NULL"
+	         " DO UPDATE SET severity = excluded.severity",
+	         &h.upsert_span)) != 0 ||
+	    (rv = store_prepare(s,
+	         "UPDATE finding_spans SET closed_ms = ?1 WHERE server_id = ?2"
+	         " AND closed_ms IS NULL AND EXISTS (SELECT 1 FROM finding_state f"
+	         "  WHERE f.server_id = ?2 AND f.rule_id = finding_spans.rule_id"
+	         "  AND f.fkey = finding_spans.fkey AND f.resolved_ms IS NULL"
+	         "  AND f.last_report_id < ?3)",
+	         &h.close_spans)) != 0 ||
+	    (rv = store_prepare(s,
 	         "UPDATE finding_state SET resolved_ms = ?1 WHERE server_id = ?2"
 	         " AND resolved_ms IS NULL AND last_report_id < ?3",
 	         &h.resolve)) != 0 ||
@@ -224,6 +251,8 @@ out:
 	sqlite3_finalize(h.ins_change);
 	sqlite3_finalize(h.ins_finding);
 	sqlite3_finalize(h.upsert_state);
+	sqlite3_finalize(h.upsert_span);
+	sqlite3_finalize(h.close_spans);
 	sqlite3_finalize(h.resolve);
 	sqlite3_finalize(h.mark);
 	return rv;
@@ -332,22 +361,39 @@ history_span_row(sqlite3_stmt *st, void *arg)
 	return w->fn(w->arg, &f);
 }
 
+/* By schema version: an older database opened read-only has only each
+ * finding's current span. */
+static const struct {
+	int since_version;
+	const char *sql;
+} history_span_queries[] = {
+    {6,
+        "SELECT s.fqdn, f.severity, f.opened_ms, coalesce(f.closed_ms, 0)"
+        " FROM finding_spans f JOIN servers s ON s.id = f.server_id"
+        " WHERE (f.closed_ms IS NULL OR f.closed_ms >= ?1)"
+        " AND (?2 IS NULL OR s.fqdn = ?2 COLLATE NOCASE)"},
+    {2,
+        "SELECT s.fqdn, f.severity, f.first_seen_ms, coalesce(f.resolved_ms, 0)"
+        " FROM finding_state f JOIN servers s ON s.id = f.server_id"
+        " WHERE (f.resolved_ms IS NULL OR f.resolved_ms >= ?1)"
+        " AND (?2 IS NULL OR s.fqdn = ?2 COLLATE NOCASE)"},
+};
+
 int
 bs_store_finding_spans(
     struct bs_store *s, const char *fqdn, int64_t since_ms, bs_store_span_fn fn, void *arg)
 {
 	struct history_spans w = {fn, arg};
 	sqlite3_stmt *st = NULL;
+	size_t q = 0;
 	int rv;
 
-	if (s->version < 2)
-		return 0;
-	if ((rv = store_prepare(s,
-	         "SELECT s.fqdn, f.severity, f.first_seen_ms, coalesce(f.resolved_ms, 0)"
-	         " FROM finding_state f JOIN servers s ON s.id = f.server_id"
-	         " WHERE (f.resolved_ms IS NULL OR f.resolved_ms >= ?1)"
-	         " AND (?2 IS NULL OR s.fqdn = ?2 COLLATE NOCASE)",
-	         &st)) != 0)
+	while (q < sizeof(history_span_queries) / sizeof(history_span_queries[0]) &&
+	    s->version < history_span_queries[q].since_version)
+		q++;
+	if (q == sizeof(history_span_queries) / sizeof(history_span_queries[0]))
+		return 0; /* no history yet */
+	if ((rv = store_prepare(s, history_span_queries[q].sql, &st)) != 0)
 		return rv;
 	sqlite3_bind_int64(st, 1, since_ms);
 	if (fqdn != NULL)

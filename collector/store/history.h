@@ -1,5 +1,6 @@
 /* history: what the store remembers between reports: each report's
- * findings, every finding's first and last seen, and the change log of
+ * findings, every finding's first and last seen and each period it was
+ * open, and the change log of
  * sites, bindings and certificates (the schema is in store.c). The history
  * pass (upkeep/history_pass.h) reads the reports not analysed yet and
  * writes back what the analysis made of them; analyses read the open
@@ -26,8 +27,9 @@ int bs_store_pending(
 int bs_store_previous(struct bs_store *s, const struct bs_stored_report *r, struct bs_arena *ar,
     const uint8_t **raw, size_t *len, int64_t *collected_ms);
 /* Writes what the pass made of n reports in one transaction: changes,
- * findings, first and last seen, what each no longer shows resolved as of
- * it; each is marked analysed. */
+ * findings, first and last seen, each finding's open span, what each no
+ * longer shows resolved (its span closed) as of it; each is marked
+ * analysed. */
 int bs_store_history_write(struct bs_store *s, const struct bs_pass_result *res, size_t n);
 
 /* One entry of the change log. */
@@ -54,17 +56,18 @@ struct bs_store_seen {
 typedef int (*bs_store_seen_fn)(void *arg, const struct bs_store_seen *f);
 int bs_store_each_open_finding(struct bs_store *s, bs_store_seen_fn fn, void *arg);
 
-/* A finding's span in the history: open from first_seen_ms until
- * resolved_ms (0: still open), at its newest severity. A finding that
- * resolves and comes back reopens its span (the history keeps one per
- * server, rule and key). */
+/* One period a finding was open in the history: from opened_ms until
+ * closed_ms (0: still open), at its newest severity in that period. A
+ * finding that resolves and comes back gets a new span; the earlier ones
+ * stay (until retention prunes them). */
 struct bs_store_span {
 	const char *fqdn, *severity;
-	int64_t first_seen_ms, resolved_ms;
+	int64_t opened_ms, closed_ms;
 };
 typedef int (*bs_store_span_fn)(void *arg, const struct bs_store_span *f);
 /* Spans open at some moment at or after since_ms: one server's (fqdn,
- * any case) or everyone's (NULL). */
+ * any case) or everyone's (NULL). A database older than schema 6 opened
+ * read-only gives each finding's current span only. */
 int bs_store_finding_spans(
     struct bs_store *s, const char *fqdn, int64_t since_ms, bs_store_span_fn fn, void *arg);
 

@@ -7,6 +7,30 @@
 
 #define DAY_MS (86400LL * 1000)
 
+/* Finding spans closed before before_ms (older than any report kept),
+ * up to max_rows; a span still open is never pruned. Inside the caller's
+ * transaction; adds what it deleted to *deleted. */
+static int
+retention_prune_spans(struct bs_store *st, int64_t before_ms, size_t max_rows, size_t *deleted)
+{
+	sqlite3_stmt *s = NULL;
+	int rv;
+
+	if (st->version < 6 || before_ms == INT64_MIN)
+		return 0;
+	if ((rv = store_prepare(st,
+	         "DELETE FROM finding_spans WHERE id IN (SELECT id FROM finding_spans"
+	         " WHERE closed_ms IS NOT NULL AND closed_ms < ?1 LIMIT ?2)",
+	         &s)) != 0)
+		return rv;
+	sqlite3_bind_int64(s, 1, before_ms);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)max_rows);
+	if ((rv = store_step_done(st, s)) == 0)
+		*deleted += (size_t)sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return rv;
+}
+
 int
 bs_retention_prune(struct bs_store *st, const struct bs_retention *r, int64_t now_ms,
     size_t max_rows, size_t *deleted)
@@ -48,6 +72,11 @@ bs_retention_prune(struct bs_store *st, const struct bs_retention *r, int64_t no
 		goto out;
 	}
 	*deleted = (size_t)sqlite3_changes(db);
+	if (*deleted < max_rows &&
+	    (rv = retention_prune_spans(st, daily_before, max_rows - *deleted, deleted)) != 0) {
+		bs_store_rollback(st);
+		goto out;
+	}
 	rv = bs_store_commit(st);
 out:
 	sqlite3_finalize(s);

@@ -138,6 +138,28 @@ static const char *const store_migrations[] = {
     "CREATE INDEX reports_server ON reports(server_id, received_ms);"
     "CREATE INDEX reports_unanalyzed ON reports(id) WHERE analyzed = 0;"
     "CREATE INDEX reports_server_id ON reports(server_id, id);",
+    /* 5 -> 6: every period a finding was open, not only the current one:
+     * finding_state reopens a resolved row when the finding comes back,
+     * so the per-day trend lost the earlier periods of a flapping
+     * finding. At most one open span (closed_ms NULL) per finding. The
+     * history so far is one span per finding_state row. */
+    "CREATE TABLE finding_spans ("
+    "  id INTEGER PRIMARY KEY,"
+    "  server_id INTEGER NOT NULL REFERENCES servers(id),"
+    "  rule_id TEXT NOT NULL,"
+    "  fkey TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  opened_ms INTEGER NOT NULL,"
+    "  closed_ms INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX finding_spans_open ON finding_spans(server_id, rule_id, fkey)"
+    "  WHERE closed_ms IS NULL;"
+    "CREATE INDEX finding_spans_server ON finding_spans(server_id, closed_ms);"
+    "CREATE INDEX finding_spans_closed ON finding_spans(closed_ms)"
+    "  WHERE closed_ms IS NOT NULL;"
+    "INSERT INTO finding_spans (server_id, rule_id, fkey, severity, opened_ms, closed_ms)"
+    " SELECT server_id, rule_id, fkey, severity, first_seen_ms, resolved_ms"
+    " FROM finding_state ORDER BY server_id, first_seen_ms;",
 };
 
 int

@@ -122,7 +122,7 @@ upkeep_prune(struct bs_upkeep *u, struct bs_store *st)
 		total += n;
 	} while (n > 0 && !u->stopping);
 	if (total > 0)
-		bs_log(BS_LOG_INFO, "retention_pruned", "reports=%zu keep_all_days=%u", total,
+		bs_log(BS_LOG_INFO, "retention_pruned", "rows=%zu keep_all_days=%u", total,
 		    u->opt.retention.keep_all_days);
 }
 

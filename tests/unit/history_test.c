@@ -1,8 +1,10 @@
 /* history_test: the collector's memory between reports, over a real
  * SQLite store: a certificate swap on 444 enters the change log with its
  * time, the finding it causes gets a first seen that later reports keep,
- * it resolves when the swap is undone; mutes hide a finding from status
- * until they expire; retention keeps a report a day and the newest. */
+ * it resolves when the swap is undone, and a finding that comes back keeps
+ * its earlier open periods for the per-day chart; mutes hide a finding
+ * from status until they expire; retention keeps a report a day and the
+ * newest. */
 #include "test_util.h"
 
 #include <sqlite3.h>
@@ -547,9 +549,9 @@ span_row(void *arg, const struct bs_store_span *f)
 
 	assert_string_equal(f->fqdn, FQDN);
 	w->n++;
-	if (f->first_seen_ms == T0 + 5 * MIN && f->resolved_ms != 0) {
-		w->mismatch_first = f->first_seen_ms;
-		w->mismatch_resolved = f->resolved_ms;
+	if (f->opened_ms == T0 + 5 * MIN && f->closed_ms != 0) {
+		w->mismatch_first = f->opened_ms;
+		w->mismatch_resolved = f->closed_ms;
 		snprintf(w->sev, sizeof(w->sev), "%s", f->severity);
 	}
 	return 0;
@@ -612,8 +614,167 @@ test_spans_and_reports_for_the_charts(void **state)
 	bs_store_close(st);
 }
 
+/* The warning series of the per-day chart: days days ending with now's. */
+static void
+warning_days(struct bs_store *st, int64_t now, size_t days, json_int_t *out)
+{
+	json_t *t = NULL, *w;
+
+	assert_int_equal(bs_trend_findings(st, FQDN, now, (unsigned)days, &t), 0);
+	w = json_object_get(t, "warning");
+	assert_int_equal(json_array_size(w), days);
+	for (size_t i = 0; i < days; i++)
+		out[i] = json_integer_value(json_array_get(w, i));
+	json_decref(t);
+}
+
+static void
+put_pass(struct bs_store *st, uint64_t seq, const char *thumb, int64_t at)
+{
+	put(st, "b1", seq, thumb, at);
+	assert_int_equal(pass(st, at), 1);
+}
+
+/* The 444 mismatch (a warning, the only one these reports raise) opens
+ * on day 0, resolves on day 1, is gone on day 2, comes back on day 3 and
+ * resolves on day 4: the chart counts it on days 0, 1, 3 and 4, not in
+ * the gap, from two spans; first seen is the second period's. */
+static void
+test_flapping_finding_keeps_every_span(void **state)
+{
+	struct bs_store *st = open_store();
+	const json_int_t want[6] = {1, 1, 0, 1, 1, 0};
+	json_int_t got[6];
+	struct bs_analysis *a;
+
+	(void)state;
+	put_pass(st, 1, SELF, T0);
+	put_pass(st, 2, NAMESPACE, T0 + 5 * MIN);
+	put_pass(st, 3, SELF, T0 + DAY);
+	put_pass(st, 4, SELF, T0 + 2 * DAY);
+	put_pass(st, 5, NAMESPACE, T0 + 3 * DAY);
+	a = analyse(st, T0 + 3 * DAY + MIN);
+	assert_int_equal(finding(a, "BACKEND_CERT_NAME_MISMATCH")->first_seen_ms, T0 + 3 * DAY);
+	bs_analysis_destroy(a);
+	put_pass(st, 6, SELF, T0 + 4 * DAY);
+	put_pass(st, 7, SELF, T0 + 5 * DAY);
+
+	warning_days(st, T0 + 5 * DAY, 6, got);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(got[i], want[i]);
+	assert_int_equal(count(st,
+	                     "SELECT count(*) FROM finding_spans WHERE rule_id ="
+	                     " 'BACKEND_CERT_NAME_MISMATCH' AND closed_ms IS NOT NULL"),
+	    2);
+	assert_int_equal(count(st,
+	                     "SELECT count(*) FROM finding_spans WHERE rule_id ="
+	                     " 'BACKEND_CERT_NAME_MISMATCH' AND opened_ms = "
+	                     "(1800000000000 + 3 * 86400000) AND closed_ms = "
+	                     "(1800000000000 + 4 * 86400000)"),
+	    1);
+	/* While open, a span counts up to today. */
+	put_pass(st, 8, NAMESPACE, T0 + 6 * DAY);
+	warning_days(st, T0 + 7 * DAY, 3, got);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(got[1], 1);
+	assert_int_equal(got[2], 1);
+	bs_store_close(st);
+}
+
+/* A schema-5 database (history in finding_state only) migrates to one
+ * span per finding_state row and keeps its chart; a finding that comes
+ * back after the migration adds a span beside the old one. Read-only,
+ * the schema-5 database still charts from finding_state. */
+static void
+test_schema5_history_migrates_to_spans(void **state)
+{
+	struct bs_store *st = open_store();
+	const json_int_t before[6] = {1, 1, 0, 0, 0, 0}, after[6] = {1, 1, 0, 1, 1, 0};
+	json_int_t got[6];
+	sqlite3 *db;
+
+	(void)state;
+	put_pass(st, 1, SELF, T0);
+	put_pass(st, 2, NAMESPACE, T0 + 5 * MIN);
+	put_pass(st, 3, SELF, T0 + DAY);
+	bs_store_close(st);
+	/* Schema 6 adds finding_spans and nothing else: without it, and at
+	 * user_version 5, this is what a schema-5 collector left. */
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE finding_spans; PRAGMA user_version = 5;",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(bs_store_open(db_path, 1, &st), 0);
+	assert_int_equal(bs_store_version(st), 5);
+	warning_days(st, T0 + 5 * DAY, 6, got);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(got[i], before[i]);
+	bs_store_close(st);
+
+	assert_int_equal(bs_store_open(db_path, 0, &st), 0);
+	assert_int_equal(bs_store_version(st), 6);
+	assert_int_equal(count(st, "SELECT count(*) FROM finding_spans"),
+	    count(st, "SELECT count(*) FROM finding_state"));
+	assert_int_equal(count(st,
+	                     "SELECT count(*) FROM finding_spans s JOIN finding_state f"
+	                     " USING (server_id, rule_id, fkey) WHERE s.opened_ms ="
+	                     " f.first_seen_ms AND s.closed_ms IS f.resolved_ms"
+	                     " AND s.severity = f.severity"),
+	    count(st, "SELECT count(*) FROM finding_state"));
+	warning_days(st, T0 + 5 * DAY, 6, got);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(got[i], before[i]);
+	put_pass(st, 4, NAMESPACE, T0 + 3 * DAY);
+	put_pass(st, 5, SELF, T0 + 4 * DAY);
+	warning_days(st, T0 + 5 * DAY, 6, got);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(got[i], after[i]);
+	bs_store_close(st);
+}
+
+#define MISMATCH_SPANS                                                                             \
+	"SELECT count(*) FROM finding_spans WHERE rule_id = 'BACKEND_CERT_NAME_MISMATCH'"
+
+/* Spans go with the reports of their time: one closed before the oldest
+ * day kept is pruned, in the same batches as reports; an open one stays,
+ * and with daily reports kept forever every span stays. */
+static void
+test_retention_prunes_old_closed_spans(void **state)
+{
+	struct bs_store *st = open_store();
+	struct bs_retention keep = {90, 0};
+	size_t n = 0, total = 0;
+
+	(void)state;
+	put_pass(st, 1, NAMESPACE, T0 - 100 * DAY);
+	put_pass(st, 2, SELF, T0 - 99 * DAY);
+	put_pass(st, 3, NAMESPACE, T0);
+	assert_int_equal(count(st, MISMATCH_SPANS), 2);
+	assert_int_equal(bs_retention_prune(st, &keep, T0, 1000, &n), 0);
+	assert_int_equal(n, 0); /* each the last of its day, kept forever */
+	assert_int_equal(count(st, MISMATCH_SPANS), 2);
+
+	keep.keep_daily_days = 5;
+	do {
+		assert_int_equal(bs_retention_prune(st, &keep, T0, 1, &n), 0);
+		assert_true(n <= 1);
+		total += n;
+	} while (n > 0);
+	assert_int_equal(total, 3); /* two reports, then the closed span */
+	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(count(st, MISMATCH_SPANS), 1);
+	assert_int_equal(
+	    count(st, MISMATCH_SPANS " AND closed_ms IS NULL AND opened_ms = 1800000000000"), 1);
+	bs_store_close(st);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_certificate_swap_first_seen_and_resolution),
     cmocka_unit_test(test_spans_and_reports_for_the_charts),
+    cmocka_unit_test(test_flapping_finding_keeps_every_span),
+    cmocka_unit_test(test_schema5_history_migrates_to_spans),
+    cmocka_unit_test(test_retention_prunes_old_closed_spans),
     cmocka_unit_test(test_mutes_hide_from_status_until_expiry),
     cmocka_unit_test(test_retention_keeps_daily_and_newest),
     cmocka_unit_test(test_unanalysed_reports_are_not_pruned), cmocka_unit_test(test_changes_diff),
