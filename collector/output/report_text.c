@@ -124,6 +124,46 @@ report_html_fix(struct bs_buf *out, const struct bs_finding *f)
 	return rv;
 }
 
+/* Log samples the agent found copy-truncated and read again from the
+ * start (LogSample.files_truncated), as the dashboard's server page says
+ * it; the table only when some sample has any. */
+static int
+report_html_truncated(struct bs_buf *out, const struct bs_analysis *a)
+{
+	int rv = 0, any = 0;
+
+	for (size_t i = 0; rv == 0 && i < a->n_servers; i++) {
+		const bs_report *r = a->servers[i]->report;
+
+		for (size_t k = 0; rv == 0 && k < r->n_log_samples; k++) {
+			const Bindscope__V1__LogSample *l = r->log_samples[k];
+
+			if (l->files_truncated == 0)
+				continue;
+			if (!any++)
+				rv |= bs_buf_puts(out,
+				    "<table><caption>Log files truncated in place</caption><thead><tr>"
+				    "<th scope=\"col\">Server</th><th scope=\"col\">Log</th>"
+				    "<th scope=\"col\">Files</th></tr></thead><tbody>\n");
+			rv |= bs_buf_puts(out, "<tr><td>");
+			rv |= bs_html_escape(out, a->servers[i]->fqdn);
+			rv |= bs_buf_printf(out, "</td><td>%s ",
+			    l->kind == BINDSCOPE__V1__LOG_KIND__LOG_W3C ? "IIS" : "HttpProxy");
+			rv |= bs_html_escape(out, l->name);
+			if (l->files_truncated == 1)
+				rv |= bs_buf_puts(out,
+				    "</td><td>1 log file was truncated in place and re-read</td></tr>\n");
+			else
+				rv |= bs_buf_printf(out,
+				    "</td><td>%u log files were truncated in place and re-read</td></tr>\n",
+				    (unsigned)l->files_truncated);
+		}
+	}
+	if (any)
+		rv |= bs_buf_puts(out, "</tbody></table>\n");
+	return rv;
+}
+
 static const char html_style[] =
     "body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}"
     "h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:1rem 0}"
@@ -260,8 +300,11 @@ bs_report_html(const struct bs_analysis *a, struct bs_store *st, struct bs_buf *
 			rv |= bs_buf_puts(out, "</td></tr>\n");
 		}
 	}
+	rv |= bs_buf_puts(out, "</tbody></table>\n");
+	if (rv == 0)
+		rv |= report_html_truncated(out, a);
 	rv |= bs_buf_printf(out,
-	    "</tbody></table>\n<footer>bindscope-collector %s. "
+	    "<footer>bindscope-collector %s. "
 	    "SHA-256 of the report data: <code>%s</code></footer>\n"
 	    "</body></html>\n",
 	    BS_VERSION, hex);

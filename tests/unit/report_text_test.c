@@ -1,5 +1,6 @@
 /* report_text_test: escaping in the CSV and HTML outputs, where agent
- * strings meet spreadsheets and browsers. */
+ * strings meet spreadsheets and browsers; what the HTML file and the
+ * server JSON say of the agent's log samples. */
 #include "test_util.h"
 
 #include "output/report_json.h"
@@ -218,8 +219,89 @@ test_svg_escapes(void **state)
 	json_decref(cons);
 }
 
+/* One server whose report has an HttpProxy sample named name with
+ * truncated files truncated and an IIS sample with none. Caller destroys. */
+static struct bs_analysis *
+two_samples(const char *name, uint32_t truncated)
+{
+	struct bs_analysis_options o;
+	struct bs_analysis *a = NULL;
+	Bindscope__V1__LogSample *l;
+	bs_report *r;
+
+	bs_analysis_options_defaults(&o);
+	o.now_ms = 1800000000LL * 1000;
+	assert_int_equal(bs_analysis_create(&o, &a), 0);
+	r = BS_NEW(&a->arena, report);
+	r->host = BS_NEW(&a->arena, host);
+	r->host->fqdn = "mbx03.corp.example";
+	r->host->exchange_build = "15.2.1544.4";
+	l = BS_NEW(&a->arena, log_sample);
+	l->kind = BINDSCOPE__V1__LOG_KIND__LOG_HTTPPROXY;
+	l->name = (char *)name;
+	l->files_read = 3;
+	l->files_truncated = truncated;
+	assert_int_equal(
+	    bs_arena_push(&a->arena, (void ***)&r->log_samples, &r->n_log_samples, l), 0);
+	l = BS_NEW(&a->arena, log_sample);
+	l->kind = BINDSCOPE__V1__LOG_KIND__LOG_W3C;
+	l->name = "W3SVC1";
+	l->files_read = 1;
+	assert_int_equal(
+	    bs_arena_push(&a->arena, (void ***)&r->log_samples, &r->n_log_samples, l), 0);
+	assert_int_equal(bs_analysis_add(a, "agent", o.now_ms, r), 0);
+	return a;
+}
+
+/* files_truncated: the server detail JSON carries it on its sample only;
+ * the HTML file says it per sample with the agent's name escaped, once
+ * in the singular, and not at all when no sample has any. */
+static void
+test_truncated_logs_in_json_and_html(void **state)
+{
+	struct bs_analysis *a = two_samples("<b>Owa</b>", 2);
+	json_t *srv, *samples;
+	struct bs_buf b;
+
+	(void)state;
+	srv = bs_report_json_server(a->servers[0], 1);
+	samples = json_object_get(json_object_get(srv, "report"), "log_samples");
+	assert_int_equal(json_array_size(samples), 2);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(samples, 0), "files_truncated")), 2);
+	assert_null(json_object_get(json_array_get(samples, 1), "files_truncated"));
+	json_decref(srv);
+
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
+	assert_non_null(strstr(b.data, "<caption>Log files truncated in place</caption>"));
+	assert_non_null(strstr(b.data,
+	    "<tr><td>mbx03.corp.example</td><td>HttpProxy &lt;b&gt;Owa&lt;/b&gt;</td>"
+	    "<td>2 log files were truncated in place and re-read</td></tr>"));
+	assert_null(strstr(b.data, "W3SVC1"));
+	assert_null(strstr(b.data, "<b>"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+
+	a = two_samples("Owa", 1);
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
+	assert_non_null(strstr(b.data,
+	    "<td>HttpProxy Owa</td><td>1 log file was truncated in place and re-read</td>"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+
+	a = two_samples("Owa", 0);
+	bs_buf_init(&b, 0);
+	assert_int_equal(bs_report_html(a, NULL, &b), 0);
+	assert_null(strstr(b.data, "truncated"));
+	bs_buf_fini(&b);
+	bs_analysis_destroy(a);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(test_csv_quoting_and_formulas),
     cmocka_unit_test(test_svg_escapes), cmocka_unit_test(test_html_escape),
     cmocka_unit_test(test_buf_bound), cmocka_unit_test(test_csv_has_the_fix_column),
     cmocka_unit_test(test_html_shows_the_fix_and_what_is_missing),
-    cmocka_unit_test(test_json_keeps_finding_without_fix))
+    cmocka_unit_test(test_json_keeps_finding_without_fix),
+    cmocka_unit_test(test_truncated_logs_in_json_and_html))
