@@ -374,6 +374,15 @@ function trafficChart(t) {
   return root;
 }
 
+// Copy-truncate rotation seen by the agent's log cursor: those files were
+// read again from their start (the sample is whole, not short).
+function truncatedNote(n) {
+  const k = Number(n) || 0;
+  if (k <= 0) return null;
+  return el('div', { class: 'note truncated' },
+    k === 1 ? '1 log file was truncated in place and re-read' : `${k} log files were truncated in place and re-read`);
+}
+
 function renderTraffic(r, hours) {
   const parts = [];
   if (hours && hours.hours.length) {
@@ -381,7 +390,8 @@ function renderTraffic(r, hours) {
       el('figcaption', null, 'Back-end failures (dark) of all requests (light) per sampled hour, from this server\'s HttpProxy logs.'),
       trafficChart(hours)));
   }
-  const samples = (r.log_samples || []).filter((l) => (l.statuses || []).length || (l.targets || []).length);
+  const samples = (r.log_samples || []).filter((l) => (l.statuses || []).length || (l.targets || []).length ||
+    Number(l.files_truncated) > 0);
   if (!samples.length) return parts.concat([el('p', null, 'No log sample in this report.')]);
   const t = el('table', { class: 'traffic' }, el('thead', null, el('tr', null,
     ...['Log', 'Window', 'Statuses (count)', 'Share', 'Back-end failures by target'].map((h) => el('th', { scope: 'col' }, h)))));
@@ -392,7 +402,8 @@ function renderTraffic(r, hours) {
     const failing = (l.targets || []).filter((x) => Number(x.backend_failures) > 0)
       .map((x) => `${x.target_server}: ${x.backend_failures} of ${x.requests}${x.top_web_exception ? ' (' + x.top_web_exception + ')' : ''}`);
     const win = l.window_start_ms ? `${new Date(Number(l.window_start_ms)).toISOString().slice(11, 16)}–${new Date(Number(l.window_end_ms)).toISOString().slice(11, 16)} UTC` : '–';
-    tb.append(el('tr', null, el('td', null, `${l.kind === 'LOG_W3C' ? 'IIS' : 'HttpProxy'} ${l.name}`), el('td', null, win),
+    tb.append(el('tr', null, el('td', null, `${l.kind === 'LOG_W3C' ? 'IIS' : 'HttpProxy'} ${l.name}`,
+      truncatedNote(l.files_truncated)), el('td', null, win),
       el('td', null, pairs || '–'), el('td', null, statusBar(statuses)),
       el('td', { class: failing.length ? 'broken' : '' }, failing.length ? failing.join('; ') : 'none')));
   }

@@ -132,6 +132,22 @@ test('server page: traffic by target, change history, muted finding', async () =
   await page.close();
 });
 
+test('server page: a sample whose log files were truncated in place says so, the others do not', async () => {
+  const { page, problems } = await watchedPage();
+  await page.goto(`${base}#server=mbx01.corp.example`);
+  await page.waitForSelector('#detail[data-loaded="mbx01.corp.example"]');
+  const s = await page.evaluate(async () => (await fetch('/api/servers/mbx01.corp.example')).json());
+  const bySample = Object.fromEntries(s.report.log_samples.map((l) => [l.name, l.files_truncated]));
+  assert.equal(bySample.Mapi, 2, 'the server JSON carries files_truncated');
+  assert.equal(bySample.Owa, undefined);
+  const mapi = page.locator('#detail table.traffic tbody tr', { hasText: 'HttpProxy Mapi' });
+  assert.equal(await mapi.locator('.truncated').textContent(), '2 log files were truncated in place and re-read');
+  assert.equal(await page.locator('#detail table.traffic .truncated').count(), 1);
+  assert.doesNotMatch(await page.locator('#detail table.traffic tbody tr', { hasText: 'HttpProxy Owa' }).textContent(), /truncated/);
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});
+
 test('agent strings are shown as text, never run', async () => {
   const { page, problems } = await watchedPage();
   await page.goto(`${base}#server=mbx03.corp.example`);
@@ -307,6 +323,7 @@ test("the auditor's file opens from file:// with the network off", async () => {
   assert.match(text, /mbx03\.corp\.example/);
   assert.match(text, /BACKEND_CERT_NAME_MISMATCH/);
   assert.match(text, /SHA-256 of the report data: [0-9a-f]{64}/);
+  assert.match(text, /mbx01\.corp\.exampleHttpProxy Mapi2 log files were truncated in place and re-read/);
   assert.ok(text.includes(payload), 'payload rendered as text');
   assert.equal(await page.locator('img').count(), 0);
   assert.deepEqual(blocked, [], 'the file asks for nothing from the network');

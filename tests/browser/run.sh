@@ -2,7 +2,7 @@
 # Browser tests: prepares a fleet with a broken binding (mbx04: its 444
 # certificate deleted), a TLS setting only mbx03 has, hostile strings (mbx03: a certificate subject
 # with <script> and a friendly name with an onerror payload), a change and
-# a mute (mbx01), serves it,
+# a mute and log files truncated in place (mbx01), serves it,
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
 #   tests/browser/run.sh BUILD_DIR
 set -euo pipefail
@@ -47,6 +47,8 @@ sed -i 's|<binding protocol="http" bindingInformation="\*:80:" />|&\r\n         
 	"$work/fleet/mbx01/Windows/System32/inetsrv/config/applicationHost.config"
 sleep 1
 "$agent" collect --root "$work/fleet/mbx01" --out "$work/mbx01-2.pb" 2>/dev/null
+# ... whose Mapi log files the agent found copy-truncated and re-read.
+"$build/tests/settrunc" "$work/mbx01-2.pb" "$work/mbx01-2.pb" Mapi 2
 "$collector" import --db "$work/bs.db" "$work/mbx01-2.pb" >/dev/null
 "$collector" mute --db "$work/bs.db" --server mbx01.corp.example --rule CONFIG_CHANGED \
 	--reason "CHG-7 test binding" --for 1d --by tester >/dev/null
