@@ -56,6 +56,8 @@ static const struct bs_cfg_key collector_keys[] = {
         offsetof(struct bs_collector_config, max_connections), 0, BS_PIPES_MAX},
     {"collector", "max_connections_per_address", BS_CFG_UINT,
         offsetof(struct bs_collector_config, max_connections_per_address), 0, BS_PIPES_MAX},
+    {"collector", "handshake_timeout", BS_CFG_DURATION,
+        offsetof(struct bs_collector_config, handshake_timeout), 0, 3600},
     {"collector", "login_timeout", BS_CFG_DURATION,
         offsetof(struct bs_collector_config, login_timeout), 0, 3600},
     {"collector", "idle_timeout", BS_CFG_DURATION,
@@ -132,6 +134,7 @@ bs_collector_config_defaults(struct bs_collector_config *c)
 		bs_server_limits_defaults(&l);
 		c->max_connections = l.conns.max_total;
 		c->max_connections_per_address = l.conns.max_per_address;
+		c->handshake_timeout = l.handshake_ms / 1000;
 		c->login_timeout = l.conns.login_ms / 1000;
 		c->idle_timeout = l.conns.idle_ms / 1000;
 		c->reply_timeout = l.reply_ms / 1000;
@@ -167,10 +170,11 @@ bs_collector_config_load(struct bs_collector_config *c, const char *path, char *
 	rv = bs_config_load(path, keys, nfixed + bs_rules_count, c, err, errsz);
 	if (rv == 0 &&
 	    (c->max_connections == 0 || c->max_connections_per_address == 0 ||
-	        c->login_timeout == 0 || c->idle_timeout == 0 || c->reply_timeout == 0)) {
+	        c->handshake_timeout == 0 || c->login_timeout == 0 || c->idle_timeout == 0 ||
+	        c->reply_timeout == 0)) {
 		snprintf(err, errsz,
-		    "%s: [collector] max_connections, max_connections_per_address, login_timeout, "
-		    "idle_timeout and reply_timeout must be above 0",
+		    "%s: [collector] max_connections, max_connections_per_address, "
+		    "handshake_timeout, login_timeout, idle_timeout and reply_timeout must be above 0",
 		    path);
 		rv = BS_EINVAL;
 	}

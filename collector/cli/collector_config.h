@@ -28,7 +28,7 @@ struct bs_collector_config {
 	 * and per source address; seconds to a first accepted report, of
 	 * idleness after one, and for a peer to take its reply. */
 	unsigned max_connections, max_connections_per_address;
-	unsigned login_timeout, idle_timeout, reply_timeout;
+	unsigned handshake_timeout, login_timeout, idle_timeout, reply_timeout;
 	char tls_ca[BS_PATH_MAX]; /* agents' CA (pki init: ca.pem) */
 	char tls_cert[BS_PATH_MAX]; /* our certificate (server.pem) */
 	char tls_key[BS_PATH_MAX]; /* server.key */

@@ -208,6 +208,7 @@ serve_start(const struct bs_collector_config *cfg, struct serve_parts *p)
 		    cfg->listen);
 	lim.conns.max_total = cfg->max_connections;
 	lim.conns.max_per_address = cfg->max_connections_per_address;
+	lim.handshake_ms = cfg->handshake_timeout * 1000;
 	lim.conns.login_ms = cfg->login_timeout * 1000;
 	lim.conns.idle_ms = cfg->idle_timeout * 1000;
 	lim.reply_ms = cfg->reply_timeout * 1000;

@@ -8,7 +8,8 @@
 #include "err.h"
 
 const char *const bs_pipes_reason_names[BS_PIPES_NREASONS] = {"total", "per_address",
-    "too_many_requests", "login_timeout", "idle_timeout", "reply_not_taken"};
+    "too_many_requests", "login_timeout", "idle_timeout", "reply_not_taken", "handshake_timeout",
+    "not_tls", "accept_failed"};
 
 #define PIPES_ADDR 17 /* length byte (never 0), then up to 16 address bytes */
 

@@ -31,6 +31,9 @@ enum bs_pipes_reason {
 	BS_PIPES_LOGIN, /* closed: no accepted report within login_ms */
 	BS_PIPES_IDLE, /* closed: idle for idle_ms */
 	BS_PIPES_REPLY, /* reply dropped: not taken in time (server.c counts it) */
+	BS_PIPES_HANDSHAKE, /* closed: TLS handshake not over in time (front.h) */
+	BS_PIPES_NOT_TLS, /* closed: the first bytes were not TLS (front.h) */
+	BS_PIPES_ACCEPT_FAILED, /* accept() failed, e.g. out of descriptors (front.h) */
 	BS_PIPES_NREASONS
 };
 /* Metric label of each reason ("total", "per_address", ...). */

@@ -1,6 +1,8 @@
 /* server: NNG REP contexts feeding one SQLite ingest worker. */
 #include "ingest/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/supplemental/tls/tls.h>
@@ -13,6 +15,7 @@
 #include "err.h"
 #include "tlsconf.h"
 #include "fsutil.h"
+#include "ingest/front.h"
 #include "ingest/ingest.h"
 #include "log.h"
 #include "store/store.h"
@@ -27,6 +30,7 @@
 #define SRV_MAX_CONNS 4096u
 #define SRV_MAX_PER_ADDRESS 32u
 #define SRV_MAX_REQUESTS 4u
+#define SRV_HANDSHAKE_MS 10000u /* an agent's takes well under a second */
 #define SRV_LOGIN_MS 180000u /* past the agents' max_sweep_time (120 s) */
 #define SRV_IDLE_MS 900000u
 #define SRV_REPLY_MS 10000u
@@ -70,6 +74,7 @@ struct bs_server_nng {
 	struct bs_server_stats stats;
 	struct bs_server_limits lim;
 	struct bs_pipes *pipes;
+	struct bs_front *front; /* NULL: NNG listens on the URL itself (ipc://) */
 	pthread_t reaper; /* closes connections past their deadlines */
 	int reaper_started;
 	pthread_cond_t rcv;
@@ -81,6 +86,7 @@ bs_server_limits_defaults(struct bs_server_limits *l)
 	l->conns.max_total = SRV_MAX_CONNS;
 	l->conns.max_per_address = SRV_MAX_PER_ADDRESS;
 	l->conns.max_requests = SRV_MAX_REQUESTS;
+	l->handshake_ms = SRV_HANDSHAKE_MS;
 	l->conns.login_ms = SRV_LOGIN_MS;
 	l->conns.idle_ms = SRV_IDLE_MS;
 	l->reply_ms = SRV_REPLY_MS;
@@ -104,29 +110,49 @@ srv_close_pipe(uint32_t id)
 	bs_log(BS_LOG_DEBUG, "connection_close", "pipe=%u rv=%d", id, nng_pipe_close(p));
 }
 
+/* The source of a pipe: its IP address (the port left out), or, behind
+ * the front, the address of the agent the front relays it for. Nonzero: a
+ * connection to the private listener the front did not make. */
+static int
+srv_pipe_source(struct bs_server_nng *s, nng_pipe p, uint8_t addr[16], size_t *len)
+{
+	nng_sockaddr sa;
+
+	*len = 0;
+	memset(&sa, 0, sizeof(sa));
+	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0)
+		return s->front != NULL ? BS_ENOENT : 0;
+	if (s->front != NULL)
+		return sa.s_family == NNG_AF_INET && sa.s_in.sa_addr == htonl(INADDR_LOOPBACK)
+		    ? bs_front_source(s->front, ntohs(sa.s_in.sa_port), addr, len)
+		    : BS_ENOENT;
+	if (sa.s_family == NNG_AF_INET) {
+		memcpy(addr, &sa.s_in.sa_addr, 4);
+		*len = 4;
+	} else if (sa.s_family == NNG_AF_INET6) {
+		memcpy(addr, sa.s_in6.sa_addr, 16);
+		*len = 16;
+	}
+	return 0;
+}
+
 /* A new connection: admitted within the caps, or closed before NNG adds
- * it to the socket. The source is its IP address (the port left out). */
+ * it to the socket. */
 static void
 srv_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct bs_server_nng *s = arg;
-	nng_sockaddr sa;
-	const void *addr = NULL;
-	size_t len = 0;
+	uint8_t addr[16];
+	size_t len;
 
 	(void)ev;
-	memset(&sa, 0, sizeof(sa));
-	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) == 0) {
-		if (sa.s_family == NNG_AF_INET) {
-			addr = &sa.s_in.sa_addr;
-			len = sizeof(sa.s_in.sa_addr);
-		} else if (sa.s_family == NNG_AF_INET6) {
-			addr = sa.s_in6.sa_addr;
-			len = sizeof(sa.s_in6.sa_addr);
-		}
+	if (srv_pipe_source(s, p, addr, &len) != 0) {
+		bs_log(BS_LOG_WARN, "connection_refused",
+		    "pipe=%d detail=\"not relayed by the agent port's front\"", nng_pipe_id(p));
+		nng_pipe_close(p);
+		return;
 	}
-	if (bs_pipes_add(s->pipes, (uint32_t)nng_pipe_id(p), addr != NULL ? addr : "", len,
-	        srv_now_ms()) != 0) {
+	if (bs_pipes_add(s->pipes, (uint32_t)nng_pipe_id(p), addr, len, srv_now_ms()) != 0) {
 		bs_log(BS_LOG_DEBUG, "connection_refused", "pipe=%d", nng_pipe_id(p));
 		nng_pipe_close(p);
 		return;
@@ -142,6 +168,22 @@ srv_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
 	(void)ev;
 	bs_log(BS_LOG_DEBUG, "connection_closed", "pipe=%d", nng_pipe_id(p));
 	bs_pipes_remove(s->pipes, (uint32_t)nng_pipe_id(p));
+}
+
+/* The agent port's counts: NNG's pipes' and the front's, which holds
+ * every connection (handshaking or not) NNG has. */
+static void
+srv_conn_stats(struct bs_server_nng *s, struct bs_pipes_stats *out)
+{
+	struct bs_pipes_stats f;
+
+	bs_pipes_stats(s->pipes, out);
+	if (s->front == NULL)
+		return;
+	bs_front_stats(s->front, &f);
+	out->open = f.open;
+	for (size_t r = 0; r < BS_PIPES_NREASONS; r++)
+		out->by_reason[r] += f.by_reason[r];
 }
 
 /* Every half second: closes the connections past their login or idle
@@ -177,7 +219,7 @@ srv_reaper(void *arg)
 		while ((n = bs_pipes_expired(s->pipes, srv_now_ms(), ids, SRV_NCTX)) > 0)
 			for (size_t i = 0; i < n; i++)
 				srv_close_pipe(ids[i]);
-		bs_pipes_stats(s->pipes, &now);
+		srv_conn_stats(s, &now);
 		for (size_t r = 0; r < BS_PIPES_NREASONS; r++)
 			if (now.by_reason[r] != last.by_reason[r])
 				bs_log(BS_LOG_WARN, "connections_dropped",
@@ -461,12 +503,42 @@ srv_worker(void *arg)
 	return NULL;
 }
 
+/* NNG's listener: on url itself, or, for a TCP port, on a private
+ * loopback port with the front on url's address. */
+static int
+srv_listen(struct bs_server_nng *s, const char *url, int *nrv)
+{
+	struct bs_front_limits fl = {
+	    s->lim.conns.max_total, s->lim.conns.max_per_address, s->lim.handshake_ms};
+	enum bs_handshake_kind kind;
+	char host[256], port[16], priv[64];
+	nng_listener l;
+	int bound = 0, rv;
+
+	rv = bs_front_parse_url(url, &kind, host, sizeof(host), port, sizeof(port));
+	if (rv == BS_EINVAL) {
+		bs_log(BS_LOG_ERROR, "listen_config", "url=%s error=\"expected SCHEME://HOST:PORT\"",
+		    url);
+		return rv;
+	}
+	snprintf(priv, sizeof(priv), "%s://127.0.0.1:0", kind == BS_HANDSHAKE_TLS ? "tls+tcp" : "tcp");
+	/* The TLS configuration goes on the listener, not the socket. */
+	if ((*nrv = nng_listener_create(&l, s->sock, rv == 0 ? priv : url)) != 0 ||
+	    (s->tls != NULL && (*nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||
+	    (*nrv = nng_listener_start(l, 0)) != 0)
+		return BS_ENET;
+	if (rv == BS_ENOENT)
+		return 0;
+	if ((*nrv = nng_listener_get_int(l, NNG_OPT_TCP_BOUND_PORT, &bound)) != 0)
+		return BS_ENET;
+	return bs_front_start(host, port, kind, (unsigned)bound, &fl, &s->front);
+}
+
 int
 bs_server_nng_start(const char *url, const char *db_path, const struct bs_server_tls *tls,
     const struct bs_server_limits *lim, struct bs_server_nng **out)
 {
 	struct bs_server_nng *s = calloc(1, sizeof(*s));
-	nng_listener l;
 	int rv, nrv = 0;
 
 	*out = NULL;
@@ -536,10 +608,7 @@ bs_server_nng_start(const char *url, const char *db_path, const struct bs_server
 		    (nrv = nng_ctx_open(&c->ctx, s->sock)) != 0)
 			goto out;
 	}
-	/* The TLS configuration goes on the listener, not the socket. */
-	if ((nrv = nng_listener_create(&l, s->sock, url)) != 0 ||
-	    (s->tls != NULL && (nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||
-	    (nrv = nng_listener_start(l, 0)) != 0)
+	if ((rv = srv_listen(s, url, &nrv)) != 0)
 		goto out;
 	for (int i = 0; i < SRV_NCTX; i++)
 		srv_recv(&s->ctxs[i]);
@@ -560,6 +629,8 @@ bs_server_nng_stop(struct bs_server_nng *s)
 {
 	if (s == NULL)
 		return;
+	bs_front_stop(s->front); /* no new bytes from agents */
+	s->front = NULL;
 	/* Closing the socket ends receives; the worker finishes the report it
 	 * is committing (its answer is dropped: the agent resends, and the
 	 * store de-duplicates). */
@@ -611,5 +682,5 @@ bs_server_nng_stats(struct bs_server_nng *s, struct bs_server_stats *out)
 	pthread_mutex_lock(&s->lock);
 	*out = s->stats;
 	pthread_mutex_unlock(&s->lock);
-	bs_pipes_stats(s->pipes, &out->conns);
+	srv_conn_stats(s, &out->conns);
 }

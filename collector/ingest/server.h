@@ -4,7 +4,9 @@
  * answers, so an acknowledgement always means "durably stored". Over
  * tls+tcp:// the listener requires mutual TLS (common/tlsconf.h) and every
  * report must be signed by an enrolled agent (verify.h); plain tcp:// is
- * the unauthenticated demo mode. */
+ * the unauthenticated demo mode. A tcp:// or tls+tcp:// port is the
+ * front's (front.h): NNG itself listens on a private loopback port, and
+ * takes only what the front relays. */
 #ifndef BS_INGEST_SERVER_H
 #define BS_INGEST_SERVER_H
 
@@ -44,6 +46,7 @@ struct bs_server_tls {
 /* What one peer may hold on the agent port ([collector] keys). */
 struct bs_server_limits {
 	struct bs_pipes_limits conns; /* connection caps and deadlines */
+	unsigned handshake_ms; /* accept to the end of the TLS handshake (front.h) */
 	unsigned reply_ms; /* a reply not taken by its peer in time is dropped, and
 	                    * its connection closed */
 };

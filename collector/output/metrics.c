@@ -68,8 +68,9 @@ metrics_ingest(const struct bs_server_stats *st, struct bs_buf *b)
 	rv |= bs_buf_printf(
 	    b, "bindscope_agent_connections %llu\n", (unsigned long long)st->conns.open);
 	rv |= metrics_head(b, "bindscope_agent_connections_dropped_total", "counter",
-	    "Agent port: connections refused (total, per_address) or closed (login_timeout, "
-	    "idle_timeout), requests (too_many_requests) and replies (reply_not_taken) dropped.");
+	    "Agent port: connections refused (total, per_address, accept_failed) or closed "
+	    "(handshake_timeout, not_tls, login_timeout, idle_timeout), requests "
+	    "(too_many_requests) and replies (reply_not_taken) dropped.");
 	for (size_t i = 0; i < BS_PIPES_NREASONS; i++)
 		rv |= bs_buf_printf(b,
 		    "bindscope_agent_connections_dropped_total{reason=\"%s\"} %llu\n",

@@ -21,8 +21,9 @@ declare -A seeds=(
 	[report]="$fx/reports"
 	[zip_path]="$fx/zip_names"
 	[zip]="$fx/zip"
+	[handshake]="$fx/handshake"
 )
-for h in reg_file iis_config netsh cert logs report http dashboard zip_path zip; do
+for h in reg_file iis_config netsh cert logs report http dashboard zip_path zip handshake; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"
