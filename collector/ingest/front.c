@@ -308,8 +308,7 @@ front_handshake(struct bs_front *f, struct front_conn *c, const uint8_t *p, size
 		c->open = 1;
 		front_hs_unlink(f, c);
 		break;
-	case BS_HANDSHAKE_MORE:
-		break;
+	case BS_HANDSHAKE_MORE: break;
 	}
 	if (c->fd[1] >= 0)
 		return 0;
@@ -427,7 +426,8 @@ front_accept(struct bs_front *f, int64_t now)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
 				/* The queued connection stays queued: look again later
 				 * rather than spin on a listener that stays readable. */
 				pthread_mutex_lock(&f->lock);

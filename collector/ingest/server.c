@@ -517,11 +517,12 @@ srv_listen(struct bs_server_nng *s, const char *url, int *nrv)
 
 	rv = bs_front_parse_url(url, &kind, host, sizeof(host), port, sizeof(port));
 	if (rv == BS_EINVAL) {
-		bs_log(BS_LOG_ERROR, "listen_config", "url=%s error=\"expected SCHEME://HOST:PORT\"",
-		    url);
+		bs_log(BS_LOG_ERROR, "listen_config",
+		    "url=%s error=\"expected SCHEME://HOST:PORT\"", url);
 		return rv;
 	}
-	snprintf(priv, sizeof(priv), "%s://127.0.0.1:0", kind == BS_HANDSHAKE_TLS ? "tls+tcp" : "tcp");
+	snprintf(
+	    priv, sizeof(priv), "%s://127.0.0.1:0", kind == BS_HANDSHAKE_TLS ? "tls+tcp" : "tcp");
 	/* The TLS configuration goes on the listener, not the socket. */
 	if ((*nrv = nng_listener_create(&l, s->sock, rv == 0 ? priv : url)) != 0 ||
 	    (s->tls != NULL && (*nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||

@@ -59,7 +59,8 @@ test_tls_any_split(void **state)
 		assert_true(at >= done_at && at < done_at + step);
 		assert_int_equal(h.records, 4);
 		/* Final: more bytes change nothing. */
-		assert_int_equal(bs_handshake_feed(&h, (const uint8_t *)"\x00", 1), BS_HANDSHAKE_DONE);
+		assert_int_equal(
+		    bs_handshake_feed(&h, (const uint8_t *)"\x00", 1), BS_HANDSHAKE_DONE);
 	}
 }
 
@@ -95,10 +96,12 @@ test_not_tls(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(feed_once(BS_HANDSHAKE_TLS, "GET / HTTP/1.1\r\n", 16, &why), BS_HANDSHAKE_BAD);
+	assert_int_equal(
+	    feed_once(BS_HANDSHAKE_TLS, "GET / HTTP/1.1\r\n", 16, &why), BS_HANDSHAKE_BAD);
 	assert_non_null(why);
 	/* SSLv2-style hello. */
-	assert_int_equal(feed_once(BS_HANDSHAKE_TLS, "\x80\x2e\x01\x03\x01", 5, &why), BS_HANDSHAKE_BAD);
+	assert_int_equal(
+	    feed_once(BS_HANDSHAKE_TLS, "\x80\x2e\x01\x03\x01", 5, &why), BS_HANDSHAKE_BAD);
 	/* Application data before any handshake. */
 	rec(b, 23, 10);
 	assert_int_equal(feed_once(BS_HANDSHAKE_TLS, b, 15, &why), BS_HANDSHAKE_BAD);
