@@ -56,19 +56,33 @@ async function timeAction(page, act) {
   }, act);
 }
 
-const ttis = [];
+// The driver leaves the page alone while it loads (Playwright's
+// waitForSelector polls visibility, forcing style and layout on the
+// page's main thread: ~100 ms it would not spend for a user), then reads
+// the time the page noted itself.
+async function readTTI(page) {
+  await new Promise((r) => setTimeout(r, 1500));
+  for (let k = 0; k < 240; k++) {
+    const t = await page.evaluate(() => window.__tti);
+    if (typeof t === 'number') return Math.round(t);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the dashboard did not become interactive in 2 minutes');
+}
+const ttis = [], reloads = [];
 let page;
 for (let i = 0; i < 3; i++) {
   if (page) await page.close();
   page = await browser.newPage();
   await page.addInitScript(watchInteractive);
-  await page.goto(base);
-  await page.waitForSelector('body[data-loaded="true"]', { timeout: 120000 });
-  for (let k = 0; k < 600; k++) {
-    const t = await page.evaluate(() => window.__tti);
-    if (typeof t === 'number') { ttis.push(Math.round(t)); break; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  page.goto(base).catch(() => {});
+  ttis.push(await readTTI(page));
+}
+// A reload of the same tab (the browser's caches warm), as an ops lead
+// refreshing the dashboard sees it.
+for (let i = 0; i < 3; i++) {
+  page.reload().catch(() => {});
+  reloads.push(await readTTI(page));
 }
 const res = await page.evaluate(() => performance.getEntriesByType('resource')
   .filter((r) => /\/api\//.test(r.name))
@@ -87,7 +101,7 @@ const refresh = await page.evaluate(async () => {
   return { ms: Math.round(performance.now() - s), status: r.status };
 });
 const kib = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
-console.log(`dashboard, ${process.env.SERVERS} servers: time to interactive ${median(ttis)} ms (${ttis.join(', ')})` +
+console.log(`dashboard, ${process.env.SERVERS} servers: time to interactive ${median(ttis)} ms in a new tab (${ttis.join(', ')}), ${median(reloads)} ms on reload (${reloads.join(', ')})` +
   res.map((r) => `; ${r.name} ${r.ms} ms, ${kib(r.bytes)} sent (${kib(r.body)} JSON)`).join('') +
   `; filter keystroke ${median(filters)} ms (${filters.join(', ')}); sort ${median(sorts)} ms (${sorts.join(', ')})` +
   `; ${rows} rows drawn at a time; unchanged summary refresh: HTTP ${refresh.status} in ${refresh.ms} ms`);
