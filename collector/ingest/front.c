@@ -25,6 +25,10 @@
 #define FRONT_TICK_MS 100 /* how often deadlines are looked at */
 #define FRONT_PAUSE_MS 100 /* accept() paused after running out of descriptors */
 #define FRONT_PORTS 65536
+/* How long NNG has to close its end of a relay whose agent is gone (it
+ * first takes in what it was sent: a peer that floods requests can have
+ * megabytes of them in the socket's buffers), also when the front stops. */
+#define FRONT_CLOSING_MS 30000
 
 struct front_conn;
 
@@ -47,38 +51,56 @@ struct front_conn {
 	struct front_held held[2]; /* held[i]: from side i to the other */
 	int connecting; /* fd[1]'s connect() in progress */
 	int open; /* the handshake is over */
+	int closing; /* the agent is gone; NNG's end closes itself (front_close) */
 	int dead; /* closed; freed after the current batch of events */
 	uint32_t id; /* in the admission table */
 	unsigned relay_port; /* fd[1]'s local port, as NNG sees it */
-	int64_t since_ms;
+	int64_t since_ms; /* accepted, or (closing) the agent gone */
 	struct bs_handshake hs;
-	struct front_conn *prev, *next; /* handshaking, oldest first */
+	struct front_conn *prev, *next; /* handshaking or closing, oldest first */
 	struct front_conn *all_prev, *all_next; /* every connection */
 	struct front_conn *grave; /* dead, to be freed */
+};
+
+/* Connections that share a deadline, oldest first. */
+struct front_queue {
+	struct front_conn *head, *tail;
 };
 
 struct front_src {
 	uint8_t len; /* 0: no relay connection on this port */
 	uint8_t addr[16];
+	uint32_t pipe; /* NNG's pipe for it, once NNG has one (bs_front_source) */
+	struct front_conn *conn;
+};
+
+/* What NNG's side asked of a relay (bs_front_hangup, bs_front_pipe_gone),
+ * for the front's thread. */
+struct front_ask {
+	unsigned port;
+	uint32_t pipe;
+	int gone; /* 1: NNG's pipe is gone; 0: close it as if its agent went */
 };
 
 struct bs_front {
-	int lfd, ep, stopfd;
-	struct front_end lend, stopend;
+	int lfd, ep, stopfd, wakefd;
+	struct front_end lend, stopend, wakeend;
 	int paused; /* the listener left out of epoll until pause_until */
 	int64_t pause_until;
 	pthread_t thread;
-	int started;
+	int started, stopped;
 	enum bs_handshake_kind kind;
 	struct sockaddr_in upstream;
 	struct bs_front_limits lim;
 	struct bs_pipes *adm; /* the caps: total and per address */
 	uint32_t serial;
-	struct front_conn *hs_head, *hs_tail;
+	struct front_queue handshaking, closing;
 	struct front_conn *all;
 	struct front_conn *graves;
-	pthread_mutex_t lock; /* by_port and the counts below */
+	pthread_mutex_t lock; /* by_port, asks and the counts below */
 	struct front_src *by_port;
+	struct front_ask *asks;
+	size_t n_asks, cap_asks;
 	uint64_t n_handshake, n_not_tls, n_accept_failed;
 	uint8_t scratch[FRONT_READ];
 };
@@ -156,9 +178,11 @@ front_watch(struct bs_front *f, struct front_conn *c, int side)
 
 	if (c->dead || c->fd[side] < 0)
 		return;
-	if (c->held[side].len == 0 && !(side == 1 && c->connecting))
+	if (c->closing) /* only fd[1] is left: not read, see front_close */
+		want = EPOLLRDHUP;
+	else if (c->held[side].len == 0 && !(side == 1 && c->connecting))
 		want |= EPOLLIN;
-	if (c->held[!side].len > 0 || (side == 1 && c->connecting))
+	if (!c->closing && (c->held[!side].len > 0 || (side == 1 && c->connecting)))
 		want |= EPOLLOUT;
 	if (want == c->watching[side])
 		return;
@@ -170,16 +194,28 @@ front_watch(struct bs_front *f, struct front_conn *c, int side)
 }
 
 static void
-front_hs_unlink(struct bs_front *f, struct front_conn *c)
+front_enqueue(struct front_queue *q, struct front_conn *c)
+{
+	c->next = NULL;
+	c->prev = q->tail;
+	if (q->tail != NULL)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+}
+
+static void
+front_unlink(struct front_queue *q, struct front_conn *c)
 {
 	if (c->prev != NULL)
 		c->prev->next = c->next;
-	else if (f->hs_head == c)
-		f->hs_head = c->next;
+	else if (q->head == c)
+		q->head = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	else if (f->hs_tail == c)
-		f->hs_tail = c->prev;
+	else if (q->tail == c)
+		q->tail = c->prev;
 	c->prev = c->next = NULL;
 }
 
@@ -196,12 +232,14 @@ front_kill(struct bs_front *f, struct front_conn *c)
 			close(c->fd[i]);
 	if (c->relay_port != 0) {
 		pthread_mutex_lock(&f->lock);
-		f->by_port[c->relay_port].len = 0;
+		memset(&f->by_port[c->relay_port], 0, sizeof(f->by_port[c->relay_port]));
 		pthread_mutex_unlock(&f->lock);
 	}
 	bs_pipes_remove(f->adm, c->id);
 	if (!c->open)
-		front_hs_unlink(f, c);
+		front_unlink(&f->handshaking, c);
+	else if (c->closing)
+		front_unlink(&f->closing, c);
 	if (c->all_prev != NULL)
 		c->all_prev->all_next = c->all_next;
 	else
@@ -254,6 +292,8 @@ front_dial(struct bs_front *f, struct front_conn *c, const uint8_t *addr, size_t
 	pthread_mutex_lock(&f->lock);
 	f->by_port[c->relay_port].len = (uint8_t)addrlen;
 	memcpy(f->by_port[c->relay_port].addr, addr, addrlen);
+	f->by_port[c->relay_port].pipe = 0;
+	f->by_port[c->relay_port].conn = c;
 	pthread_mutex_unlock(&f->lock);
 	return 0;
 fail:
@@ -287,6 +327,41 @@ front_flush(struct front_conn *c, int from)
 	return 0;
 }
 
+/* The agent's end is gone (or the front stops): NNG gets an end of
+ * stream and closes its pipe itself. Why not close both ends at once: NNG
+ * 1.5.2 loses a receive when a pipe is closed (on a send that failed, say)
+ * while a message is arriving, and then never reaps that pipe nor any
+ * after it (nng_close hangs). A pipe that closes on its own end of stream,
+ * nothing more arriving and its replies not read (so its sends wait), has
+ * nothing in flight. NNG's end of the relay then cannot send its FIN
+ * (behind replies this end does not read), so the relay goes when NNG
+ * says its pipe is gone (bs_front_pipe_gone), or after FRONT_CLOSING_MS.
+ * What the agent sent that NNG has not got yet is dropped: nobody is left
+ * to take the reply. */
+static void
+front_close(struct bs_front *f, struct front_conn *c, int64_t now)
+{
+	if (c->dead || c->closing)
+		return;
+	if (!c->open || c->fd[1] < 0 || c->connecting) {
+		front_kill(f, c); /* no pipe in NNG yet */
+		return;
+	}
+	c->closing = 1;
+	c->since_ms = now;
+	front_enqueue(&f->closing, c);
+	close(c->fd[0]);
+	c->fd[0] = -1;
+	for (int i = 0; i < 2; i++) {
+		free(c->held[i].buf);
+		memset(&c->held[i], 0, sizeof(c->held[i]));
+	}
+	if (shutdown(c->fd[1], SHUT_WR) != 0)
+		front_kill(f, c);
+	else
+		front_watch(f, c, 1);
+}
+
 /* What the agent sent before its handshake was over: followed, and the
  * first bytes open the connection to NNG. 0 to relay them. */
 static int
@@ -306,7 +381,7 @@ front_handshake(struct bs_front *f, struct front_conn *c, const uint8_t *p, size
 		return -1;
 	case BS_HANDSHAKE_DONE:
 		c->open = 1;
-		front_hs_unlink(f, c);
+		front_unlink(&f->handshaking, c);
 		break;
 	case BS_HANDSHAKE_MORE: break;
 	}
@@ -367,10 +442,15 @@ front_read(struct bs_front *f, struct front_conn *c, int side)
 }
 
 static void
-front_io(struct bs_front *f, struct front_conn *c, int side, uint32_t events)
+front_io(struct bs_front *f, struct front_conn *c, int side, uint32_t events, int64_t now)
 {
-	if (c->dead)
+	if (c->dead || c->fd[side] < 0)
 		return;
+	if (c->closing) {
+		if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+			front_kill(f, c); /* NNG closed its end */
+		return;
+	}
 	if (side == 1 && c->connecting) {
 		int err = 0;
 		socklen_t el = sizeof(err);
@@ -397,7 +477,7 @@ front_io(struct bs_front *f, struct front_conn *c, int side, uint32_t events)
 	front_watch(f, c, 1);
 	return;
 kill:
-	front_kill(f, c);
+	front_close(f, c, now); /* NNG's end gone too: front_close finds so */
 }
 
 static void
@@ -474,12 +554,7 @@ front_accept(struct bs_front *f, int64_t now)
 			free(c);
 			continue;
 		}
-		c->prev = f->hs_tail;
-		if (f->hs_tail != NULL)
-			f->hs_tail->next = c;
-		else
-			f->hs_head = c;
-		f->hs_tail = c;
+		front_enqueue(&f->handshaking, c);
 		c->all_next = f->all;
 		if (f->all != NULL)
 			f->all->all_prev = c;
@@ -492,12 +567,52 @@ front_accept(struct bs_front *f, int64_t now)
 static void
 front_expire(struct bs_front *f, int64_t now)
 {
-	while (f->hs_head != NULL && now - f->hs_head->since_ms >= (int64_t)f->lim.handshake_ms) {
+	while (f->handshaking.head != NULL &&
+	    now - f->handshaking.head->since_ms >= (int64_t)f->lim.handshake_ms) {
 		pthread_mutex_lock(&f->lock);
 		f->n_handshake++;
 		pthread_mutex_unlock(&f->lock);
-		front_kill(f, f->hs_head);
+		front_kill(f, f->handshaking.head);
 	}
+	while (f->closing.head != NULL && now - f->closing.head->since_ms >= FRONT_CLOSING_MS) {
+		bs_log(BS_LOG_WARN, "relay_closed_late", "relay_port=%u after_ms=%d",
+		    f->closing.head->relay_port, FRONT_CLOSING_MS);
+		front_kill(f, f->closing.head);
+	}
+}
+
+/* What NNG's side asked since last time (bs_front_hangup and
+ * bs_front_pipe_gone): done for the relay that still carries that pipe. */
+static void
+front_answer(struct bs_front *f, int64_t now)
+{
+	struct front_ask *asks;
+	size_t n;
+	uint64_t v;
+
+	if (read(f->wakefd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		bs_log(BS_LOG_WARN, "front_wake", "error=\"%s\"", strerror(errno));
+	pthread_mutex_lock(&f->lock);
+	asks = f->asks;
+	n = f->n_asks;
+	f->asks = NULL;
+	f->n_asks = f->cap_asks = 0;
+	pthread_mutex_unlock(&f->lock);
+	for (size_t i = 0; i < n; i++) {
+		struct front_conn *c;
+
+		pthread_mutex_lock(&f->lock);
+		c = f->by_port[asks[i].port].pipe == asks[i].pipe ? f->by_port[asks[i].port].conn
+		                                                  : NULL;
+		pthread_mutex_unlock(&f->lock);
+		if (c == NULL)
+			continue;
+		if (asks[i].gone)
+			front_kill(f, c);
+		else
+			front_close(f, c, now);
+	}
+	free(asks);
 }
 
 static void *
@@ -505,8 +620,11 @@ front_main(void *arg)
 {
 	struct bs_front *f = arg;
 	struct epoll_event evs[FRONT_EVENTS];
+	int stopping = 0;
 
-	for (;;) {
+	/* Stopping: no more connections, and every relay is closed as when
+	 * its agent goes (front_close), within FRONT_CLOSING_MS. */
+	while (!stopping || f->all != NULL) {
 		int n = epoll_wait(f->ep, evs, FRONT_EVENTS, FRONT_TICK_MS), stop = 0;
 		int64_t now = front_now_ms();
 
@@ -515,23 +633,29 @@ front_main(void *arg)
 
 			if (e == &f->stopend)
 				stop = 1;
+			else if (e == &f->wakeend)
+				front_answer(f, now);
 			else if (e == &f->lend)
 				front_accept(f, now);
 			else
-				front_io(f, e->c, e->side, evs[i].events);
+				front_io(f, e->c, e->side, evs[i].events, now);
 		}
-		if (stop)
-			break;
+		if (stop && !stopping) {
+			stopping = 1;
+			epoll_ctl(f->ep, EPOLL_CTL_DEL, f->stopfd, NULL);
+			epoll_ctl(f->ep, EPOLL_CTL_DEL, f->lfd, NULL);
+			for (struct front_conn *c = f->all, *next; c != NULL; c = next) {
+				next = c->all_next; /* still valid: freed by front_bury */
+				front_close(f, c, now);
+			}
+		}
 		front_expire(f, now);
-		if (f->paused && now >= f->pause_until) {
+		if (f->paused && !stopping && now >= f->pause_until) {
 			f->paused = 0;
 			front_listen_events(f, EPOLLIN);
 		}
 		front_bury(f);
 	}
-	while (f->all != NULL)
-		front_kill(f, f->all);
-	front_bury(f);
 	return NULL;
 }
 
@@ -584,14 +708,14 @@ bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
 		return BS_EINVAL;
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return BS_ENOMEM;
-	f->lfd = f->ep = f->stopfd = -1;
+	f->lfd = f->ep = f->stopfd = f->wakefd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	f->kind = kind;
 	f->lim = *lim;
 	f->upstream.sin_family = AF_INET;
 	f->upstream.sin_port = htons((uint16_t)upstream_port);
 	f->upstream.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	f->lend.side = f->stopend.side = -1;
+	f->lend.side = f->stopend.side = f->wakeend.side = -1;
 	if ((rv = bs_pipes_create(&pl, &f->adm)) != 0)
 		goto out;
 	rv = BS_ENOMEM;
@@ -601,7 +725,8 @@ bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
 		goto out;
 	rv = BS_ENET;
 	if ((f->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    (f->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+	    (f->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+	    (f->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 		goto out;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
@@ -611,13 +736,16 @@ bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
 	ev.data.ptr = &f->stopend;
 	if (epoll_ctl(f->ep, EPOLL_CTL_ADD, f->stopfd, &ev) != 0)
 		goto out;
+	ev.data.ptr = &f->wakeend;
+	if (epoll_ctl(f->ep, EPOLL_CTL_ADD, f->wakefd, &ev) != 0)
+		goto out;
 	if (pthread_create(&f->thread, NULL, front_main, f) != 0)
 		goto out;
 	f->started = 1;
 	*out = f;
 	return 0;
 out:
-	bs_front_stop(f);
+	bs_front_destroy(f);
 	return rv;
 }
 
@@ -626,8 +754,9 @@ bs_front_stop(struct bs_front *f)
 {
 	uint64_t one = 1;
 
-	if (f == NULL)
+	if (f == NULL || f->stopped)
 		return;
+	f->stopped = 1;
 	if (f->started) {
 		if (write(f->stopfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 			bs_log(BS_LOG_WARN, "front_stop", "error=\"%s\"", strerror(errno));
@@ -635,18 +764,30 @@ bs_front_stop(struct bs_front *f)
 	}
 	if (f->lfd >= 0)
 		close(f->lfd);
+	f->lfd = -1;
+}
+
+void
+bs_front_destroy(struct bs_front *f)
+{
+	if (f == NULL)
+		return;
+	bs_front_stop(f);
 	if (f->stopfd >= 0)
 		close(f->stopfd);
+	if (f->wakefd >= 0)
+		close(f->wakefd);
 	if (f->ep >= 0)
 		close(f->ep);
 	bs_pipes_destroy(f->adm);
 	free(f->by_port);
+	free(f->asks);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 
 int
-bs_front_source(struct bs_front *f, unsigned port, uint8_t addr[16], size_t *len)
+bs_front_source(struct bs_front *f, unsigned port, uint32_t pipe, uint8_t addr[16], size_t *len)
 {
 	int rv = BS_ENOENT;
 
@@ -656,10 +797,53 @@ bs_front_source(struct bs_front *f, unsigned port, uint8_t addr[16], size_t *len
 	if (f->by_port[port].len != 0) {
 		*len = f->by_port[port].len;
 		memcpy(addr, f->by_port[port].addr, *len);
+		f->by_port[port].pipe = pipe;
 		rv = 0;
 	}
 	pthread_mutex_unlock(&f->lock);
 	return rv;
+}
+
+static int
+front_ask(struct bs_front *f, unsigned port, uint32_t pipe, int gone)
+{
+	uint64_t one = 1;
+	int rv = 0;
+
+	if (port == 0 || port >= FRONT_PORTS || pipe == 0)
+		return BS_ENOENT;
+	pthread_mutex_lock(&f->lock);
+	if (f->by_port[port].pipe != pipe) {
+		rv = BS_ENOENT;
+	} else if (f->n_asks == f->cap_asks) {
+		size_t cap = f->cap_asks != 0 ? f->cap_asks * 2 : 16;
+		struct front_ask *a = realloc(f->asks, cap * sizeof(*a));
+
+		if (a == NULL) {
+			rv = BS_ENOMEM;
+		} else {
+			f->asks = a;
+			f->cap_asks = cap;
+		}
+	}
+	if (rv == 0)
+		f->asks[f->n_asks++] = (struct front_ask){port, pipe, gone};
+	pthread_mutex_unlock(&f->lock);
+	if (rv == 0 && write(f->wakefd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		bs_log(BS_LOG_WARN, "front_wake", "error=\"%s\"", strerror(errno));
+	return rv;
+}
+
+int
+bs_front_hangup(struct bs_front *f, unsigned port, uint32_t pipe)
+{
+	return front_ask(f, port, pipe, 0);
+}
+
+void
+bs_front_pipe_gone(struct bs_front *f, unsigned port, uint32_t pipe)
+{
+	(void)front_ask(f, port, pipe, 1);
 }
 
 void

@@ -101,12 +101,34 @@ srv_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The loopback port a pipe comes from, behind the front; 0 otherwise. */
+static unsigned
+srv_relay_port(struct bs_server_nng *s, nng_pipe p)
+{
+	nng_sockaddr sa;
+
+	memset(&sa, 0, sizeof(sa));
+	if (s->front == NULL || nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0 ||
+	    sa.s_family != NNG_AF_INET || sa.s_in.sa_addr != htonl(INADDR_LOOPBACK))
+		return 0;
+	return ntohs(sa.s_in.sa_port);
+}
+
+/* Closes an admitted pipe: behind the front, by ending its relay (NNG
+ * then closes the pipe itself; nng_pipe_close on a pipe a message is
+ * arriving on can hang NNG 1.5.2, see front.c's front_close). */
 static void
-srv_close_pipe(uint32_t id)
+srv_close_pipe(struct bs_server_nng *s, uint32_t id)
 {
 	nng_pipe p = NNG_PIPE_INITIALIZER;
+	unsigned port;
 
 	p.id = id;
+	port = srv_relay_port(s, p);
+	if (port != 0 && bs_front_hangup(s->front, port, id) == 0) {
+		bs_log(BS_LOG_DEBUG, "connection_close", "pipe=%u via=front", id);
+		return;
+	}
 	bs_log(BS_LOG_DEBUG, "connection_close", "pipe=%u rv=%d", id, nng_pipe_close(p));
 }
 
@@ -124,7 +146,8 @@ srv_pipe_source(struct bs_server_nng *s, nng_pipe p, uint8_t addr[16], size_t *l
 		return s->front != NULL ? BS_ENOENT : 0;
 	if (s->front != NULL)
 		return sa.s_family == NNG_AF_INET && sa.s_in.sa_addr == htonl(INADDR_LOOPBACK)
-		    ? bs_front_source(s->front, ntohs(sa.s_in.sa_port), addr, len)
+		    ? bs_front_source(
+		          s->front, ntohs(sa.s_in.sa_port), (uint32_t)nng_pipe_id(p), addr, len)
 		    : BS_ENOENT;
 	if (sa.s_family == NNG_AF_INET) {
 		memcpy(addr, &sa.s_in.sa_addr, 4);
@@ -164,10 +187,13 @@ static void
 srv_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct bs_server_nng *s = arg;
+	unsigned port = srv_relay_port(s, p);
 
 	(void)ev;
 	bs_log(BS_LOG_DEBUG, "connection_closed", "pipe=%d", nng_pipe_id(p));
 	bs_pipes_remove(s->pipes, (uint32_t)nng_pipe_id(p));
+	if (port != 0)
+		bs_front_pipe_gone(s->front, port, (uint32_t)nng_pipe_id(p));
 }
 
 /* The agent port's counts: NNG's pipes' and the front's, which holds
@@ -189,9 +215,10 @@ srv_conn_stats(struct bs_server_nng *s, struct bs_pipes_stats *out)
 /* Every half second: closes the connections past their login or idle
  * deadline, and logs how many connections were refused or closed, and
  * requests or replies dropped, since. Only this thread closes a
- * connection that has been admitted, and only a quiet one: NNG 1.5.2's
- * TCP transport can lose a receive when a pipe is closed while a message
- * is arriving, and the pipe is then never reaped (nor any after it). */
+ * connection that has been admitted, and only a quiet one, through the
+ * front where there is one: NNG 1.5.2's TCP transport can lose a receive
+ * when a pipe is closed while a message is arriving, and the pipe is then
+ * never reaped (nor any after it). */
 static void *
 srv_reaper(void *arg)
 {
@@ -218,7 +245,7 @@ srv_reaper(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		while ((n = bs_pipes_expired(s->pipes, srv_now_ms(), ids, SRV_NCTX)) > 0)
 			for (size_t i = 0; i < n; i++)
-				srv_close_pipe(ids[i]);
+				srv_close_pipe(s, ids[i]);
 		srv_conn_stats(s, &now);
 		for (size_t r = 0; r < BS_PIPES_NREASONS; r++)
 			if (now.by_reason[r] != last.by_reason[r])
@@ -630,8 +657,9 @@ bs_server_nng_stop(struct bs_server_nng *s)
 {
 	if (s == NULL)
 		return;
-	bs_front_stop(s->front); /* no new bytes from agents */
-	s->front = NULL;
+	/* No new bytes from agents, and every relayed pipe closed by NNG
+	 * itself (s->front stays valid for NNG's callbacks until nng_close). */
+	bs_front_stop(s->front);
 	/* Closing the socket ends receives; the worker finishes the report it
 	 * is committing (its answer is dropped: the agent resends, and the
 	 * store de-duplicates). */
@@ -664,6 +692,7 @@ bs_server_nng_stop(struct bs_server_nng *s)
 		if (s->ctxs[i].aio != NULL)
 			nng_aio_free(s->ctxs[i].aio);
 	}
+	bs_front_destroy(s->front);
 	bs_store_close(s->store);
 	for (int i = 0; i < SRV_NVERIFY; i++)
 		bs_verifier_destroy(s->verifiers[i]);

@@ -106,6 +106,28 @@ stop_collector() {
 	pid=""
 }
 
+# stop_collector_within SECONDS: like stop_collector, but false (and the
+# collector killed) if it has not stopped within SECONDS; $stop_ms is how
+# long it took.
+stop_collector_within() {
+	local t0 i
+	t0=$(date +%s%N)
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < $1 * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_ms=$((($(date +%s%N) - t0) / 1000000))
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=""
+		return 1
+	fi
+	wait "$pid" 2>/dev/null || true
+	pid=""
+}
+
 # figure WHAT VALUE: one measured figure (the fault suite prints these;
 # the README's Security figures are copied from them).
 figure() { echo "figure: $1: $2"; }

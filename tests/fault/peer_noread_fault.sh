@@ -3,7 +3,9 @@
 # (rawpeer noread) must not stop the collector answering anyone: honest
 # agents (ingest_bench, each report distinct) keep being stored while it
 # runs; the peer's requests beyond a few in progress and its replies not
-# taken within reply_timeout are dropped.
+# taken within reply_timeout are dropped. When it goes, its connection is
+# closed and the collector still stops at once (NNG 1.5.2 could hang for
+# good when a pipe closed while requests were still arriving: front.c).
 #   tests/fault/peer_noread_fault.sh BUILD_DIR
 set -euo pipefail
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -11,11 +13,13 @@ e2e_init noread "$1"
 
 port=$((17000 + $$ % 100))
 url="tcp://127.0.0.1:$port"
+http=$((17700 + $$ % 100))
 secs=8
 soak && secs=60
 pki_enroll mbx03.corp.example # the bench signs; plain tcp:// stores it unsigned
 agent_port_conf "$work/c.conf" "$url" "$work/bs.db" "reply_timeout = 2s"
-start_collector "$work/c.conf"
+sed -i "s/^port = 0/port = $http/" "$work/c.conf"
+start_collector "$work/c.conf" "http://127.0.0.1:$http/metrics"
 
 "$rawpeer" noread 127.0.0.1 "$port" $((secs + 6)) >"$work/peer.out" &
 peer=$!
@@ -34,5 +38,11 @@ expect "the collector dropped what the peer piled up (requests beyond its share,
 	grep -Eq 'event=connections_dropped reason=(too_many_requests|reply_not_taken)' "$work/collector.log"
 expect "and a new agent is still served afterwards" \
 	bash -c "'$sendraw' '$url' '$top/tests/fixtures/reports/mbx03.pb' | grep -q '^ACK_'"
-stop_collector
+open_conns() { curl -s "http://127.0.0.1:$http/metrics" | sed -n 's/^bindscope_agent_connections //p'; }
+for _ in $(seq 50); do [ "$(open_conns)" = 0 ] && break; sleep 0.1; done
+expect "every connection closed once the peer and the agents left" [ "$(open_conns)" = 0 ]
+stopped=0
+stop_collector_within 10 && stopped=1
+figure "collector stop after the peer left" "$stop_ms ms"
+expect "the collector stopped within 10 s (every pipe reaped)" [ "$stopped" = 1 ]
 e2e_done
