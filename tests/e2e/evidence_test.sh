@@ -194,7 +194,7 @@ expect "budget: the cut is reported and the bytes stay within 1 MiB" jqtrue "$wo
 # Live probes, served by openssl s_server with the very certificates the
 # evidence binds: as the front end reaches mbx03.corp.example:444.
 keys="$work/fleet/_keys"
-port=$((30000 + ($$ % 20000)))
+port=$(test_port 5)
 accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1"); } # PORT
 serve() { # CERT [CHAIN]: serves until unserve
 	local extra=()

@@ -193,7 +193,7 @@ expect "a misspelt rule in [severity] is refused with file, line and key" \
 # change log and the server page carry the swap.
 "$collector" pki init --dir "$work/pki" >/dev/null
 echo "correct horse battery" | "$collector" http-user --file "$work/users" --user auditor >/dev/null
-port=$((21000 + ($$ % 20000)))
+port=$(test_port 2)
 dashboard_conf "$work/serve.conf" "$work/bs.db" "$port" \
 	"tls_cert_file = $work/pki/server.pem" "tls_key_file = $work/pki/server.key" \
 	"users_file = $work/users"

@@ -13,7 +13,7 @@ api_fetch() { curl -sS "$2" -o "$1" && jqtrue "$1" "$3"; } # FILE URL FILTER
 api_until() { until_ok 10 api_fetch "$@" || true; }
 
 # Ports from the PID so parallel runs do not collide.
-nng_port=$((20000 + ($$ % 20000)))
+nng_port=$(test_port 1)
 http_port=$((nng_port + 1))
 
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null

@@ -106,6 +106,14 @@ stop_collector() {
 	pid=""
 }
 
+# test_port SLOT: this run's base port for the test script given SLOT
+# (one per script: 0 transport, 1 fleet, 2 faults, 3 ops, 4 package,
+# 5 evidence, 6 msi, 8 collect; 7 and 9 are the fault tests' 17xxx and the
+# browser tests' 19xxx). The port and the nine above it are the script's.
+# All below the kernel's ephemeral range (32768 up), so that no outgoing
+# connection (another test's, or the front's relays) holds one of them.
+test_port() { echo $((10000 + $1 * 1000 + ($$ % 90) * 10)); }
+
 # stop_collector_within SECONDS: like stop_collector, but false (and the
 # collector killed) if it has not stopped within SECONDS; $stop_ms is how
 # long it took.

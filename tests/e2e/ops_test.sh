@@ -14,7 +14,7 @@ collector_out="$work/collector.stderr"
 collector_log="$work/collector.log"
 
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
-port=$((22000 + ($$ % 20000)))
+port=$(test_port 3)
 cat >"$work/collector.conf" <<CONF
 [collector]
 listen = tcp://127.0.0.1:$port

@@ -52,7 +52,7 @@ fi
 expect "units harden the service" bash -c "grep -q '^ProtectSystem=strict' '$work/bindscope-collector.service' && grep -q '^NoNewPrivileges=yes' '$work/bindscope-collector.service' && grep -q '^StateDirectory=bindscope' '$work/bindscope-collector.service' && grep -q '^Restart=on-failure' '$work/bindscope-collector.service' && grep -q '^User=bindscope' '$work/bindscope-collector.service'"
 
 # The admin's edit of the packaged configuration, and a run from the tree.
-port=$((23000 + ($$ % 20000)))
+port=$(test_port 4)
 sed -e "s|^db = .*|db = $work/state/bindscope.db|" \
 	-e "s|^listen = .*|listen = tcp://127.0.0.1:$((port + 1))|" \
 	-e "s|^port = .*|port = $port|" \

@@ -8,7 +8,7 @@ set -euo pipefail
 e2e_init transport "$1"
 db_count() { sqlite3 "$work/bs.db" "select count(*) from reports ${1:-}"; }
 
-port=$((20000 + ($$ % 20000) + 7))
+port=$(test_port 0)
 url="tls+tcp://127.0.0.1:$port"
 "$top/deploy/gen-example-fleet.sh" "$work/fleet" >/dev/null
 

@@ -122,7 +122,7 @@ fns='[.certificates[] | select(.store == "My")] | sort_by(.thumbprint) | map(.fr
 col=$lin/collector/bindscope-collector
 "$col" pki init --dir "$tmp/pki" >/dev/null
 "$col" pki issue --dir "$tmp/pki" --host mbx03.corp.example --out "$tmp/agent" >/dev/null
-port=$((24000 + ($$ % 20000)))
+port=$(test_port 8)
 cat >"$tmp/collector.conf" <<CONF
 [collector]
 listen = tls+tcp://127.0.0.1:$port

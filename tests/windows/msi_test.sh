@@ -38,7 +38,7 @@ win_setup
 trap 'win_cleanup; [ -n "${cpid:-}" ] && kill "$cpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 win_fresh_server
 col=$lin/collector/bindscope-collector
-port=$((24000 + ($$ % 20000)))
+port=$(test_port 6)
 printf '[collector]\nlisten = tcp://127.0.0.1:%s\ndb = %s\n[http]\nport = 0\n' "$port" "$tmp/fleet.db" \
 	>"$tmp/collector.conf"
 "$col" serve --config "$tmp/collector.conf" >"$tmp/collector.log" 2>&1 &
