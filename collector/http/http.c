@@ -377,6 +377,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 	size_t len = 0;
 	char etag[BS_ETAG_MAX] = "";
 	int gzip = 0;
+	const char *cache = NULL;
 	enum MHD_Result ret;
 
 	(void)version;
@@ -411,6 +412,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 			rs.len = rs.body != NULL ? strlen(rs.body) : 0;
 			rs.etag[0] = '\0';
 			rs.gzip = 0;
+			rs.cache = NULL;
 		}
 		status = rs.status;
 		ctype = rs.ctype;
@@ -418,6 +420,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 		len = rs.len;
 		snprintf(etag, sizeof(etag), "%s", rs.etag);
 		gzip = rs.gzip;
+		cache = rs.cache;
 	}
 	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
@@ -436,7 +439,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control", cache != NULL ? cache : "no-store");
 	if (status == 405)
 		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	ret = MHD_queue_response(conn, status, resp);

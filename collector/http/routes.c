@@ -17,6 +17,7 @@
 #include "output/load.h"
 #include "output/log_json.h"
 #include "output/metrics.h"
+#include "output/page.h"
 #include "output/report_json.h"
 #include "output/summary.h"
 #include "output/table.h"
@@ -29,23 +30,43 @@
 /* Change log entries per response: the newest. */
 #define ROUTES_CHANGES_MAX 500
 
+/* The page (index.html) carries fleet data and is never stored by the
+ * browser; the files it names by version (page.h) are kept for a year
+ * when asked by their current version, revalidated otherwise. */
+enum routes_kind { ROUTES_PAGE, ROUTES_ASSET };
+
 static const struct {
 	const char *url;
 	const char *file;
 	const char *ctype;
+	enum routes_kind kind;
 } routes_files[] = {
-    {"/", "index.html", "text/html; charset=utf-8"},
-    {"/index.html", "index.html", "text/html; charset=utf-8"},
-    {"/app.js", "app.js", "text/javascript; charset=utf-8"},
-    {"/style.css", "style.css", "text/css; charset=utf-8"},
+    {"/", "index.html", "text/html; charset=utf-8", ROUTES_PAGE},
+    {"/index.html", "index.html", "text/html; charset=utf-8", ROUTES_PAGE},
+    {"/app.js", "app.js", "text/javascript; charset=utf-8", ROUTES_ASSET},
+    {"/style.css", "style.css", "text/css; charset=utf-8", ROUTES_ASSET},
 };
 #define ROUTES_NFILES (sizeof(routes_files) / sizeof(routes_files[0]))
+
+#define ROUTES_CACHE_KEEP "private, max-age=31536000, immutable"
+#define ROUTES_CACHE_REVALIDATE "no-cache"
+#define ROUTES_CACHE_NEVER "no-store"
+
+/* The table page the dashboard's page carries: what app.js asks first
+ * (its PAGE rows in its default order). Its URL is built from these, so
+ * the two cannot disagree; app.js fetches for itself when its own URL
+ * differs. */
+static const struct bs_kv routes_boot_args[] = {
+    {"sort", "status"}, {"dir", "asc"}, {"offset", "0"}, {"limit", "20"}};
+#define ROUTES_BOOT_NARGS (sizeof(routes_boot_args) / sizeof(routes_boot_args[0]))
 
 struct bs_routes {
 	struct bs_routes_options opt;
 	char db_path[BS_PATH_MAX];
 	char *file_data[ROUTES_NFILES];
 	size_t file_len[ROUTES_NFILES];
+	char version[ROUTES_NFILES][BS_ETAG_MAX]; /* assets: their ETag's hex digits */
+	char boot_url[128]; /* /api/table?... of routes_boot_args */
 	pthread_mutex_t lock; /* the store connection is used by one request at a time */
 	struct bs_store *store;
 };
@@ -401,6 +422,67 @@ static const struct {
     {"/favicon.ico", 0, route_favicon},
 };
 
+/* The value of query parameter key, or NULL. */
+static const char *
+routes_arg(const struct bs_request *req, const char *key)
+{
+	for (size_t i = 0; i < req->n_args && i < BS_REQUEST_ARGS_MAX; i++)
+		if (strcmp(req->args[i].key, key) == 0)
+			return req->args[i].value;
+	return NULL;
+}
+
+/* app.js or style.css: kept by the browser when asked by its version. */
+static int
+route_asset(struct bs_routes *r, size_t i, const struct bs_request *req, struct bs_response *resp)
+{
+	const char *v = routes_arg(req, "v");
+	int rv = routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
+
+	resp->cache = v != NULL && strcmp(v, r->version[i]) == 0 ? ROUTES_CACHE_KEEP
+	                                                         : ROUTES_CACHE_REVALIDATE;
+	return rv;
+}
+
+/* index.html with the snapshot's summary and the table's first page in
+ * it (page.h); as it is, so app.js fetches them, before the first
+ * snapshot or when its boot block is missing. */
+static int
+route_page(struct bs_routes *r, size_t i, struct bs_response *resp)
+{
+	const struct bs_analysis *a = NULL;
+	struct bs_upkeep_snap *snap =
+	    r->opt.upkeep != NULL ? bs_upkeep_acquire(r->opt.upkeep, &a) : NULL;
+	const struct bs_body *sum = snap != NULL ? bs_upkeep_snap_summary(snap) : NULL;
+	const struct bs_table_index *ix = snap != NULL ? bs_upkeep_snap_table(snap) : NULL;
+	struct bs_table_query q;
+	json_t *t = NULL;
+	char *tj = NULL, err[160], tag[BS_ETAG_MAX];
+	int rv;
+
+	if (sum != NULL && ix != NULL &&
+	    bs_table_query_parse(routes_boot_args, ROUTES_BOOT_NARGS, &q, err, sizeof(err)) == 0 &&
+	    (t = bs_table_json(ix, &q)) != NULL && (tj = json_dumps(t, JSON_COMPACT)) != NULL) {
+		struct bs_page_answer s = {"/api/summary", sum->data, sum->len, sum->etag};
+		struct bs_page_answer p = {r->boot_url, tj, strlen(tj), tag};
+
+		bs_etag(tj, p.len, tag);
+		if (bs_page_boot(
+		        r->file_data[i], r->file_len[i], &s, &p, &resp->body, &resp->len) == 0) {
+			resp->status = 200;
+			resp->ctype = routes_files[i].ctype;
+		}
+	}
+	rv = resp->body != NULL
+	    ? 0
+	    : routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
+	resp->cache = ROUTES_CACHE_NEVER;
+	free(tj);
+	json_decref(t);
+	bs_upkeep_release(r->opt.upkeep, snap);
+	return rv;
+}
+
 static int
 routes_dispatch(struct bs_routes *r, const struct bs_request *req, struct bs_response *resp)
 {
@@ -418,7 +500,9 @@ routes_dispatch(struct bs_routes *r, const struct bs_request *req, struct bs_res
 			continue;
 		if (r->file_data[i] == NULL)
 			return routes_text(404, "dashboard file not installed\n", resp);
-		return routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
+		if (routes_files[i].kind == ROUTES_PAGE)
+			return route_page(r, i, resp);
+		return route_asset(r, i, req, resp);
 	}
 	return routes_text(404, "not found\n", resp);
 }
@@ -465,6 +549,45 @@ bs_routes_handle(struct bs_routes *r, const struct bs_request *req, struct bs_re
 	return rv;
 }
 
+static void
+routes_boot_url(struct bs_routes *r)
+{
+	size_t n = (size_t)snprintf(r->boot_url, sizeof(r->boot_url), "/api/table");
+
+	for (size_t k = 0; k < ROUTES_BOOT_NARGS && n < sizeof(r->boot_url); k++)
+		n += (size_t)snprintf(r->boot_url + n, sizeof(r->boot_url) - n, "%c%s=%s",
+		    k == 0 ? '?' : '&', routes_boot_args[k].key, routes_boot_args[k].value);
+}
+
+/* Each asset's version, and the page naming them by it. A page without
+ * a boot block still works (app.js then fetches its answers): said once. */
+static int
+routes_page_prepare(struct bs_routes *r, size_t page)
+{
+	for (size_t i = 0; i < ROUTES_NFILES; i++) {
+		char tag[BS_ETAG_MAX], *html = NULL;
+		size_t len = 0, found = 0;
+
+		if (routes_files[i].kind != ROUTES_ASSET || r->file_data[i] == NULL)
+			continue;
+		bs_etag(r->file_data[i], r->file_len[i], tag);
+		/* The tag's digits, without its quotes. */
+		snprintf(
+		    r->version[i], sizeof(r->version[i]), "%.*s", (int)strlen(tag) - 2, tag + 1);
+		if (bs_page_version(r->file_data[page], r->file_len[page], routes_files[i].url,
+		        r->version[i], &html, &len, &found) != 0)
+			return BS_ENOMEM;
+		free(r->file_data[page]);
+		r->file_data[page] = html;
+		r->file_len[page] = len;
+	}
+	if (!bs_page_has_boot(r->file_data[page], r->file_len[page]))
+		bs_log(BS_LOG_WARN, "web_page_no_boot",
+		    "file=\"%s\" detail=\"no boot block: the dashboard fetches its first answers\"",
+		    routes_files[page].file);
+	return 0;
+}
+
 int
 bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out)
 {
@@ -496,6 +619,13 @@ bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out)
 		    bs_fs_read(path, ROUTES_STATIC_MAX, &r->file_data[i], &r->file_len[i]) != 0)
 			bs_log(BS_LOG_WARN, "web_file_missing", "path=\"%s\"", path);
 	}
+	routes_boot_url(r);
+	for (size_t i = 0; i < ROUTES_NFILES; i++)
+		if (routes_files[i].kind == ROUTES_PAGE && r->file_data[i] != NULL &&
+		    routes_page_prepare(r, i) != 0) {
+			bs_routes_destroy(r);
+			return BS_ENOMEM;
+		}
 	*out = r;
 	return 0;
 }

@@ -53,6 +53,7 @@ struct bs_response {
 	size_t len;
 	char etag[BS_ETAG_MAX]; /* "" for none */
 	int gzip;
+	const char *cache; /* Cache-Control (static); NULL: no-store */
 };
 
 struct bs_routes;

@@ -21,8 +21,9 @@ after(async () => { await browser?.close(); });
 
 // A page that fails the test on any dialog (an executed payload), console
 // error or Content-Security-Policy violation (cspProblems reads those).
-async function watchedPage(opts) {
-  const page = await browser.newPage(opts);
+// In context when given (pages that share a browser cache), else alone.
+async function watchedPage(opts, context) {
+  const page = await (context ? context.newPage() : browser.newPage(opts));
   const problems = [];
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -84,6 +85,44 @@ test('overview counts, filter and sort', async () => {
   assert.equal(await page.getAttribute('th:has(button[data-sort="status"])', 'aria-sort'), 'ascending');
   assert.deepEqual(await allProblems(page, problems), []);
   await page.close();
+});
+
+// The collector puts the summary and the table's first page in the page
+// itself (collector/output/page.h): the first paint makes no API request,
+// a value that would end the block is text, the refresh revalidates with
+// the page's ETags, and the script and style sheet are kept by version.
+const hostileSite = '</script><script>alert(3)</script><!--';
+test('the first paint comes inside the page: no API request, a value that would end its block is text', async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watchedPage(null, context);
+  const assets = [];
+  page.on('response', (r) => { if (/\/(app\.js|style\.css)/.test(r.url())) assets.push(r.url()); });
+  await loaded(page);
+  const api = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => new URL(r.name).pathname).filter((p) => p.startsWith('/api/')));
+  assert.deepEqual(api, [], 'the summary and the first table page came with the page');
+  assert.equal(await page.textContent('#n-critical'), '2');
+  assert.equal(await rows(page).count(), 4);
+  assert.equal(await page.textContent('#servers tr[data-fqdn="mbx02.corp.example"] td:nth-child(3)'), hostileSite);
+  assert.equal(await page.locator('script').count(), 2, 'app.js and the boot block, nothing the value opened');
+  assert.equal(await page.evaluate(() => window.__alerted === true), false);
+  const statuses = await page.evaluate(async () => {
+    const boot = JSON.parse(document.getElementById('bs-boot').textContent);
+    const ask = async (url, etag) => (await fetch(url, { headers: { 'If-None-Match': etag } })).status;
+    return [await ask('/api/summary', boot.summary_etag), await ask(boot.table_url, boot.table_etag)];
+  });
+  assert.deepEqual(statuses, [304, 304], 'an unchanged snapshot is not sent again');
+  // Named by version, kept: a second visit in the same browser asks for neither.
+  assert.ok(assets.length >= 2 && assets.every((u) => /\?v=[0-9a-f]{32}$/.test(u)), assets.join(' '));
+  const second = await context.newPage();
+  await second.goto(base);
+  await second.waitForSelector('body[data-loaded="true"]');
+  const sent = await second.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => /\/(app\.js|style\.css)/.test(r.name)).map((r) => r.transferSize));
+  assert.deepEqual(sent, [0, 0], 'app.js and style.css from the browser cache');
+  await second.close();
+  assert.deepEqual(await allProblems(page, problems), []);
+  await context.close();
 });
 
 test('server page shows the broken binding link and the fix', async () => {

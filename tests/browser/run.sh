@@ -2,7 +2,8 @@
 # Browser tests: prepares a fleet with a broken binding (mbx04: its 444
 # certificate deleted), a TLS setting only mbx03 has, hostile strings (mbx03: a certificate subject
 # with <script> and a friendly name with an onerror payload), a change and
-# a mute and log files truncated in place (mbx01), serves it,
+# a mute and log files truncated in place (mbx01), an AD site name that
+# would end a script block (mbx02), serves it,
 # writes the auditor's HTML file, and runs dashboard.test.mjs in Chromium.
 #   tests/browser/run.sh BUILD_DIR
 set -euo pipefail
@@ -36,6 +37,11 @@ cp "$work/xss.cer" "$my3/$xt.cer"
 # value, as reg import would).
 { printf '\xff\xfe'; printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL]\r\n"AllowInsecureRenegoClients"=dword:00000001\r\n\r\n' |
 	iconv -f UTF-8 -t UTF-16LE; } >"$work/fleet/mbx03/registry/zz-renego.reg"
+
+# mbx02: an AD site name that would end the page's boot block (the table's
+# first page travels inside index.html) were it not escaped.
+{ printf '\xff\xfe'; printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters]\r\n"DynamicSiteName"="</script><script>alert(3)</script><!--"\r\n\r\n' |
+	iconv -f UTF-8 -t UTF-16LE; } >"$work/fleet/mbx02/registry/zz-site.reg"
 
 for s in mbx01 mbx02 mbx03 mbx04; do
 	"$agent" collect --root "$work/fleet/$s" --out "$work/$s.pb" 2>/dev/null

@@ -4,6 +4,7 @@
 
 #include "http/http.h"
 #include "http/routes.h"
+#include "output/page.h"
 
 static struct bs_http *h;
 
@@ -127,5 +128,56 @@ test_etag_and_gzip(void **state)
 	bs_routes_destroy(r);
 }
 
+/* The page (fleet data inside) is never stored by the browser; it names
+ * app.js and style.css by version, which are then kept for a year, and
+ * revalidated when asked without it or by another version. Without a
+ * snapshot the page's boot block stays empty (app.js fetches). */
+static void
+test_page_and_versions(void **state)
+{
+	struct bs_routes_options o = {BS_WEB_ROOT, "/nonexistent/bs.db"};
+	struct bs_routes *r = NULL;
+	struct bs_kv v[1];
+	struct bs_request req = {"GET", "/", v, 0, NULL, NULL};
+	struct bs_response a;
+	char version[33];
+	const char *at;
+
+	(void)state;
+	bs_analysis_options_defaults(&o.analysis);
+	assert_int_equal(bs_routes_create(&o, &r), 0);
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(a.cache, "no-store");
+	assert_non_null(strstr(a.body, BS_PAGE_BOOT_OPEN "</script>"));
+	at = strstr(a.body, "src=\"/app.js?v=");
+	assert_non_null(at);
+	snprintf(version, sizeof(version), "%s", at + strlen("src=\"/app.js?v="));
+	assert_int_equal(strspn(version, "0123456789abcdef"), 32);
+	assert_non_null(strstr(a.body, "href=\"/style.css?v="));
+	free(a.body);
+	req.url = "/app.js";
+	req.n_args = 1;
+	v[0] = (struct bs_kv){"v", version};
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(a.cache, "private, max-age=31536000, immutable");
+	free(a.body);
+	v[0] = (struct bs_kv){"v", "0123456789abcdef0123456789abcdef"};
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_string_equal(a.cache, "no-cache");
+	free(a.body);
+	req.n_args = 0;
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_string_equal(a.cache, "no-cache");
+	free(a.body);
+	/* The API is never stored either. */
+	req.url = "/api/summary";
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_null(a.cache);
+	free(a.body);
+	bs_routes_destroy(r);
+}
+
 TEST_MAIN(start, stop, cmocka_unit_test(test_allow_list), cmocka_unit_test(test_api_without_store),
-    cmocka_unit_test(test_etag_and_gzip))
+    cmocka_unit_test(test_etag_and_gzip), cmocka_unit_test(test_page_and_versions))
