@@ -99,6 +99,24 @@ for (let i = 0; i < ROUNDS; i++) {
   page.reload().catch(() => {});
   reloads.push(await readTTI(page));
 }
+const fig = (xs) => `${median(xs)} ms (${xs.join(', ')})`;
+const opened = `${fig(tabs)} in a new tab, ${fig(reloads)} on reload, ${fig(firsts)} on a first visit`;
+// FLOOR=LABEL: a page that is not the dashboard (dashboard.sh's floors):
+// how it opens is all that is timed.
+if (process.env.FLOOR) {
+  console.log(`  floor, ${process.env.FLOOR}: ${opened}`);
+  await browser.close();
+  process.exit(0);
+}
+// SAVE_STATIC=DIR: the first screen as drawn, saved as a static page
+// (no script but one that says it is loaded) for dashboard.sh's floor.
+if (process.env.SAVE_STATIC) {
+  const fs = await import('node:fs');
+  const html = (await page.content()).replace(/\?v=[0-9a-f]+"/g, '"')
+    .replace(/data-loaded="true"/, 'data-loaded="false"');
+  fs.writeFileSync(`${process.env.SAVE_STATIC}/index.html`, html);
+  fs.writeFileSync(`${process.env.SAVE_STATIC}/app.js`, "document.body.dataset.loaded = 'true';\n");
+}
 const res = await page.evaluate(() => performance.getEntriesByType('resource')
   .filter((r) => /\/api\//.test(r.name))
   .map((r) => ({ name: new URL(r.name).pathname, ms: Math.round(r.duration), bytes: r.transferSize, body: r.decodedBodySize })));
@@ -116,9 +134,9 @@ const refresh = await page.evaluate(async () => {
   return { ms: Math.round(performance.now() - s), status: r.status };
 });
 const kib = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
-const fig = (xs) => `${median(xs)} ms (${xs.join(', ')})`;
-console.log(`dashboard, ${process.env.SERVERS} servers: time to interactive ${fig(tabs)} in a new tab, ${fig(reloads)} on reload, ${fig(firsts)} on a first visit` +
-  res.map((r) => `; ${r.name} ${r.ms} ms, ${kib(r.bytes)} sent (${kib(r.body)} JSON)`).join('') +
+console.log(`dashboard, ${process.env.SERVERS} servers: time to interactive ${opened}` +
+  (res.length ? res.map((r) => `; ${r.name} ${r.ms} ms, ${kib(r.bytes)} sent (${kib(r.body)} JSON)`).join('')
+    : '; the first paint asked no API') +
   `; filter keystroke ${median(filters)} ms (${filters.join(', ')}); sort ${median(sorts)} ms (${sorts.join(', ')})` +
   `; ${rows} rows drawn at a time; unchanged summary refresh: HTTP ${refresh.status} in ${refresh.ms} ms`);
 await browser.close();
