@@ -641,11 +641,9 @@ function showError(e) {
 async function refresh(first) {
   try {
     const [sum] = await Promise.all([getJSON('/api/summary'), first ? loadTable(false) : null]);
-    if (first) performance.mark('bs-answers'); // for tests/bench/dashboard_bench.mjs
     if (sum.fresh) {
       state.summary = sum.data;
       renderSummary(sum.data);
-      if (first) performance.mark('bs-drawn');
       if (!first) await loadTable(false);
     }
     document.getElementById('error').hidden = true;
@@ -658,30 +656,36 @@ async function refresh(first) {
 // The first paint's answers when the collector put them in the page
 // (<script type="application/json" id="bs-boot">: the summary and the
 // table's first page with their URLs and ETags), so the page is drawn in
-// its first frame with no round trip; null when absent or not for this
-// page's table (a restored filter, say): then both are fetched.
+// its first frame with no round trip; null when absent (before the
+// collector's first snapshot): then both are fetched.
 function bootAnswers() {
   const n = document.getElementById('bs-boot');
   if (!n || !n.textContent.trim()) return null;
   try {
     const b = JSON.parse(n.textContent);
-    return b.table_url === tableURL(0) && b.summary && b.table ? b : null;
+    return b.summary && b.table ? b : null;
   } catch (e) {
     return null;
   }
 }
 
 // The first paint from the page's own answers; false when it has none.
+// Its table page is drawn only when it is the one this page would ask
+// for: a filter the browser restored on reload fetches its own.
 function drawBoot() {
   const b = bootAnswers();
   if (!b) return false;
   cache.set('/api/summary', { etag: b.summary_etag, data: b.summary });
-  cache.set(b.table_url, { etag: b.table_etag, data: b.table });
   state.summary = b.summary;
   renderSummary(b.summary);
-  showTable(b.table, false);
-  document.getElementById('servers').dataset.busy = 'false';
   document.body.dataset.loaded = 'true';
+  if (b.table_url === tableURL(0)) {
+    cache.set(b.table_url, { etag: b.table_etag, data: b.table });
+    showTable(b.table, false);
+    document.getElementById('servers').dataset.busy = 'false';
+  } else {
+    reloadTable();
+  }
   return true;
 }
 

@@ -67,6 +67,8 @@ struct bs_routes {
 	size_t file_len[ROUTES_NFILES];
 	char version[ROUTES_NFILES][BS_ETAG_MAX]; /* assets: their ETag's hex digits */
 	char boot_url[128]; /* /api/table?... of routes_boot_args */
+	struct bs_table_query boot_q; /* the same, parsed */
+	int boot_ok; /* both made: the page carries its answers */
 	pthread_mutex_t lock; /* the store connection is used by one request at a time */
 	struct bs_store *store;
 };
@@ -439,8 +441,9 @@ route_asset(struct bs_routes *r, size_t i, const struct bs_request *req, struct 
 	const char *v = routes_arg(req, "v");
 	int rv = routes_copy(r->file_data[i], r->file_len[i], routes_files[i].ctype, resp);
 
-	resp->cache = v != NULL && strcmp(v, r->version[i]) == 0 ? ROUTES_CACHE_KEEP
-	                                                         : ROUTES_CACHE_REVALIDATE;
+	resp->cache = v != NULL && r->version[i][0] != '\0' && strcmp(v, r->version[i]) == 0
+	    ? ROUTES_CACHE_KEEP
+	    : ROUTES_CACHE_REVALIDATE;
 	return rv;
 }
 
@@ -455,14 +458,13 @@ route_page(struct bs_routes *r, size_t i, struct bs_response *resp)
 	    r->opt.upkeep != NULL ? bs_upkeep_acquire(r->opt.upkeep, &a) : NULL;
 	const struct bs_body *sum = snap != NULL ? bs_upkeep_snap_summary(snap) : NULL;
 	const struct bs_table_index *ix = snap != NULL ? bs_upkeep_snap_table(snap) : NULL;
-	struct bs_table_query q;
 	json_t *t = NULL;
-	char *tj = NULL, err[160], tag[BS_ETAG_MAX];
+	char *tj = NULL, tag[BS_ETAG_MAX];
 	int rv;
 
-	if (sum != NULL && ix != NULL &&
-	    bs_table_query_parse(routes_boot_args, ROUTES_BOOT_NARGS, &q, err, sizeof(err)) == 0 &&
-	    (t = bs_table_json(ix, &q)) != NULL && (tj = json_dumps(t, JSON_COMPACT)) != NULL) {
+	if (r->boot_ok && sum != NULL && ix != NULL &&
+	    (t = bs_table_json(ix, &r->boot_q)) != NULL &&
+	    (tj = json_dumps(t, JSON_COMPACT)) != NULL) {
 		struct bs_page_answer s = {"/api/summary", sum->data, sum->len, sum->etag};
 		struct bs_page_answer p = {r->boot_url, tj, strlen(tj), tag};
 
@@ -549,43 +551,78 @@ bs_routes_handle(struct bs_routes *r, const struct bs_request *req, struct bs_re
 	return rv;
 }
 
+/* The table page the page carries: its URL and its query, made once. A
+ * failure here is the program's own (routes_boot_args): said, and the
+ * page then goes out with its block empty. */
 static void
-routes_boot_url(struct bs_routes *r)
+routes_boot_prepare(struct bs_routes *r)
 {
 	size_t n = (size_t)snprintf(r->boot_url, sizeof(r->boot_url), "/api/table");
+	char err[160];
 
 	for (size_t k = 0; k < ROUTES_BOOT_NARGS && n < sizeof(r->boot_url); k++)
 		n += (size_t)snprintf(r->boot_url + n, sizeof(r->boot_url) - n, "%c%s=%s",
 		    k == 0 ? '?' : '&', routes_boot_args[k].key, routes_boot_args[k].value);
+	if (n >= sizeof(r->boot_url)) {
+		bs_log(BS_LOG_ERROR, "web_boot_query", "detail=\"URL too long\"");
+		return;
+	}
+	if (bs_table_query_parse(
+	        routes_boot_args, ROUTES_BOOT_NARGS, &r->boot_q, err, sizeof(err)) != 0) {
+		bs_log(BS_LOG_ERROR, "web_boot_query", "detail=\"%s\"", err);
+		return;
+	}
+	r->boot_ok = 1;
 }
 
-/* Each asset's version, and the page naming them by it. A page without
- * a boot block still works (app.js then fetches its answers): said once. */
-static int
-routes_page_prepare(struct bs_routes *r, size_t page)
+/* Each asset's version: its ETag's digits, without the quotes. */
+static void
+routes_versions(struct bs_routes *r)
 {
 	for (size_t i = 0; i < ROUTES_NFILES; i++) {
-		char tag[BS_ETAG_MAX], *html = NULL;
-		size_t len = 0, found = 0;
+		char tag[BS_ETAG_MAX];
 
 		if (routes_files[i].kind != ROUTES_ASSET || r->file_data[i] == NULL)
 			continue;
 		bs_etag(r->file_data[i], r->file_len[i], tag);
-		/* The tag's digits, without its quotes. */
 		snprintf(
 		    r->version[i], sizeof(r->version[i]), "%.*s", (int)strlen(tag) - 2, tag + 1);
-		if (bs_page_version(r->file_data[page], r->file_len[page], routes_files[i].url,
-		        r->version[i], &html, &len, &found) != 0)
-			return BS_ENOMEM;
+	}
+}
+
+/* The page naming each asset by its version. What it lacks is said
+ * (warn: for the first of the URLs that serve the file): a reference not
+ * written "/app.js" stays unversioned (revalidated each time), a page
+ * without a boot block fetches its first answers. */
+static int
+routes_page_prepare(struct bs_routes *r, size_t page, int warn)
+{
+	int rv = 0;
+
+	for (size_t i = 0; rv == 0 && i < ROUTES_NFILES; i++) {
+		char *html = NULL;
+		size_t len = 0, found = 0;
+
+		if (r->version[i][0] == '\0')
+			continue;
+		rv = bs_page_version(r->file_data[page], r->file_len[page], routes_files[i].url,
+		    r->version[i], &html, &len, &found);
+		if (rv != 0)
+			break;
 		free(r->file_data[page]);
 		r->file_data[page] = html;
 		r->file_len[page] = len;
+		if (found == 0 && warn)
+			bs_log(BS_LOG_WARN, "web_page_unversioned",
+			    "file=\"%s\" url=\"%s\" detail=\"not referenced in double quotes: the "
+			    "browser revalidates it on every load\"",
+			    routes_files[page].file, routes_files[i].url);
 	}
-	if (!bs_page_has_boot(r->file_data[page], r->file_len[page]))
+	if (rv == 0 && warn && !bs_page_has_boot(r->file_data[page], r->file_len[page]))
 		bs_log(BS_LOG_WARN, "web_page_no_boot",
 		    "file=\"%s\" detail=\"no boot block: the dashboard fetches its first answers\"",
 		    routes_files[page].file);
-	return 0;
+	return rv;
 }
 
 int
@@ -619,13 +656,18 @@ bs_routes_create(const struct bs_routes_options *opt, struct bs_routes **out)
 		    bs_fs_read(path, ROUTES_STATIC_MAX, &r->file_data[i], &r->file_len[i]) != 0)
 			bs_log(BS_LOG_WARN, "web_file_missing", "path=\"%s\"", path);
 	}
-	routes_boot_url(r);
-	for (size_t i = 0; i < ROUTES_NFILES; i++)
-		if (routes_files[i].kind == ROUTES_PAGE && r->file_data[i] != NULL &&
-		    routes_page_prepare(r, i) != 0) {
+	routes_boot_prepare(r);
+	routes_versions(r);
+	for (size_t i = 0, pages = 0; i < ROUTES_NFILES; i++) {
+		int rv;
+
+		if (routes_files[i].kind != ROUTES_PAGE || r->file_data[i] == NULL)
+			continue;
+		if ((rv = routes_page_prepare(r, i, pages++ == 0)) != 0) {
 			bs_routes_destroy(r);
-			return BS_ENOMEM;
+			return rv;
 		}
+	}
 	*out = r;
 	return 0;
 }

@@ -125,6 +125,32 @@ test('the first paint comes inside the page: no API request, a value that would 
   await context.close();
 });
 
+// A browser that restores what the user typed in the search box on reload
+// (Firefox does, as the control is parsed; this Chromium does not for a
+// no-store page, so the restore is done here the same way): the page's
+// summary is drawn, its table page is not the one asked for, so that one
+// alone is fetched.
+test('a restored search draws the summary from the page and fetches only the table', async () => {
+  const { page, problems } = await watchedPage();
+  await page.addInitScript(() => {
+    const o = new MutationObserver(() => {
+      const f = document.getElementById('f-text');
+      if (f) { f.value = 'mbx04'; o.disconnect(); }
+    });
+    o.observe(document, { childList: true, subtree: true });
+  });
+  await loaded(page);
+  assert.equal(await page.inputValue('#f-text'), 'mbx04');
+  assert.equal(await rows(page).count(), 1);
+  assert.equal(await rows(page).first().getAttribute('data-fqdn'), 'mbx04.corp.example');
+  assert.equal(await page.textContent('#n-critical'), '2');
+  const api = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((r) => new URL(r.name)).filter((u) => u.pathname.startsWith('/api/')).map((u) => u.pathname + u.search));
+  assert.deepEqual(api, ['/api/table?q=mbx04&sort=status&dir=asc&offset=0&limit=20']);
+  assert.deepEqual(await allProblems(page, problems), []);
+  await page.close();
+});
+
 test('server page shows the broken binding link and the fix', async () => {
   const { page, problems } = await watchedPage();
   await loaded(page);

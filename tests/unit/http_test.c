@@ -140,7 +140,7 @@ test_page_and_versions(void **state)
 	struct bs_kv v[1];
 	struct bs_request req = {"GET", "/", v, 0, NULL, NULL};
 	struct bs_response a;
-	char version[33];
+	char version[64];
 	const char *at;
 
 	(void)state;
@@ -154,6 +154,8 @@ test_page_and_versions(void **state)
 	assert_non_null(at);
 	snprintf(version, sizeof(version), "%s", at + strlen("src=\"/app.js?v="));
 	assert_int_equal(strspn(version, "0123456789abcdef"), 32);
+	assert_int_equal(version[32], '"');
+	version[32] = '\0';
 	assert_non_null(strstr(a.body, "href=\"/style.css?v="));
 	free(a.body);
 	req.url = "/app.js";
@@ -171,7 +173,7 @@ test_page_and_versions(void **state)
 	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
 	assert_string_equal(a.cache, "no-cache");
 	free(a.body);
-	/* The API is never stored either. */
+	/* The API sets no policy of its own: http.c's no-store. */
 	req.url = "/api/summary";
 	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
 	assert_null(a.cache);
@@ -179,5 +181,35 @@ test_page_and_versions(void **state)
 	bs_routes_destroy(r);
 }
 
+/* A web root without index.html: the script is still named by its own
+ * digest, and an empty or absent version is never kept. */
+static void
+test_versions_without_page(void **state)
+{
+	char path[128], dir[128];
+	struct bs_routes_options o = {dir, "/nonexistent/bs.db"};
+	struct bs_routes *r = NULL;
+	struct bs_kv v[1] = {{"v", ""}};
+	struct bs_request req = {"GET", "/app.js", v, 1, NULL, NULL};
+	struct bs_response a;
+
+	(void)state;
+	test_write_file("app.js", "'use strict';\n", path, sizeof(path));
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+	bs_analysis_options_defaults(&o.analysis);
+	assert_int_equal(bs_routes_create(&o, &r), 0);
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(a.cache, "no-cache");
+	free(a.body);
+	req.url = "/";
+	req.n_args = 0;
+	assert_int_equal(bs_routes_handle(r, &req, &a), 0);
+	assert_int_equal(a.status, 404);
+	free(a.body);
+	bs_routes_destroy(r);
+}
+
 TEST_MAIN(start, stop, cmocka_unit_test(test_allow_list), cmocka_unit_test(test_api_without_store),
-    cmocka_unit_test(test_etag_and_gzip), cmocka_unit_test(test_page_and_versions))
+    cmocka_unit_test(test_etag_and_gzip), cmocka_unit_test(test_page_and_versions),
+    cmocka_unit_test(test_versions_without_page))
