@@ -2,13 +2,17 @@
  * carry beyond the path: the If-None-Match and Accept-Encoding headers and
  * the server table's query. Lines: If-None-Match, Accept-Encoding, then
  * the query (k=v&k=v, decoded). Every input gets an answer or a named
- * refusal; a parsed query must page within its limit. */
+ * refusal; a parsed query must page within its limit. The whole input,
+ * as an agent's string in the answers the page carries (page.h), must
+ * leave the page's boot block closed only by its own end tag and read
+ * back as the same string. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output/encode.h"
+#include "output/page.h"
 #include "output/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,6 +32,37 @@ next_line(char **p)
 		*p = NULL;
 	}
 	return s;
+}
+
+/* data as a string in both answers of a page: the block holds no '<', is
+ * closed by the template's own "</script>" and reads back as data. */
+static void
+check_page(const uint8_t *data, size_t size)
+{
+	static const char tmpl[] = "<head>" BS_PAGE_BOOT_OPEN "</script></head><body></body>";
+	json_t *str = json_stringn((const char *)data, size), *back;
+	char *text = str != NULL ? json_dumps(str, JSON_ENCODE_ANY) : NULL, *page = NULL;
+	size_t len = 0;
+
+	if (text != NULL) {
+		struct bs_page_answer a = {"/api/table", text, strlen(text), "\"t\""};
+		const char *body, *close;
+
+		if (bs_page_boot(tmpl, sizeof(tmpl) - 1, &a, &a, &page, &len) != 0)
+			__builtin_trap();
+		body = strstr(page, BS_PAGE_BOOT_OPEN) + strlen(BS_PAGE_BOOT_OPEN);
+		close = strchr(body, '<');
+		if (close == NULL || strcmp(close, "</script></head><body></body>") != 0)
+			__builtin_trap();
+		*(char *)close = '\0';
+		back = json_loads(body, JSON_ALLOW_NUL, NULL); /* as JSON.parse does */
+		if (back == NULL || !json_equal(json_object_get(back, "summary"), str))
+			__builtin_trap();
+		json_decref(back);
+	}
+	free(page);
+	free(text);
+	json_decref(str);
 }
 
 int
@@ -52,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		}
 	}
+	check_page(data, size);
 	memcpy(buf, data, size);
 	buf[size] = '\0';
 	inm = next_line(&p);
