@@ -494,8 +494,9 @@ test('server page: TLS matrix, Extended Protection expected beside actual, a fix
   assert.match(await pre.textContent(), /mbx03\.corp\.example/);
   assert.match(await pre.textContent(), /Remove-ItemProperty .*AllowInsecureRenegoClients/);
   await f.locator('button.copy').click();
-  await page.waitForFunction(() => /Copied|Selected/.test(document.querySelector('.finding .copy-note')?.textContent || '') ||
-    [...document.querySelectorAll('.copy-note')].some((n) => n.textContent));
+  // A locator waits in Playwright's own world; waitForFunction polls with eval in
+  // the page's, which the page's CSP refuses once the first check comes too early.
+  await f.locator('.copy-note', { hasText: /^(Copied\.|Selected: press Ctrl\+C\.)$/ }).waitFor();
   const note = await f.locator('.copy-note').textContent();
   if (note === 'Copied.') {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await pre.textContent());
