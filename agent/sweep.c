@@ -85,15 +85,15 @@ bs_sweep_past_deadline(struct bs_sweep *s, const char *where)
 
 /* An evidence root's sources; a live sweep's are in live_win32.c. */
 static const struct bs_sweep_source sweep_sources[] = {
-    {"registry", bs_src_registry},
-    {"host", bs_src_host},
-    {"tls_settings", bs_src_tls_settings},
-    {"iis_config", bs_src_iis_config},
-    {"sslbind", bs_src_sslbind},
-    {"certstore", bs_src_certstore},
-    {"join", bs_join},
-    {"probes", bs_src_probes},
-    {"logs", bs_src_logs},
+    {"registry", bs_src_registry, 1},
+    {"host", bs_src_host, 1},
+    {"tls_settings", bs_src_tls_settings, 0},
+    {"iis_config", bs_src_iis_config, 0},
+    {"sslbind", bs_src_sslbind, 0},
+    {"certstore", bs_src_certstore, 0},
+    {"join", bs_join, 0},
+    {"probes", bs_src_probes, 0},
+    {"logs", bs_src_logs, 0},
 };
 
 /* The watchdog, between sources: 1 when the sweep must stop here. */
@@ -168,20 +168,18 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 		nsrc = 0;
 	}
 	for (size_t i = 0; i < nsrc; i++) {
+		if (ai->cut_short && !src[i].names_server)
+			continue;
 		rv = src[i].run(&s);
 		if (rv == BS_ENOMEM)
 			goto out;
 		rv = 0;
-		if (i + 1 < nsrc &&
-		    (sweep_over_limits(&s, opt, &start, src[i].name) ||
-		        bs_sweep_past_deadline(&s, src[i].name))) {
+		if (!ai->cut_short &&
+		    (s.timed_out || /* the source itself stopped at the deadline */
+		        (i + 1 < nsrc &&
+		            (sweep_over_limits(&s, opt, &start, src[i].name) ||
+		                bs_sweep_past_deadline(&s, src[i].name)))))
 			ai->cut_short = 1;
-			break;
-		}
-		if (s.timed_out) { /* the last source stopped at the deadline */
-			ai->cut_short = 1;
-			break;
-		}
 	}
 	if (bs_footprint_now(&end) == 0) {
 		ai->sweep_cpu_us = end.cpu_us - start.cpu_us;

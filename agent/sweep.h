@@ -98,10 +98,15 @@ int bs_sweep_read(struct bs_sweep *s, const char *source, const char *rel, const
  * has passed; sources that loop long (the logs) ask between files. */
 int bs_sweep_past_deadline(struct bs_sweep *s, const char *where);
 
-/* One evidence source: reads what it can into the report. */
+/* One evidence source: reads what it can into the report. A source with
+ * names_server set still runs after the watchdog has cut the sweep short:
+ * it is what names the server (the registry and the host facts read from
+ * it), and the collector refuses a report that names none, so a cut-short
+ * sweep would otherwise reach nobody who could act on it. */
 struct bs_sweep_source {
 	const char *name;
 	int (*run)(struct bs_sweep *s);
+	int names_server;
 };
 
 /* Appends to a repeated field of a report message. */

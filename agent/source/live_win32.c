@@ -10,15 +10,15 @@
 #include "sslbind.h"
 
 static const struct bs_sweep_source live_sources[] = {
-    {"registry", bs_src_registry_live},
-    {"host", bs_src_host},
-    {"tls_settings", bs_src_tls_settings},
-    {"iis_config", bs_src_iis_config},
-    {"sslbind", bs_src_sslbind_live},
-    {"certstore", bs_src_certstore_live},
-    {"join", bs_join},
-    {"probes", bs_src_probes},
-    {"logs", bs_src_logs},
+    {"registry", bs_src_registry_live, 1},
+    {"host", bs_src_host, 1},
+    {"tls_settings", bs_src_tls_settings, 0},
+    {"iis_config", bs_src_iis_config, 0},
+    {"sslbind", bs_src_sslbind_live, 0},
+    {"certstore", bs_src_certstore_live, 0},
+    {"join", bs_join, 0},
+    {"probes", bs_src_probes, 0},
+    {"logs", bs_src_logs, 0},
 };
 
 const struct bs_sweep_source *

@@ -457,6 +457,58 @@ test_stale_agent(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* A report whose sweep the agent's watchdog cut short after source. */
+static void
+cut_short(struct bs_analysis *an, struct srv *s, const char *source, const char *reason)
+{
+	Bindscope__V1__CollectionError *e = BS_NEW(&an->arena, collection_error);
+
+	s->r->agent = BS_NEW(&an->arena, agent_info);
+	s->r->agent->cut_short = 1;
+	s->r->agent->peak_rss_kib = 67736;
+	e->source = "watchdog";
+	e->path = (char *)source;
+	e->reason = (char *)reason;
+	bs_arena_push(&an->arena, (void ***)&s->r->errors, &s->r->n_errors, e);
+}
+
+/* An agent over its memory limit sends a report with nothing after the
+ * registry: the server must not look clean, and the fix names the limit
+ * the agent's reason names. */
+static void
+test_sweep_cut_short(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv mem = server(a, "mbx01"), cpu = server(a, "mbx02"), whole = server(a, "mbx03");
+	const struct bs_finding *f;
+	json_t *ev;
+
+	(void)state;
+	cut_short(a, &mem, "registry",
+	    "sweep cut short after registry: 67736 KiB resident, over the 65536 KiB limit");
+	cut_short(a, &cpu, "certstore",
+	    "sweep cut short after certstore: 12000 ms of CPU, over the 10000 ms limit");
+	whole.r->agent = BS_NEW(&a->arena, agent_info); /* a whole sweep */
+	add(a, &mem);
+	add(a, &cpu);
+	add(a, &whole);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx01.corp.example", "AGENT_SWEEP_CUT_SHORT");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_WARNING);
+	assert_non_null(strstr(f->title, "cut its sweep short after registry"));
+	fix_check(f, "mbx01.corp.example",
+	    WANT("config set agent.max_memory_mib 128", "Restart-Service -Name 'bindscope-agent'"),
+	    NULL);
+	ev = f->evidence;
+	assert_string_equal(json_string_value(json_object_get(ev, "cut_after")), "registry");
+	assert_true(json_real_value(json_object_get(ev, "peak_memory_mib")) > 66.0);
+	fix_check(find(a, "mbx02.corp.example", "AGENT_SWEEP_CUT_SHORT"), "mbx02.corp.example",
+	    WANT("config set agent.max_cpu 30s"), NULL);
+	assert_null(find(a, "mbx03.corp.example", "AGENT_SWEEP_CUT_SHORT"));
+	bs_analysis_destroy(a);
+}
+
 static void
 probe_add(struct bs_analysis *an, struct srv *s, Bindscope__V1__ProbeResult res)
 {
@@ -1096,6 +1148,7 @@ main(void)
 	    cmocka_unit_test(test_cert_findings_name_every_endpoint),
 	    cmocka_unit_test(test_cert_endpoints_bounded),
 	    cmocka_unit_test(test_stale_agent),
+	    cmocka_unit_test(test_sweep_cut_short),
 	    cmocka_unit_test(test_probe_failed),
 	    cmocka_unit_test(test_binding_rules),
 	    cmocka_unit_test(test_certificate_quality_rules),

@@ -19,6 +19,27 @@ watchdog_error(const bs_report *r)
 	return NULL;
 }
 
+/* registry/tcpip.reg in root as `reg export` writes it (CRLF), naming
+ * MBX01 in corp.example. */
+static void
+write_tcpip(const char *root)
+{
+	static const char text[] =
+	    "Windows Registry Editor Version 5.00\r\n\r\n"
+	    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters]\r\n"
+	    "\"Domain\"=\"corp.example\"\r\n\"Hostname\"=\"MBX01\"\r\n\r\n";
+	char reg[BS_PATH_MAX], p[BS_PATH_MAX];
+	FILE *f;
+
+	assert_int_equal(bs_path_join(reg, sizeof(reg), root, "registry"), 0);
+	assert_int_equal(bs_fs_mkdirs(reg), 0);
+	assert_int_equal(bs_path_join(p, sizeof(p), reg, "tcpip.reg"), 0);
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static void
 test_footprint_reported_and_watchdog(void **state)
 {
@@ -43,9 +64,13 @@ test_footprint_reported_and_watchdog(void **state)
 	assert_true(r->agent->peak_rss_kib > 0);
 	bs_arena_fini(&a);
 
-	/* A memory limit below any process: stopped after the first source.
-	 * (The CPU limit takes the same path; CPU time is not asserted here
-	 * because the kernel may account it in whole ticks.) */
+	/* A memory limit below any process: stopped after the first source,
+	 * but the host facts are still read, so the report names its server
+	 * (the collector refuses one that does not, and an agent over its
+	 * limit would send nothing anyone sees). The CPU limit takes the
+	 * same path; CPU time is not asserted here because the kernel may
+	 * account it in whole ticks. */
+	write_tcpip(dir);
 	opt.max_rss_kib = 1;
 	bs_arena_init(&a, 0);
 	bs_sweep_run(&opt, &a, &r);
@@ -55,8 +80,11 @@ test_footprint_reported_and_watchdog(void **state)
 	assert_non_null(e);
 	assert_non_null(strstr(e->reason, "sweep cut short after registry"));
 	assert_non_null(strstr(e->reason, "KiB resident, over the 1 KiB limit"));
+	assert_non_null(r->host);
+	assert_string_equal(r->host->fqdn, "mbx01.corp.example");
 	assert_int_equal(r->n_sites, 0);
 	assert_int_equal(r->n_certificates, 0);
+	assert_int_equal(r->n_ssl_bindings, 0);
 	bs_arena_fini(&a);
 }
 

@@ -44,6 +44,77 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 	    (long long)((ctx->a->opt.now_ms - s->received_at_ms) / 60000));
 }
 
+/* The agent's watchdog limits, by the words its cut-short error uses
+ * (agent/sweep.c): the key an admin raises and what to raise it to. */
+static const struct fleet_limit {
+	const char *says;
+	const char *key;
+	const char *value;
+	const char *what;
+} fleet_limits[] = {
+    {"KiB resident", "agent.max_memory_mib", "128", "its memory limit"},
+    {"of CPU", "agent.max_cpu", "30s", "its CPU limit"},
+    {"wall-clock deadline", "agent.max_sweep_time", "300s", "its time limit"},
+};
+
+/* A sweep the agent's watchdog cut short: what came after the cut was not
+ * read, so its absence proves nothing, and the server must not look
+ * clean. */
+int
+bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx)
+{
+	const bs_report *r = ctx->server->report;
+	const struct fleet_limit *lim = NULL;
+	const char *reason = "", *after = "";
+	char rem[REMEDY_MAX];
+	struct bs_fix fix;
+
+	if (r == NULL || r->agent == NULL || !r->agent->cut_short)
+		return 0;
+	for (size_t i = 0; i < r->n_errors; i++)
+		if (strcmp(r->errors[i]->source, "watchdog") == 0) {
+			reason = r->errors[i]->reason;
+			after = r->errors[i]->path;
+			break;
+		}
+	for (size_t k = 0; k < sizeof(fleet_limits) / sizeof(fleet_limits[0]); k++)
+		if (strstr(reason, fleet_limits[k].says) != NULL)
+			lim = &fleet_limits[k];
+	bs_fix_init(&fix);
+	bs_fix_line(&fix,
+	    "# On %s, in an elevated PowerShell: the agent's last sweep stopped at %s",
+	    bs_fix_fqdn(ctx->server->fqdn), lim != NULL ? lim->what : "one of its limits");
+	if (lim != NULL) {
+		snprintf(rem, sizeof(rem),
+		    "On %s, the bindscope agent stopped its sweep at %s, so nothing after the "
+		    "cut was audited and this server's other findings are incomplete. Raise %s in "
+		    "the agent's configuration (default %%ProgramData%%\bindscope\agent.conf) "
+		    "and restart the service; the agent's peak memory and CPU per sweep are on "
+		    "this server's page.",
+		    ctx->server->fqdn, lim->what, lim->key);
+		bs_fix_line(&fix,
+		    "& (Join-Path $env:ProgramFiles 'bindscope\\bindscope-agent.exe') "
+		    "config set %s %s",
+		    lim->key, lim->value);
+	} else {
+		snprintf(rem, sizeof(rem),
+		    "On %s, the bindscope agent stopped its sweep at one of its limits ([agent] "
+		    "max_memory_mib, max_cpu, max_sweep_time), so nothing after the cut was "
+		    "audited; the evidence gives its reason. Raise that limit and restart the "
+		    "service.",
+		    ctx->server->fqdn);
+	}
+	bs_fix_line(&fix, "Restart-Service -Name 'bindscope-agent'");
+	return bs_rule_raise_fix(ctx, "", ctx->severity,
+	    json_pack("{s:s, s:s, s:f, s:f}", "cut_after", after, "reason", reason,
+	        "peak_memory_mib", (double)r->agent->peak_rss_kib / 1024.0, "sweep_cpu_s",
+	        (double)r->agent->sweep_cpu_us / 1e6),
+	    rem, &fix,
+	    "The agent on %s cut its sweep short after %s: the audit of this server is "
+	    "incomplete",
+	    ctx->server->fqdn, after[0] != '\0' ? after : "a source");
+}
+
 static int
 fleet_strcmp(const void *x, const void *y)
 {

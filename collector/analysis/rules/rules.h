@@ -61,6 +61,7 @@ int bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expired(struct bs_rule_ctx *ctx);
 int bs_rule_cert_expiring(struct bs_rule_ctx *ctx);
 int bs_rule_agent_stale(struct bs_rule_ctx *ctx);
+int bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx);
 int bs_rule_backend_binding_not_all_unassigned(struct bs_rule_ctx *ctx);
 int bs_rule_binding_conflict(struct bs_rule_ctx *ctx);
 int bs_rule_cert_weak_key(struct bs_rule_ctx *ctx);

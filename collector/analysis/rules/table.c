@@ -57,6 +57,8 @@ const struct bs_rule bs_rules[] = {
     {"AUTH_CERT_INCONSISTENT", BS_SEV_WARNING, "auth_cert_inconsistent",
         bs_rule_auth_cert_inconsistent},
     {"AGENT_STALE", BS_SEV_WARNING, "agent_stale", bs_rule_agent_stale},
+    {"AGENT_SWEEP_CUT_SHORT", BS_SEV_WARNING, "agent_sweep_cut_short",
+        bs_rule_agent_sweep_cut_short},
     {"CONFIG_CHANGED", BS_SEV_INFO, "config_changed", bs_rule_config_changed},
 };
 
