@@ -479,7 +479,8 @@ static void
 test_sweep_cut_short(void **state)
 {
 	struct bs_analysis *a = fleet();
-	struct srv mem = server(a, "mbx01"), cpu = server(a, "mbx02"), whole = server(a, "mbx03");
+	struct srv mem = server(a, "mbx01"), cpu = server(a, "mbx02"), whole = server(a, "mbx03"),
+	           big = server(a, "mbx04");
 	const struct bs_finding *f;
 	json_t *ev;
 
@@ -488,7 +489,11 @@ test_sweep_cut_short(void **state)
 	    "sweep cut short after registry: 67736 KiB resident, over the 65536 KiB limit");
 	cut_short(a, &cpu, "certstore",
 	    "sweep cut short after certstore: 12000 ms of CPU, over the 10000 ms limit");
+	/* Already raised to 256 MiB: the fix asks for twice that. */
+	cut_short(a, &big, "iis_config",
+	    "sweep cut short after iis_config: 270000 KiB resident, over the 262144 KiB limit");
 	whole.r->agent = BS_NEW(&a->arena, agent_info); /* a whole sweep */
+	add(a, &big);
 	add(a, &mem);
 	add(a, &cpu);
 	add(a, &whole);
@@ -505,6 +510,9 @@ test_sweep_cut_short(void **state)
 	assert_true(json_real_value(json_object_get(ev, "peak_memory_mib")) > 66.0);
 	fix_check(find(a, "mbx02.corp.example", "AGENT_SWEEP_CUT_SHORT"), "mbx02.corp.example",
 	    WANT("config set agent.max_cpu 30s"), NULL);
+	fix_check(find(a, "mbx04.corp.example", "AGENT_SWEEP_CUT_SHORT"), "mbx04.corp.example",
+	    WANT("config set agent.max_memory_mib 512"), NULL);
+	assert_non_null(strstr(f->remediation, "%ProgramData%\\bindscope\\agent.conf"));
 	assert_null(find(a, "mbx03.corp.example", "AGENT_SWEEP_CUT_SHORT"));
 	bs_analysis_destroy(a);
 }

@@ -45,17 +45,35 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 }
 
 /* The agent's watchdog limits, by the words its cut-short error uses
- * (agent/sweep.c): the key an admin raises and what to raise it to. */
+ * (agent/sweep.c: "... over the 65536 KiB limit"): the key an admin
+ * raises, and the value to suggest: twice the limit the reason names (in
+ * the key's unit: the reason's number divided by per), at least least. */
 static const struct fleet_limit {
 	const char *says;
 	const char *key;
-	const char *value;
+	unsigned per;
+	unsigned least;
+	const char *unit;
 	const char *what;
 } fleet_limits[] = {
-    {"KiB resident", "agent.max_memory_mib", "128", "its memory limit"},
-    {"of CPU", "agent.max_cpu", "30s", "its CPU limit"},
-    {"wall-clock deadline", "agent.max_sweep_time", "300s", "its time limit"},
+    {"KiB resident", "agent.max_memory_mib", 1024, 128, "", "its memory limit"},
+    {"of CPU", "agent.max_cpu", 1000, 30, "s", "its CPU limit"},
+    {"wall-clock deadline", "agent.max_sweep_time", 1, 300, "s", "its time limit"},
 };
+
+/* The limit in reason ("over the N"), in the key's unit; 0 if none. */
+static unsigned long long
+fleet_limit_named(const char *reason, const struct fleet_limit *lim)
+{
+	const char *p = strstr(reason, "over the ");
+	unsigned long long n = 0;
+
+	if (p == NULL)
+		return 0;
+	for (p += 9; *p >= '0' && *p <= '9' && n < 1000000000ULL; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	return n / lim->per;
+}
 
 /* A sweep the agent's watchdog cut short: what came after the cut was not
  * read, so its absence proves nothing, and the server must not look
@@ -85,17 +103,19 @@ bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx)
 	    "# On %s, in an elevated PowerShell: the agent's last sweep stopped at %s",
 	    bs_fix_fqdn(ctx->server->fqdn), lim != NULL ? lim->what : "one of its limits");
 	if (lim != NULL) {
+		unsigned long long want = 2 * fleet_limit_named(reason, lim);
+
 		snprintf(rem, sizeof(rem),
 		    "On %s, the bindscope agent stopped its sweep at %s, so nothing after the "
 		    "cut was audited and this server's other findings are incomplete. Raise %s in "
-		    "the agent's configuration (default %%ProgramData%%\bindscope\agent.conf) "
+		    "the agent's configuration (default %%ProgramData%%\\bindscope\\agent.conf) "
 		    "and restart the service; the agent's peak memory and CPU per sweep are on "
 		    "this server's page.",
 		    ctx->server->fqdn, lim->what, lim->key);
 		bs_fix_line(&fix,
 		    "& (Join-Path $env:ProgramFiles 'bindscope\\bindscope-agent.exe') "
-		    "config set %s %s",
-		    lim->key, lim->value);
+		    "config set %s %llu%s",
+		    lim->key, want > lim->least ? want : (unsigned long long)lim->least, lim->unit);
 	} else {
 		snprintf(rem, sizeof(rem),
 		    "On %s, the bindscope agent stopped its sweep at one of its limits ([agent] "
