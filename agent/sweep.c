@@ -76,6 +76,8 @@ bs_sweep_past_deadline(struct bs_sweep *s, const char *where)
 	if (s->deadline_ms == 0 || bs_mono_ms() < s->deadline_ms)
 		return 0;
 	s->timed_out = 1;
+	s->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_WALL;
+	s->cut_limit_value = s->max_wall_ms;
 	bs_sweep_error(s, "watchdog", where, 0,
 	    "sweep cut short at %s: over the %llu.%03llu s wall-clock deadline", where,
 	    (unsigned long long)(s->max_wall_ms / 1000),
@@ -106,6 +108,8 @@ sweep_over_limits(struct bs_sweep *s, const struct bs_sweep_options *opt,
 	if ((opt->max_cpu_us == 0 && opt->max_rss_kib == 0) || bs_footprint_now(&now) != 0)
 		return 0;
 	if (opt->max_cpu_us > 0 && now.cpu_us - start->cpu_us > opt->max_cpu_us) {
+		s->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_CPU;
+		s->cut_limit_value = opt->max_cpu_us / 1000;
 		bs_sweep_error(s, "watchdog", after, 0,
 		    "sweep cut short after %s: %llu ms of CPU, over the %llu ms limit", after,
 		    (unsigned long long)((now.cpu_us - start->cpu_us) / 1000),
@@ -113,6 +117,8 @@ sweep_over_limits(struct bs_sweep *s, const struct bs_sweep_options *opt,
 		return 1;
 	}
 	if (opt->max_rss_kib > 0 && now.rss_kib > opt->max_rss_kib) {
+		s->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_MEMORY;
+		s->cut_limit_value = opt->max_rss_kib;
 		bs_sweep_error(s, "watchdog", after, 0,
 		    "sweep cut short after %s: %llu KiB resident, over the %llu KiB limit", after,
 		    (unsigned long long)now.rss_kib, (unsigned long long)opt->max_rss_kib);
@@ -125,9 +131,13 @@ int
 bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_report **out)
 {
 	int live = opt->root == NULL || opt->root[0] == '\0';
-	struct bs_sweep s = {opt->root, arena, NULL, NULL, NULL, 0, opt->logs, 0, opt->probes, live,
-	    opt->max_wall_ms > 0 ? bs_mono_ms() + (int64_t)opt->max_wall_ms : 0, opt->max_wall_ms,
-	    0};
+	struct bs_sweep s = {.root = opt->root,
+	    .arena = arena,
+	    .logs = opt->logs,
+	    .probes = opt->probes,
+	    .live = live,
+	    .deadline_ms = opt->max_wall_ms > 0 ? bs_mono_ms() + (int64_t)opt->max_wall_ms : 0,
+	    .max_wall_ms = opt->max_wall_ms};
 	const struct bs_sweep_source *src = sweep_sources;
 	size_t nsrc = sizeof(sweep_sources) / sizeof(sweep_sources[0]);
 	Bindscope__V1__AgentInfo *ai;
@@ -181,6 +191,8 @@ bs_sweep_run(const struct bs_sweep_options *opt, struct bs_arena *arena, bs_repo
 		                bs_sweep_past_deadline(&s, src[i].name)))))
 			ai->cut_short = 1;
 	}
+	ai->cut_limit = s.cut_limit;
+	ai->cut_limit_value = s.cut_limit_value;
 	if (bs_footprint_now(&end) == 0) {
 		ai->sweep_cpu_us = end.cpu_us - start.cpu_us;
 		ai->peak_rss_kib = end.peak_rss_kib;

@@ -66,6 +66,11 @@ struct bs_sweep {
 	int64_t deadline_ms; /* bs_mono_ms() after which the sweep stops; 0: none */
 	uint64_t max_wall_ms; /* the deadline's length, for the message */
 	int timed_out; /* the deadline passed (said once) */
+	/* The limit that cut the sweep short, for the report's AgentInfo (the
+	 * collector's fix names the key to raise from it, not from the
+	 * message's words); NONE while not cut. */
+	Bindscope__V1__WatchdogLimit cut_limit;
+	uint64_t cut_limit_value; /* ms (WALL, CPU) or KiB (MEMORY) */
 };
 
 /* Runs every source over opt->root. The report and all it holds live in

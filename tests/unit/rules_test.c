@@ -517,6 +517,56 @@ test_sweep_cut_short(void **state)
 	bs_analysis_destroy(a);
 }
 
+/* An agent that names the limit in its report is read by that, whatever
+ * its message says (another wording, another language); a limit this
+ * collector does not know gets the general advice, and an absurd value
+ * an absurd but bounded suggestion, never a wrapped one. */
+static void
+test_sweep_cut_short_named_limit(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv wall = server(a, "mbx01"), cpu = server(a, "mbx02"), future = server(a, "mbx03"),
+	           huge = server(a, "mbx04");
+	const struct bs_finding *f;
+
+	(void)state;
+	cut_short(a, &wall, "logs", "Durchlauf abgebrochen: Zeitlimit erreicht");
+	wall.r->agent->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_WALL;
+	wall.r->agent->cut_limit_value = 600000; /* ms: max_sweep_time 600s */
+	/* The words say memory, the field says CPU: the field wins. */
+	cut_short(a, &cpu, "certstore",
+	    "sweep cut short after certstore: 67736 KiB resident, over the 65536 KiB limit");
+	cpu.r->agent->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_CPU;
+	cpu.r->agent->cut_limit_value = 60000;
+	cut_short(a, &future, "sslbind",
+	    "sweep cut short after sslbind: 67736 KiB resident, over the 65536 KiB limit");
+	future.r->agent->cut_limit = (Bindscope__V1__WatchdogLimit)9;
+	future.r->agent->cut_limit_value = 5;
+	cut_short(a, &huge, "registry", "");
+	huge.r->agent->cut_limit = BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_MEMORY;
+	huge.r->agent->cut_limit_value = UINT64_MAX;
+	add(a, &wall);
+	add(a, &cpu);
+	add(a, &future);
+	add(a, &huge);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	f = find(a, "mbx01.corp.example", "AGENT_SWEEP_CUT_SHORT");
+	fix_check(f, "mbx01.corp.example", WANT("config set agent.max_sweep_time 1200s"), NULL);
+	assert_string_equal(
+	    json_string_value(json_object_get(f->evidence, "limit")), "agent.max_sweep_time");
+	f = find(a, "mbx02.corp.example", "AGENT_SWEEP_CUT_SHORT");
+	fix_check(f, "mbx02.corp.example", WANT("config set agent.max_cpu 120s"), NULL);
+	assert_null(strstr(f->fix, "max_memory_mib"));
+	f = find(a, "mbx03.corp.example", "AGENT_SWEEP_CUT_SHORT");
+	assert_non_null(f);
+	assert_null(strstr(f->fix, "config set"));
+	assert_non_null(strstr(f->remediation, "max_memory_mib, max_cpu, max_sweep_time"));
+	assert_true(json_is_null(json_object_get(f->evidence, "limit")));
+	fix_check(find(a, "mbx04.corp.example", "AGENT_SWEEP_CUT_SHORT"), "mbx04.corp.example",
+	    WANT("config set agent.max_memory_mib 2000000000"), NULL);
+	bs_analysis_destroy(a);
+}
+
 static void
 probe_add(struct bs_analysis *an, struct srv *s, Bindscope__V1__ProbeResult res)
 {
@@ -1157,6 +1207,7 @@ main(void)
 	    cmocka_unit_test(test_cert_endpoints_bounded),
 	    cmocka_unit_test(test_stale_agent),
 	    cmocka_unit_test(test_sweep_cut_short),
+	    cmocka_unit_test(test_sweep_cut_short_named_limit),
 	    cmocka_unit_test(test_probe_failed),
 	    cmocka_unit_test(test_binding_rules),
 	    cmocka_unit_test(test_certificate_quality_rules),

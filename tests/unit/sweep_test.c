@@ -60,6 +60,7 @@ test_footprint_reported_and_watchdog(void **state)
 	bs_sweep_run(&opt, &a, &r);
 	assert_non_null(r);
 	assert_false(r->agent->cut_short);
+	assert_int_equal(r->agent->cut_limit, BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_NONE);
 	assert_null(watchdog_error(r));
 	assert_true(r->agent->peak_rss_kib > 0);
 	bs_arena_fini(&a);
@@ -80,6 +81,9 @@ test_footprint_reported_and_watchdog(void **state)
 	assert_non_null(e);
 	assert_non_null(strstr(e->reason, "sweep cut short after registry"));
 	assert_non_null(strstr(e->reason, "KiB resident, over the 1 KiB limit"));
+	/* The collector reads which limit from these, not from the words. */
+	assert_int_equal(r->agent->cut_limit, BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_MEMORY);
+	assert_int_equal(r->agent->cut_limit_value, 1);
 	assert_non_null(r->host);
 	assert_string_equal(r->host->fqdn, "mbx01.corp.example");
 	assert_int_equal(r->n_sites, 0);
@@ -146,6 +150,8 @@ test_wall_clock_deadline(void **state)
 	assert_non_null(e);
 	assert_non_null(strstr(e->reason, "sweep cut short at registry"));
 	assert_non_null(strstr(e->reason, "over the 0.001 s wall-clock deadline"));
+	assert_int_equal(r->agent->cut_limit, BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_WALL);
+	assert_int_equal(r->agent->cut_limit_value, 1);
 	bs_arena_fini(&a);
 	/* Generous: not cut. */
 	opt.max_wall_ms = 600000;

@@ -44,35 +44,70 @@ bs_rule_agent_stale(struct bs_rule_ctx *ctx)
 	    (long long)((ctx->a->opt.now_ms - s->received_at_ms) / 60000));
 }
 
-/* The agent's watchdog limits, by the words its cut-short error uses
- * (agent/sweep.c: "... over the 65536 KiB limit"): the key an admin
- * raises, and the value to suggest: twice the limit the reason names (in
- * the key's unit: the reason's number divided by per), at least least. */
+/* The agent's watchdog limits: the key an admin raises and the value to
+ * suggest, twice the limit that cut the sweep (in the key's unit), at
+ * least least. The agent names the limit in its report (cut_limit, and
+ * cut_limit_value in ms or KiB: divided by per); an agent older than
+ * that field is read by the words of its cut-short error (agent/sweep.c:
+ * "... over the 65536 KiB limit": the number divided by says_per). */
 static const struct fleet_limit {
-	const char *says;
-	const char *key;
+	Bindscope__V1__WatchdogLimit limit;
 	unsigned per;
+	const char *says;
+	unsigned says_per;
+	const char *key;
 	unsigned least;
 	const char *unit;
 	const char *what;
 } fleet_limits[] = {
-    {"KiB resident", "agent.max_memory_mib", 1024, 128, "", "its memory limit"},
-    {"of CPU", "agent.max_cpu", 1000, 30, "s", "its CPU limit"},
-    {"wall-clock deadline", "agent.max_sweep_time", 1, 300, "s", "its time limit"},
+    {BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_MEMORY, 1024, "KiB resident", 1024,
+        "agent.max_memory_mib", 128, "", "its memory limit"},
+    {BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_CPU, 1000, "of CPU", 1000, "agent.max_cpu", 30,
+        "s", "its CPU limit"},
+    {BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_WALL, 1000, "wall-clock deadline", 1,
+        "agent.max_sweep_time", 300, "s", "its time limit"},
 };
+
+/* Past any limit an agent could be given: what an untrusted value is cut to. */
+#define FLEET_LIMIT_MAX 1000000000ULL
 
 /* The limit in reason ("over the N"), in the key's unit; 0 if none. */
 static unsigned long long
-fleet_limit_named(const char *reason, const struct fleet_limit *lim)
+fleet_limit_said(const char *reason, const struct fleet_limit *lim)
 {
 	const char *p = strstr(reason, "over the ");
 	unsigned long long n = 0;
 
 	if (p == NULL)
 		return 0;
-	for (p += 9; *p >= '0' && *p <= '9' && n < 1000000000ULL; p++)
+	for (p += 9; *p >= '0' && *p <= '9' && n < FLEET_LIMIT_MAX; p++)
 		n = n * 10 + (unsigned)(*p - '0');
-	return n / lim->per;
+	return n / lim->says_per;
+}
+
+/* Which limit cut r's sweep and its value in the key's unit (0 when not
+ * known): from the report's fields, else from the watchdog's reason. */
+static const struct fleet_limit *
+fleet_limit_of(const bs_report *r, const char *reason, unsigned long long *value)
+{
+	size_t n = sizeof(fleet_limits) / sizeof(fleet_limits[0]);
+
+	*value = 0;
+	for (size_t k = 0; k < n; k++)
+		if (r->agent->cut_limit == fleet_limits[k].limit) {
+			*value = r->agent->cut_limit_value / fleet_limits[k].per;
+			if (*value > FLEET_LIMIT_MAX)
+				*value = FLEET_LIMIT_MAX;
+			return &fleet_limits[k];
+		}
+	if (r->agent->cut_limit != BINDSCOPE__V1__WATCHDOG_LIMIT__WATCHDOG_LIMIT_NONE)
+		return NULL; /* a limit newer than this collector: the reason says which */
+	for (size_t k = 0; k < n; k++)
+		if (strstr(reason, fleet_limits[k].says) != NULL) {
+			*value = fleet_limit_said(reason, &fleet_limits[k]);
+			return &fleet_limits[k];
+		}
+	return NULL;
 }
 
 /* A sweep the agent's watchdog cut short: what came after the cut was not
@@ -82,8 +117,9 @@ int
 bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx)
 {
 	const bs_report *r = ctx->server->report;
-	const struct fleet_limit *lim = NULL;
+	const struct fleet_limit *lim;
 	const char *reason = "", *after = "";
+	unsigned long long named;
 	char rem[REMEDY_MAX];
 	struct bs_fix fix;
 
@@ -95,15 +131,13 @@ bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx)
 			after = r->errors[i]->path;
 			break;
 		}
-	for (size_t k = 0; k < sizeof(fleet_limits) / sizeof(fleet_limits[0]); k++)
-		if (strstr(reason, fleet_limits[k].says) != NULL)
-			lim = &fleet_limits[k];
+	lim = fleet_limit_of(r, reason, &named);
 	bs_fix_init(&fix);
 	bs_fix_line(&fix,
 	    "# On %s, in an elevated PowerShell: the agent's last sweep stopped at %s",
 	    bs_fix_fqdn(ctx->server->fqdn), lim != NULL ? lim->what : "one of its limits");
 	if (lim != NULL) {
-		unsigned long long want = 2 * fleet_limit_named(reason, lim);
+		unsigned long long want = 2 * named;
 
 		snprintf(rem, sizeof(rem),
 		    "On %s, the bindscope agent stopped its sweep at %s, so nothing after the "
@@ -126,8 +160,9 @@ bs_rule_agent_sweep_cut_short(struct bs_rule_ctx *ctx)
 	}
 	bs_fix_line(&fix, "Restart-Service -Name 'bindscope-agent'");
 	return bs_rule_raise_fix(ctx, "", ctx->severity,
-	    json_pack("{s:s, s:s, s:f, s:f}", "cut_after", after, "reason", reason,
-	        "peak_memory_mib", (double)r->agent->peak_rss_kib / 1024.0, "sweep_cpu_s",
+	    json_pack("{s:s, s:s, s:s?, s:f, s:f}", "cut_after", after, "reason", reason, "limit",
+	        lim != NULL ? lim->key : NULL, "peak_memory_mib",
+	        (double)r->agent->peak_rss_kib / 1024.0, "sweep_cpu_s",
 	        (double)r->agent->sweep_cpu_us / 1e6),
 	    rem, &fix,
 	    "The agent on %s cut its sweep short after %s: the audit of this server is "
