@@ -115,27 +115,37 @@ front_now_ms(void)
 }
 
 int
-bs_front_parse_url(const char *url, enum bs_handshake_kind *kind, char *host, size_t hostsz,
-    char *port, size_t portsz)
+bs_front_parse_url(const char *url, struct bs_front_at *at)
 {
 	static const struct {
 		const char *scheme;
 		enum bs_handshake_kind kind;
-	} schemes[] = {{"tls+tcp://", BS_HANDSHAKE_TLS}, {"tcp://", BS_HANDSHAKE_SP}};
+		enum bs_front_family family;
+	} schemes[] = {
+	    {"tls+tcp://", BS_HANDSHAKE_TLS, BS_FRONT_ANY},
+	    {"tls+tcp4://", BS_HANDSHAKE_TLS, BS_FRONT_IPV4},
+	    {"tls+tcp6://", BS_HANDSHAKE_TLS, BS_FRONT_IPV6},
+	    {"tcp://", BS_HANDSHAKE_SP, BS_FRONT_ANY},
+	    {"tcp4://", BS_HANDSHAKE_SP, BS_FRONT_IPV4},
+	    {"tcp6://", BS_HANDSHAKE_SP, BS_FRONT_IPV6},
+	};
 	const char *rest = NULL, *colon, *h, *hend;
 	size_t hl, pl;
 
+	memset(at, 0, sizeof(*at));
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
 		if (strncmp(url, schemes[i].scheme, strlen(schemes[i].scheme)) == 0) {
 			rest = url + strlen(schemes[i].scheme);
-			*kind = schemes[i].kind;
+			at->kind = schemes[i].kind;
+			at->family = schemes[i].family;
 			break;
 		}
 	if (rest == NULL)
 		return BS_ENOENT;
 	if (*rest == '[') {
 		h = rest + 1;
-		if ((hend = strchr(h, ']')) == NULL || hend[1] != ':')
+		if (at->family == BS_FRONT_IPV4 || (hend = strchr(h, ']')) == NULL ||
+		    hend[1] != ':')
 			return BS_EINVAL;
 		colon = hend + 1;
 	} else {
@@ -146,14 +156,38 @@ bs_front_parse_url(const char *url, enum bs_handshake_kind *kind, char *host, si
 	}
 	hl = (size_t)(hend - h);
 	pl = strlen(colon + 1);
-	if (pl == 0 || pl >= portsz || hl >= hostsz || strspn(colon + 1, "0123456789") != pl)
+	if (pl == 0 || pl >= sizeof(at->port) || hl >= sizeof(at->host) ||
+	    strspn(colon + 1, "0123456789") != pl || memchr(h, ']', hl) != NULL)
 		return BS_EINVAL;
 	if (hl == 1 && *h == '*')
 		hl = 0;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	memcpy(port, colon + 1, pl + 1);
+	memcpy(at->host, h, hl);
+	at->host[hl] = '\0';
+	memcpy(at->port, colon + 1, pl + 1);
 	return 0;
+}
+
+/* The agent's address in ss as the admission table counts it: 4 bytes
+ * for IPv4, also when a dual-stack listener shows it as ::ffff:a.b.c.d,
+ * 16 for IPv6; none (len 0) for anything else. */
+static void
+front_peer(const struct sockaddr_storage *ss, const void **addr, size_t *len)
+{
+	*addr = "";
+	*len = 0;
+	if (ss->ss_family == AF_INET) {
+		*addr = &((const struct sockaddr_in *)ss)->sin_addr;
+		*len = 4;
+	} else if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		*addr = a6;
+		*len = 16;
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			*addr = a6->s6_addr + 12;
+			*len = 4;
+		}
+	}
 }
 
 static int
@@ -387,15 +421,8 @@ front_handshake(struct bs_front *f, struct front_conn *c, const uint8_t *p, size
 	}
 	if (c->fd[1] >= 0)
 		return 0;
-	if (getpeername(c->fd[0], (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			addr = &((const struct sockaddr_in *)&ss)->sin_addr;
-			addrlen = 4;
-		} else if (ss.ss_family == AF_INET6) {
-			addr = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
-			addrlen = 16;
-		}
-	}
+	if (getpeername(c->fd[0], (struct sockaddr *)&ss, &sl) == 0)
+		front_peer(&ss, &addr, &addrlen);
 	return front_dial(f, c, addr, addrlen);
 }
 
@@ -519,13 +546,7 @@ front_accept(struct bs_front *f, int64_t now)
 			}
 			return;
 		}
-		if (ss.ss_family == AF_INET) {
-			addr = &((const struct sockaddr_in *)&ss)->sin_addr;
-			addrlen = 4;
-		} else if (ss.ss_family == AF_INET6) {
-			addr = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
-			addrlen = 16;
-		}
+		front_peer(&ss, &addr, &addrlen);
 		if (++f->serial == 0)
 			f->serial = 1;
 		if (front_nonblock(fd) != 0 ||
@@ -659,44 +680,81 @@ front_main(void *arg)
 	return NULL;
 }
 
+/* Binds and listens on the first of host:port's addresses (of family)
+ * that takes it: 0, or BS_ENOENT with *why (static text) and *err (the
+ * last errno, 0 when the name did not resolve). v6only (-1: the system's
+ * default) goes on IPv6 sockets. */
 static int
-front_listen(const char *host, const char *port, int *out)
+front_bind(const char *host, const char *port, int family, int v6only, int *out, const char **why,
+    int *err)
 {
 	struct addrinfo hints, *res = NULL;
-	int fd = -1, err, one = 1;
+	int fd = -1, gai, one = 1;
 
 	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	if ((err = getaddrinfo(*host != '\0' ? host : NULL, port, &hints, &res)) != 0) {
-		bs_log(BS_LOG_ERROR, "listen_failed", "host=%s port=%s error=\"%s\"", host, port,
-		    gai_strerror(err));
-		return BS_ENET;
+	*err = 0;
+	if ((gai = getaddrinfo(*host != '\0' ? host : NULL, port, &hints, &res)) != 0) {
+		*why = gai_strerror(gai);
+		return BS_ENOENT;
 	}
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) < 0)
+		if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) < 0) {
+			*err = errno;
 			continue;
+		}
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6 && v6only >= 0)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 		if (front_nonblock(fd) == 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
 		    listen(fd, SOMAXCONN) == 0)
 			break;
-		err = errno;
+		*err = errno;
 		close(fd);
 		fd = -1;
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		bs_log(BS_LOG_ERROR, "listen_failed", "host=%s port=%s error=\"%s\"", host, port,
-		    strerror(err));
-		return BS_ENET;
+		*why = strerror(*err);
+		return BS_ENOENT;
 	}
 	*out = fd;
 	return 0;
 }
 
+/* Every address (no host) with either family is one dual-stack IPv6
+ * socket, so agents reach the front over IPv6 and IPv4 alike, or IPv4
+ * alone where the host has no IPv6 (and only then: a port another
+ * program holds is an error, not a reason to try IPv4); tcp6:// is IPv6
+ * only. */
+static int
+front_listen(const struct bs_front_at *at, int *out)
+{
+	static const int families[] = {AF_UNSPEC, AF_INET, AF_INET6};
+	const char *why = "";
+	int err = 0, rv;
+
+	if (at->host[0] == '\0' && at->family == BS_FRONT_ANY) {
+		rv = front_bind("", at->port, AF_INET6, 0, out, &why, &err);
+		if (rv != 0 && err != EADDRINUSE && err != EACCES)
+			rv = front_bind("", at->port, AF_INET, -1, out, &why, &err);
+	} else {
+		rv = front_bind(at->host, at->port, families[at->family],
+		    at->family == BS_FRONT_IPV6 ? 1 : -1, out, &why, &err);
+	}
+	if (rv != 0) {
+		bs_log(BS_LOG_ERROR, "listen_failed", "host=%s port=%s error=\"%s\"",
+		    at->host[0] != '\0' ? at->host : "*", at->port, why);
+		return BS_ENET;
+	}
+	return 0;
+}
+
 int
-bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
-    unsigned upstream_port, const struct bs_front_limits *lim, struct bs_front **out)
+bs_front_start(const struct bs_front_at *at, unsigned upstream_port,
+    const struct bs_front_limits *lim, struct bs_front **out)
 {
 	struct bs_pipes_limits pl = {lim->max_total, lim->max_per_address, 1, 0, 0};
 	struct bs_front *f;
@@ -710,7 +768,7 @@ bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
 		return BS_ENOMEM;
 	f->lfd = f->ep = f->stopfd = f->wakefd = -1;
 	pthread_mutex_init(&f->lock, NULL);
-	f->kind = kind;
+	f->kind = at->kind;
 	f->lim = *lim;
 	f->upstream.sin_family = AF_INET;
 	f->upstream.sin_port = htons((uint16_t)upstream_port);
@@ -721,7 +779,7 @@ bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
 	rv = BS_ENOMEM;
 	if ((f->by_port = calloc(FRONT_PORTS, sizeof(*f->by_port))) == NULL)
 		goto out;
-	if ((rv = front_listen(host, port, &f->lfd)) != 0)
+	if ((rv = front_listen(at, &f->lfd)) != 0)
 		goto out;
 	rv = BS_ENET;
 	if ((f->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||

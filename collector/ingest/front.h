@@ -29,18 +29,30 @@ struct bs_front_limits {
 	unsigned handshake_ms; /* from accept to the handshake's end */
 };
 
-/* Splits a listen URL the front serves: "tls+tcp://HOST:PORT" (kind TLS)
- * or "tcp://HOST:PORT" (kind SP); HOST may be a name, an IPv4 address,
- * "[IPv6]", empty or "*" (every address: host set to ""). BS_ENOENT for
- * another scheme (ipc://, inproc://: NNG listens itself), BS_EINVAL for a
- * malformed one. */
-int bs_front_parse_url(const char *url, enum bs_handshake_kind *kind, char *host, size_t hostsz,
-    char *port, size_t portsz);
+/* The addresses a listen URL admits: tcp4:// and tls+tcp4:// IPv4 only,
+ * tcp6:// and tls+tcp6:// IPv6 only, tcp:// and tls+tcp:// either. */
+enum bs_front_family { BS_FRONT_ANY, BS_FRONT_IPV4, BS_FRONT_IPV6 };
 
-/* Listens on host:port and relays to 127.0.0.1:upstream_port. Caller
+/* Where the front listens: a listen URL split by bs_front_parse_url. */
+struct bs_front_at {
+	enum bs_handshake_kind kind; /* TLS for tls+tcp*, SP for tcp* */
+	enum bs_front_family family;
+	char host[256]; /* a name or an address; "" every address */
+	char port[16];
+};
+
+/* Splits a listen URL the front serves: "tls+tcp://HOST:PORT" (kind TLS)
+ * or "tcp://HOST:PORT" (kind SP), either with 4 or 6 after tcp; HOST may
+ * be a name, an IPv4 address, "[IPv6]" (not under tcp4), empty or "*"
+ * (every address: host ""; with either family both IPv6 and IPv4).
+ * BS_ENOENT for another scheme (ipc://, inproc://: NNG listens itself,
+ * on this host only), BS_EINVAL for a malformed one. */
+int bs_front_parse_url(const char *url, struct bs_front_at *at);
+
+/* Listens where at says and relays to 127.0.0.1:upstream_port. Caller
  * owns *out (bs_front_destroy). */
-int bs_front_start(const char *host, const char *port, enum bs_handshake_kind kind,
-    unsigned upstream_port, const struct bs_front_limits *lim, struct bs_front **out);
+int bs_front_start(const struct bs_front_at *at, unsigned upstream_port,
+    const struct bs_front_limits *lim, struct bs_front **out);
 /* Closes the listener and ends every relay as when its agent goes, waits
  * (a few seconds at most) for NNG to close their pipes, and joins the
  * thread. f stays valid for the calls below until bs_front_destroy, so

@@ -537,19 +537,19 @@ srv_listen(struct bs_server_nng *s, const char *url, int *nrv)
 {
 	struct bs_front_limits fl = {
 	    s->lim.conns.max_total, s->lim.conns.max_per_address, s->lim.handshake_ms};
-	enum bs_handshake_kind kind;
-	char host[256], port[16], priv[64];
+	struct bs_front_at at;
+	char priv[64];
 	nng_listener l;
 	int bound = 0, rv;
 
-	rv = bs_front_parse_url(url, &kind, host, sizeof(host), port, sizeof(port));
+	rv = bs_front_parse_url(url, &at);
 	if (rv == BS_EINVAL) {
 		bs_log(BS_LOG_ERROR, "listen_config",
 		    "url=%s error=\"expected SCHEME://HOST:PORT\"", url);
 		return rv;
 	}
-	snprintf(
-	    priv, sizeof(priv), "%s://127.0.0.1:0", kind == BS_HANDSHAKE_TLS ? "tls+tcp" : "tcp");
+	snprintf(priv, sizeof(priv), "%s://127.0.0.1:0",
+	    at.kind == BS_HANDSHAKE_TLS ? "tls+tcp" : "tcp");
 	/* The TLS configuration goes on the listener, not the socket. */
 	if ((*nrv = nng_listener_create(&l, s->sock, rv == 0 ? priv : url)) != 0 ||
 	    (s->tls != NULL && (*nrv = nng_listener_set_ptr(l, NNG_OPT_TLS_CONFIG, s->tls)) != 0) ||
@@ -559,7 +559,7 @@ srv_listen(struct bs_server_nng *s, const char *url, int *nrv)
 		return 0;
 	if ((*nrv = nng_listener_get_int(l, NNG_OPT_TCP_BOUND_PORT, &bound)) != 0)
 		return BS_ENET;
-	return bs_front_start(host, port, kind, (unsigned)bound, &fl, &s->front);
+	return bs_front_start(&at, (unsigned)bound, &fl, &s->front);
 }
 
 int

@@ -2,7 +2,8 @@
  * for NNG's private listener: what NNG's side sees when an agent goes
  * (everything it sent, then an end of stream, and its own end still
  * writable: no reset while a message may be arriving), when the collector
- * hangs a pipe up, when NNG's pipe is gone, and at stop. */
+ * hangs a pipe up, when NNG's pipe is gone, and at stop; which listen URLs
+ * it serves, and which agents reach it over IPv4 and IPv6. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,7 +78,8 @@ setup(void **state)
 {
 	static struct rig r;
 	struct bs_front_limits lim = {64, 16, 5000};
-	char port[16];
+	struct bs_front_at at;
+	char url[64];
 	int probe;
 
 	memset(&r, 0, sizeof(r));
@@ -87,9 +89,9 @@ setup(void **state)
 	probe = loopback_socket(0, 1);
 	r.front_port = bound_port(probe);
 	close(probe);
-	snprintf(port, sizeof(port), "%u", r.front_port);
-	assert_int_equal(
-	    bs_front_start("127.0.0.1", port, BS_HANDSHAKE_SP, r.up_port, &lim, &r.front), 0);
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%u", r.front_port);
+	assert_int_equal(bs_front_parse_url(url, &at), 0);
+	assert_int_equal(bs_front_start(&at, r.up_port, &lim, &r.front), 0);
 	*state = &r;
 	return 0;
 }
@@ -258,6 +260,201 @@ test_stop_lets_nng_close_its_pipes(void **state)
 	close(agent);
 }
 
+/* The URLs of the collector's listen key the front serves, and how they
+ * split; a scheme it does not serve is NNG's own (ipc://: this host only). */
+static void
+test_listen_urls(void **state)
+{
+	static const struct {
+		const char *url;
+		int rv;
+		enum bs_handshake_kind kind;
+		enum bs_front_family family;
+		const char *host, *port;
+	} cases[] = {
+	    {"tls+tcp://collector.corp.example:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_ANY,
+	        "collector.corp.example", "4800"},
+	    {"tls+tcp://*:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_ANY, "", "4800"},
+	    {"tls+tcp://:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_ANY, "", "4800"},
+	    {"tls+tcp4://0.0.0.0:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_IPV4, "0.0.0.0", "4800"},
+	    {"tls+tcp6://[2001:db8::10]:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_IPV6, "2001:db8::10",
+	        "4800"},
+	    {"tls+tcp6://*:4800", 0, BS_HANDSHAKE_TLS, BS_FRONT_IPV6, "", "4800"},
+	    {"tcp://[::1]:4801", 0, BS_HANDSHAKE_SP, BS_FRONT_ANY, "::1", "4801"},
+	    {"tcp4://127.0.0.1:4801", 0, BS_HANDSHAKE_SP, BS_FRONT_IPV4, "127.0.0.1", "4801"},
+	    {"tcp6://[::]:4801", 0, BS_HANDSHAKE_SP, BS_FRONT_IPV6, "::", "4801"},
+	    {"ipc:///run/bindscope/agents.ipc", BS_ENOENT, 0, 0, NULL, NULL},
+	    {"inproc://agents", BS_ENOENT, 0, 0, NULL, NULL},
+	    {"ws://collector:80/agents", BS_ENOENT, 0, 0, NULL, NULL},
+	    {"tls+tcp://collector.corp.example", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://collector:", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://collector:48x0", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://collector:-1", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://collector:1234567890123456789", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://[::1:4800", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://[::1]4800", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp://::1]:4800", BS_EINVAL, 0, 0, NULL, NULL},
+	    {"tls+tcp4://[::1]:4800", BS_EINVAL, 0, 0, NULL, NULL},
+	};
+	char longhost[300];
+	struct bs_front_at at;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rv = bs_front_parse_url(cases[i].url, &at);
+
+		if (rv != cases[i].rv)
+			fail_msg("%s: %d, want %d", cases[i].url, rv, cases[i].rv);
+		if (rv != 0)
+			continue;
+		assert_int_equal(at.kind, cases[i].kind);
+		assert_int_equal(at.family, cases[i].family);
+		assert_string_equal(at.host, cases[i].host);
+		assert_string_equal(at.port, cases[i].port);
+	}
+	memcpy(longhost, "tcp://", 6);
+	memset(longhost + 6, 'h', 280);
+	memcpy(longhost + 286, ":4800", 6);
+	assert_int_equal(bs_front_parse_url(longhost, &at), BS_EINVAL);
+}
+
+/* 1 when this host can listen on and reach ::1. */
+static int
+have_ipv6(void)
+{
+	struct sockaddr_in6 a;
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), ok;
+
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_addr = in6addr_loopback;
+	ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* A TCP port free on every address of both families, as the kernel picks. */
+static unsigned
+free_port(void)
+{
+	struct sockaddr_in6 a;
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), off = 0;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &l), 0);
+	close(fd);
+	return ntohs(a.sin6_port);
+}
+
+/* Connects to port on loopback over IPv6 (::1) or IPv4; -1 if refused. */
+static int
+dial(int v6, unsigned port)
+{
+	struct sockaddr_storage ss;
+	socklen_t l;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&ss, 0, sizeof(ss));
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		a->sin6_addr = in6addr_loopback;
+		l = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l = sizeof(*a);
+	}
+	if (connect(fd, (struct sockaddr *)&ss, l) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* An agent over v6 or v4 through a front on front_port: its relay reaches
+ * up, and the front names its address (*len bytes in addr). */
+static void
+relay_from(struct bs_front *f, int up, int v6, unsigned front_port, uint8_t addr[16], size_t *len)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof(a);
+	int agent = dial(v6, front_port), nng;
+
+	assert_true(agent >= 0);
+	assert_int_equal(send(agent, sp_header, sizeof(sp_header), 0), sizeof(sp_header));
+	assert_true(wait_for(up, POLLIN, 2000) & POLLIN);
+	nng = accept(up, (struct sockaddr *)&a, &l);
+	assert_true(nng >= 0);
+	assert_int_equal(bs_front_source(f, ntohs(a.sin_port), 1, addr, len), 0);
+	close(agent);
+	close(nng);
+}
+
+/* tcp:// on every address ("*") takes agents over IPv6 and IPv4 on one socket, and an
+ * IPv4 agent is counted by its IPv4 address (as on an IPv4 listener);
+ * tcp4:// and tcp6:// take only their own. */
+static void
+test_every_address_takes_ipv6_and_ipv4(void **state)
+{
+	struct bs_front_limits lim = {64, 16, 5000};
+	static const uint8_t v4[4] = {127, 0, 0, 1};
+	uint8_t addr[16];
+	char url[64];
+	struct bs_front_at at;
+	struct bs_front *f = NULL;
+	unsigned port;
+	size_t len = 0;
+	int up = loopback_socket(0, 1), fd;
+
+	(void)state;
+	if (!have_ipv6()) {
+		close(up);
+		skip();
+	}
+	port = free_port();
+	snprintf(url, sizeof(url), "tcp://*:%u", port);
+	assert_int_equal(bs_front_parse_url(url, &at), 0);
+	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	relay_from(f, up, 1, port, addr, &len);
+	assert_int_equal(len, 16);
+	assert_memory_equal(addr, in6addr_loopback.s6_addr, 16);
+	relay_from(f, up, 0, port, addr, &len);
+	assert_int_equal(len, 4);
+	assert_memory_equal(addr, v4, 4);
+	bs_front_destroy(f);
+
+	port = free_port();
+	snprintf(url, sizeof(url), "tcp4://*:%u", port);
+	assert_int_equal(bs_front_parse_url(url, &at), 0);
+	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	relay_from(f, up, 0, port, addr, &len);
+	assert_int_equal((fd = dial(1, port)), -1);
+	bs_front_destroy(f);
+
+	port = free_port();
+	snprintf(url, sizeof(url), "tcp6://*:%u", port);
+	assert_int_equal(bs_front_parse_url(url, &at), 0);
+	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	relay_from(f, up, 1, port, addr, &len);
+	assert_int_equal((fd = dial(0, port)), -1);
+	bs_front_destroy(f);
+	close(up);
+}
+
 int
 main(void)
 {
@@ -267,6 +464,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_hangup_closes_like_an_agent_leaving, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_lets_nng_close_its_pipes, setup, teardown),
+	    cmocka_unit_test(test_listen_urls),
+	    cmocka_unit_test(test_every_address_takes_ipv6_and_ipv4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
