@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "err.h"
-#include "sslbind.h"
+#include "sslstore.h"
 #include "utf8.h"
 
 /* What each known label means to us. Labels we do not use are still
@@ -95,7 +95,7 @@ netsh_start(struct bs_sweep *s, Bindscope__V1__SslBinding **cur, Bindscope__V1__
 		return BS_ENOMEM;
 	b->kind = kind;
 	b->source = "netsh";
-	b->store_name = (char *)bs_sslbind_store_name(NULL);
+	b->store_name = (char *)bs_sslstore_name(NULL);
 	b->endpoint = bs_arena_strdup(s->arena, endpoint);
 	if (b->endpoint == NULL ||
 	    BS_PUSH(s, s->report->ssl_bindings, s->report->n_ssl_bindings, b) != 0)
@@ -176,7 +176,7 @@ netsh_line(struct bs_sweep *s, const char *file, unsigned line, char *text,
 		break;
 	case NF_APPID: (*cur)->app_id = bs_arena_strdup(s->arena, value); break;
 	case NF_STORE:
-		(*cur)->store_name = bs_arena_strdup(s->arena, bs_sslbind_store_name(value));
+		(*cur)->store_name = bs_arena_strdup(s->arena, bs_sslstore_name(value));
 		break;
 	default: break;
 	}

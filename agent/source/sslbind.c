@@ -11,6 +11,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "netsh.h"
+#include "sslstore.h"
 #include "sslbind.h"
 #include "sweep.h"
 
@@ -58,29 +59,6 @@ sslbind_dword(struct bs_sweep *s, const char *key, const char *name)
 	return o;
 }
 
-/* http.sys's own default (HTTP_SERVICE_CONFIG_SSL_PARAM: a NULL
- * pSslCertStoreName means the "MY" store). */
-#define SSLBIND_DEFAULT_STORE "MY"
-
-const char *
-bs_sslbind_store_name(const char *raw)
-{
-	const char *p = raw;
-	size_t n;
-
-	if (p == NULL)
-		return SSLBIND_DEFAULT_STORE;
-	while (isspace((unsigned char)*p))
-		p++;
-	n = strlen(p);
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	/* netsh prints that NULL through %s: "(null)". */
-	if (n == 0 || (n == 6 && strncasecmp(p, "(null)", 6) == 0))
-		return SSLBIND_DEFAULT_STORE;
-	return raw;
-}
-
 int
 bs_sslbind_push(
     struct bs_sweep *s, const struct bs_sslbind_entry *e, Bindscope__V1__SslBinding **out)
@@ -101,7 +79,7 @@ bs_sslbind_push(
 	} else {
 		bs_sweep_error(s, "sslbind", e->where, 0, "SslCertHash missing or not REG_BINARY");
 	}
-	b->store_name = bs_arena_strdup(s->arena, bs_sslbind_store_name(e->store));
+	b->store_name = bs_arena_strdup(s->arena, bs_sslstore_name(e->store));
 	if (e->app_id != NULL)
 		b->app_id = sslbind_guid(s->arena, e->app_id);
 	if (b->endpoint == NULL || b->store_name == NULL ||

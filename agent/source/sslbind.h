@@ -16,18 +16,11 @@ struct bs_sslbind_entry {
 	const char *endpoint; /* "0.0.0.0:444", "[::]:443", "mail.contoso.com:443" */
 	const uint8_t *hash; /* SslCertHash bytes; NULL when missing */
 	size_t hash_len;
-	const char *store; /* as read; bs_sslbind_store_name says what it means */
+	const char *store; /* as read; bs_sslstore_name (sslstore.h) says what it means */
 	const uint8_t *app_id; /* 16 bytes as Windows stores a GUID; may be NULL */
 	const char *source; /* "registry", "netsh", "http-api" (static) */
 	const char *where; /* for collection errors: the key or file */
 };
-
-/* The store http.sys looks the certificate up in for a binding whose
- * store name reads raw: "MY" when raw is NULL, empty, blank or netsh's
- * "(null)" (a binding added without certstorename), raw itself otherwise.
- * The result is raw or a static string; the caller copies it when raw
- * does not outlive it. Every reader goes through it. */
-const char *bs_sslbind_store_name(const char *raw);
 
 /* Adds one binding to the report; *out is the report's, for the reader
  * to add what only it knows (flags). */

@@ -6,7 +6,7 @@
 
 #include "clock.h"
 #include "err.h"
-#include "output/report_text.h"
+#include "output/escape.h"
 
 #define DAY_MS (86400LL * 1000)
 
@@ -23,7 +23,7 @@ const char bs_svg_style[] =
     "-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 static const char *
-str(json_t *o, const char *k)
+svg_str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
@@ -31,7 +31,7 @@ str(json_t *o, const char *k)
 }
 
 static json_int_t
-num(json_t *o, const char *k)
+svg_num(json_t *o, const char *k)
 {
 	return json_integer_value(json_object_get(o, k));
 }
@@ -59,7 +59,7 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 {
 	const double W = 1000, L = 150, R = 10, ROW = 46, TOP = 22;
 	json_t *series = json_object_get(ex, "series");
-	json_int_t from = num(ex, "from_day"), to = num(ex, "to_day");
+	json_int_t from = svg_num(ex, "from_day"), to = svg_num(ex, "to_day");
 	double span = to > from ? (double)(to - from) : 1, H;
 	static const struct {
 		json_int_t day;
@@ -74,8 +74,8 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 		json_t *b = json_object_get(json_array_get(series, i), "buckets");
 
 		for (size_t k = 0; k < json_array_size(b); k++)
-			if (num(json_array_get(b, k), "servers") > max)
-				max = num(json_array_get(b, k), "servers");
+			if (svg_num(json_array_get(b, k), "servers") > max)
+				max = svg_num(json_array_get(b, k), "servers");
 	}
 	rv |= bs_buf_printf(out,
 	    "<figure id=\"expiry\"><figcaption>Certificate expiry: every bound certificate, by "
@@ -105,26 +105,27 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 	for (size_t i = 0; rv == 0 && i < json_array_size(series); i++) {
 		json_t *s = json_array_get(series, i), *buckets = json_object_get(s, "buckets");
 		double y0 = TOP + ROW * (double)i;
-		int auth_role = strcmp(str(s, "role"), "auth") == 0;
+		int auth_role = strcmp(svg_str(s, "role"), "auth") == 0;
 		char note[96];
 
 		rv |= bs_buf_puts(out, "<g data-series=\"");
-		rv |= bs_html_escape(out, str(s, "name"));
+		rv |= bs_html_escape(out, svg_str(s, "name"));
 		rv |= bs_buf_puts(out, "\">");
-		rv |= svg_text(out, 0, y0 + ROW / 2, "label", str(s, "label"));
+		rv |= svg_text(out, 0, y0 + ROW / 2, "label", svg_str(s, "label"));
 		rv |= bs_buf_printf(out,
 		    "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", L,
 		    W - R, y0 + ROW - 8, y0 + ROW - 8);
 		for (size_t k = 0; rv == 0 && k < json_array_size(buckets); k++) {
 			json_t *b = json_array_get(buckets, k),
 			       *certs = json_object_get(b, "certs");
-			json_int_t day = num(b, "day"), n = num(b, "servers");
+			json_int_t day = svg_num(b, "day"), n = svg_num(b, "servers");
 			double h = 6 + (ROW - 18) * sqrt((double)n / (double)max);
 			int auth = auth_role;
 			char when[32];
 
 			for (size_t c = 0; c < json_array_size(certs); c++)
-				if (strstr(str(json_array_get(certs, c), "role"), "auth") != NULL)
+				if (strstr(svg_str(json_array_get(certs, c), "role"), "auth") !=
+				    NULL)
 					auth = 1;
 			svg_date(generated_ms + day * DAY_MS, when, sizeof(when));
 			rv |= bs_buf_printf(out,
@@ -135,7 +136,7 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 			                   : "",
 			    auth ? " auth" : "", X(day) - 1.5, y0 + ROW - 8 - h, h, (long long)day,
 			    (long long)n);
-			rv |= bs_html_escape(out, str(s, "label"));
+			rv |= bs_html_escape(out, svg_str(s, "label"));
 			if (day <= from)
 				rv |= bs_buf_printf(out, ": %lld servers, expired long ago (%s)",
 				    (long long)n, when);
@@ -151,9 +152,9 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 				       *names = json_object_get(ce, "servers");
 
 				rv |= bs_buf_puts(out, "\n");
-				rv |= bs_html_escape(out, str(ce, "name"));
+				rv |= bs_html_escape(out, svg_str(ce, "name"));
 				rv |= bs_buf_puts(out, " [");
-				rv |= bs_html_escape(out, str(ce, "thumbprint"));
+				rv |= bs_html_escape(out, svg_str(ce, "thumbprint"));
 				rv |= bs_buf_puts(out, "] on ");
 				for (size_t m = 0; m < json_array_size(names); m++) {
 					if (m > 0)
@@ -161,19 +162,19 @@ bs_svg_expiry(struct bs_buf *out, json_t *ex, int64_t generated_ms)
 					rv |= bs_html_escape(
 					    out, json_string_value(json_array_get(names, m)));
 				}
-				if (num(ce, "count") > (json_int_t)json_array_size(names))
+				if (svg_num(ce, "count") > (json_int_t)json_array_size(names))
 					rv |= bs_buf_printf(out, " and %lld more",
-					    (long long)(num(ce, "count") -
+					    (long long)(svg_num(ce, "count") -
 					        (json_int_t)json_array_size(names)));
 			}
-			if (num(b, "more_certs") > 0)
+			if (svg_num(b, "more_certs") > 0)
 				rv |= bs_buf_printf(out, "\nand %lld more certificates",
-				    (long long)num(b, "more_certs"));
+				    (long long)svg_num(b, "more_certs"));
 			rv |= bs_buf_puts(out, "</title></rect>");
 		}
 		snprintf(note, sizeof(note),
 		    "%lld later than %lld days; %lld without a certificate",
-		    (long long)num(s, "later"), (long long)to, (long long)num(s, "none"));
+		    (long long)svg_num(s, "later"), (long long)to, (long long)svg_num(s, "none"));
 		rv |= svg_text(out, L, y0 + ROW, "tick", note);
 		rv |= bs_buf_puts(out, "</g>");
 	}
@@ -191,8 +192,8 @@ bs_svg_trend(struct bs_buf *out, json_t *t)
 	static const char *const sev[3] = {"critical", "warning", "info"};
 	static const char *const cls[3] = {"crit", "warn", "info"};
 	json_t *arr[3];
-	json_int_t days = num(t, "days"), max = 1;
-	const char *from = str(t, "from");
+	json_int_t days = svg_num(t, "days"), max = 1;
+	const char *from = svg_str(t, "from");
 	int64_t start = 0;
 	double bw;
 	char last[32], mx[24];
@@ -276,22 +277,22 @@ bs_svg_consistency(struct bs_buf *out, json_t *cons)
 
 	for (size_t i = 0; rv == 0 && i < json_array_size(cons); i++) {
 		json_t *p = json_array_get(cons, i), *groups = json_object_get(p, "groups");
-		json_int_t total = num(p, "servers") > 0 ? num(p, "servers") : 1;
+		json_int_t total = svg_num(p, "servers") > 0 ? svg_num(p, "servers") : 1;
 		double x = 0;
 
 		rv |= bs_buf_puts(out, "<h3>");
-		rv |= bs_html_escape(out, str(p, "label"));
+		rv |= bs_html_escape(out, svg_str(p, "label"));
 		rv |= bs_buf_printf(out,
 		    "</h3><svg class=\"pic bar\" viewBox=\"0 0 %.0f %.0f\" "
 		    "role=\"img\" data-prop=\"",
 		    W, H);
-		rv |= bs_html_escape(out, str(p, "name"));
+		rv |= bs_html_escape(out, svg_str(p, "name"));
 		rv |= bs_buf_puts(out, "\" aria-label=\"");
-		rv |= bs_html_escape(out, str(p, "label"));
+		rv |= bs_html_escape(out, svg_str(p, "label"));
 		rv |= bs_buf_puts(out, "\">");
 		for (size_t k = 0; k < json_array_size(groups); k++) {
 			json_t *g = json_array_get(groups, k);
-			double w = (double)num(g, "count") / (double)total * W;
+			double w = (double)svg_num(g, "count") / (double)total * W;
 			int odd = json_is_true(json_object_get(g, "odd"));
 
 			if (w < 3)
@@ -299,10 +300,10 @@ bs_svg_consistency(struct bs_buf *out, json_t *cons)
 			rv |= bs_buf_printf(out,
 			    "<rect class=\"%s\" x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"%.0f\" "
 			    "data-count=\"%lld\"><title>",
-			    odd ? "odd" : "major", x, w, H, (long long)num(g, "count"));
-			rv |= bs_html_escape(out, str(g, "label"));
+			    odd ? "odd" : "major", x, w, H, (long long)svg_num(g, "count"));
+			rv |= bs_html_escape(out, svg_str(g, "label"));
 			rv |= bs_buf_printf(
-			    out, ": %lld servers</title></rect>", (long long)num(g, "count"));
+			    out, ": %lld servers</title></rect>", (long long)svg_num(g, "count"));
 			x += w;
 		}
 		rv |= bs_buf_puts(out, "</svg><ul>");
@@ -311,12 +312,12 @@ bs_svg_consistency(struct bs_buf *out, json_t *cons)
 
 			rv |= bs_buf_printf(out, "<li%s>",
 			    json_is_true(json_object_get(g, "odd")) ? " class=\"warning\"" : "");
-			rv |= bs_html_escape(out, str(g, "label"));
-			rv |= bs_buf_printf(out, ": %lld</li>", (long long)num(g, "count"));
+			rv |= bs_html_escape(out, svg_str(g, "label"));
+			rv |= bs_buf_printf(out, ": %lld</li>", (long long)svg_num(g, "count"));
 		}
-		if (num(p, "more_groups") > 0)
+		if (svg_num(p, "more_groups") > 0)
 			rv |= bs_buf_printf(out, "<li>and %lld smaller groups</li>",
-			    (long long)num(p, "more_groups"));
+			    (long long)svg_num(p, "more_groups"));
 		rv |= bs_buf_puts(out, "</ul>");
 	}
 	rv |= bs_buf_puts(out, "</figure>\n");

@@ -231,7 +231,7 @@ bs_rule_tls_half_disabled(struct bs_rule_ctx *ctx)
 
 /* Server and Client entries of protocol k, or NULL. */
 static void
-tls_sides(const bs_report *r, int k, const Bindscope__V1__SchannelProtocol **server,
+tls_sides_of(const bs_report *r, int k, const Bindscope__V1__SchannelProtocol **server,
     const Bindscope__V1__SchannelProtocol **client)
 {
 	*server = *client = NULL;
@@ -260,7 +260,7 @@ bs_rule_tls_sides_differ(struct bs_rule_ctx *ctx)
 		struct bs_fix f;
 		int on, rv;
 
-		tls_sides(r, k, &sv, &cl);
+		tls_sides_of(r, k, &sv, &cl);
 		if (sv == NULL || cl == NULL)
 			continue;
 		ss = tls_state(r, sv);
@@ -300,7 +300,7 @@ bs_rule_tls12_unusable(struct bs_rule_ctx *ctx)
 	int k = tls_proto_index("TLS 1.2"), bad_s, bad_c, rv;
 	struct bs_fix f;
 
-	tls_sides(r, k, &sv, &cl);
+	tls_sides_of(r, k, &sv, &cl);
 	bad_s = sv != NULL && tls_state(r, sv) != TLS_UNREAD && !tls_usable(sv, tls_state(r, sv));
 	bad_c = cl != NULL && tls_state(r, cl) != TLS_UNREAD && !tls_usable(cl, tls_state(r, cl));
 	if (!bad_s && !bad_c)
@@ -339,7 +339,7 @@ bs_rule_tls_legacy_enabled(struct bs_rule_ctx *ctx)
 
 		if (tls_protos[k].legacy_below >= ctx->a->opt.rules.min_tls)
 			continue; /* allowed by the fleet's policy */
-		tls_sides(r, k, &sv, &cl);
+		tls_sides_of(r, k, &sv, &cl);
 		on_s = sv != NULL && tls_usable(sv, tls_state(r, sv));
 		on_c = cl != NULL && tls_usable(cl, tls_state(r, cl));
 		if (!on_s && !on_c)
