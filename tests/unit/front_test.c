@@ -392,6 +392,7 @@ relay_from(struct bs_front *f, int up, int v6, unsigned front_port, uint8_t addr
 {
 	struct sockaddr_in a;
 	socklen_t l = sizeof(a);
+	uint8_t buf[sizeof(sp_header)];
 	int agent = dial(v6, front_port), nng;
 
 	assert_true(agent >= 0);
@@ -399,6 +400,16 @@ relay_from(struct bs_front *f, int up, int v6, unsigned front_port, uint8_t addr
 	assert_true(wait_for(up, POLLIN, 2000) & POLLIN);
 	nng = accept(up, (struct sockaddr *)&a, &l);
 	assert_true(nng >= 0);
+	/* The front names a relay once its connect is through, which is
+	 * before it passes the agent's first bytes on. */
+	for (size_t got = 0; got < sizeof(sp_header);) {
+		ssize_t n;
+
+		assert_true(wait_for(nng, POLLIN, 2000) & POLLIN);
+		n = recv(nng, buf + got, sizeof(buf) - got, 0);
+		assert_true(n > 0);
+		got += (size_t)n;
+	}
 	assert_int_equal(bs_front_source(f, ntohs(a.sin_port), 1, addr, len), 0);
 	close(agent);
 	close(nng);
