@@ -66,6 +66,13 @@ join_ssl_to_cert(struct bs_sweep *s, Bindscope__V1__SslBinding *sb)
 		sb->cert_status = BINDSCOPE__V1__JOIN_STATUS__JOIN_CERT_NOT_IN_STORE;
 		return 0;
 	}
+	/* No store at all (certstore/ not exported, or Windows refused to
+	 * list them) says nothing of this certificate: a server always has
+	 * My and Root. Not "not in store", which is an outage. */
+	if (s->nstores == 0) {
+		sb->cert_status = BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ;
+		return 0;
+	}
 	if (!join_store_exists(s, sb->store_name)) {
 		sb->cert_status = BINDSCOPE__V1__JOIN_STATUS__JOIN_STORE_MISSING;
 		return 0;

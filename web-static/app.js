@@ -442,6 +442,7 @@ const JOIN_TEXT = {
   JOIN_OK: 'ok', JOIN_NO_SSL_BINDING: 'BROKEN: no http.sys certificate binding',
   JOIN_CERT_NOT_IN_STORE: 'BROKEN: certificate not in store', JOIN_STORE_MISSING: 'BROKEN: store missing',
   JOIN_CENTRAL_CERT_STORE: 'central certificate store', JOIN_NOT_HTTPS: 'no TLS',
+  JOIN_STORES_NOT_READ: 'NOT CHECKED: no certificate store was read',
 };
 
 // A finding's PowerShell block for this server, with a copy button; the

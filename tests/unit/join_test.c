@@ -128,6 +128,25 @@ test_store_missing_and_empty_hash(void **state)
 	assert_int_equal(r->certificates[0]->n_used_by, 0);
 }
 
+/* Evidence without the certificate stores: every certificate is unknown,
+ * none "not in store". */
+static void
+test_no_store_read(void **state)
+{
+	struct fx *f = *state;
+	bs_report *r = f->s.report;
+
+	f->s.nstores = 0;
+	sslb(f, IP, "0.0.0.0:444", T1, "MY");
+	sslb(f, IP, "0.0.0.0:81", "", "MY");
+	assert_int_equal(bs_join(&f->s), 0);
+	assert_int_equal(
+	    r->ssl_bindings[0]->cert_status, BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ);
+	/* A binding without a thumbprint is broken whatever the stores hold. */
+	assert_int_equal(
+	    r->ssl_bindings[1]->cert_status, BINDSCOPE__V1__JOIN_STATUS__JOIN_CERT_NOT_IN_STORE);
+}
+
 int
 main(void)
 {
@@ -135,6 +154,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_resolution_order, join_setup, sweep_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_store_missing_and_empty_hash, join_setup, sweep_teardown),
+	    cmocka_unit_test_setup_teardown(test_no_store_read, join_setup, sweep_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -300,7 +300,49 @@ test_cert_not_in_store(void **state)
 
 static void fix_check(
     const struct bs_finding *f, const char *fqdn, const char *const *want, const char *const *left);
+
 #define WANT(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Evidence without the certificate stores: the bindings' certificates are
+ * unknown, not missing. No outage is claimed; the server is not clean. */
+static void
+test_cert_stores_not_read(void **state)
+{
+	struct bs_analysis *a = fleet();
+	struct srv s = server(a, "mbx07");
+	Bindscope__V1__CollectionError *e = BS_NEW(&a->arena, collection_error);
+	const struct bs_finding *f;
+	json_t *b;
+
+	(void)state;
+	s.b444->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ;
+	s.b443->join = BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ;
+	s.r->n_certificates = 0;
+	e->source = "certstore";
+	e->path = "certstore";
+	e->reason = "folder not found: no certificates can be checked";
+	bs_arena_push(&a->arena, (void ***)&s.r->errors, &s.r->n_errors, e);
+	add(a, &s);
+	assert_int_equal(bs_analysis_evaluate(a), 0);
+	assert_null(find(a, "mbx07.corp.example", "BACKEND_CERT_NOT_IN_STORE"));
+	assert_null(find(a, "mbx07.corp.example", "FRONTEND_CERT_NOT_IN_STORE"));
+	assert_null(find(a, "mbx07.corp.example", "BACKEND_BINDING_MISSING"));
+	f = find(a, "mbx07.corp.example", "CERT_STORES_NOT_READ");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BS_SEV_WARNING);
+	assert_non_null(strstr(f->title, "0.0.0.0:444, 0.0.0.0:443"));
+	assert_non_null(strstr(f->remediation, "folder not found"));
+	fix_check(f, "mbx07.corp.example",
+	    WANT(
+	        "Get-Item -Path 'Cert:\\LocalMachine\\MY\\AAAA000000000000000000000000000000000443'",
+	        "Export-BindscopeEvidence.ps1"),
+	    NULL);
+	b = json_object_get(f->evidence, "bindings");
+	assert_int_equal(json_array_size(b), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(b, 0), "site")), "Exchange Back End");
+	bs_analysis_destroy(a);
+}
 
 static void
 test_https_binding_without_cert(void **state)
@@ -1207,6 +1249,7 @@ main(void)
 	    cmocka_unit_test(test_cert_endpoints_bounded),
 	    cmocka_unit_test(test_stale_agent),
 	    cmocka_unit_test(test_sweep_cut_short),
+	    cmocka_unit_test(test_cert_stores_not_read),
 	    cmocka_unit_test(test_sweep_cut_short_named_limit),
 	    cmocka_unit_test(test_probe_failed),
 	    cmocka_unit_test(test_binding_rules),

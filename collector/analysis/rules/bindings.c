@@ -171,6 +171,83 @@ cert_not_in_store(struct bs_rule_ctx *ctx, const Bindscope__V1__Site *site, cons
 	return 0;
 }
 
+/* A store name for a Cert:\ path: letters and digits only, else My. */
+static const char *
+store_for_path(const Bindscope__V1__SslBinding *sb)
+{
+	const char *n = sb != NULL ? sb->store_name : NULL;
+
+	if (n == NULL || n[0] == '\0' || strlen(n) > 32)
+		return "My";
+	for (const char *p = n; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		        (*p >= '0' && *p <= '9')))
+			return "My";
+	return n;
+}
+
+/* No certificate store was read (not exported, or not readable), so the
+ * certificates the Back End's and the Default Web Site's bindings name
+ * were not checked at all: the server must not look clean, and nothing
+ * may call them missing (that is BACKEND_CERT_NOT_IN_STORE, an outage). */
+int
+bs_rule_cert_stores_not_read(struct bs_rule_ctx *ctx)
+{
+	const bs_report *r = ctx->server->report;
+	const Bindscope__V1__Site *sites[2] = {bs_rules_backend_site(r), bs_rules_frontend_site(r)};
+	const char *reason = "";
+	char rem[REMEDY_MAX], names[256] = "";
+	size_t n = 0, used = 0;
+	struct bs_fix fix;
+	json_t *list = json_array();
+
+	if (list == NULL)
+		return BS_ENOMEM;
+	bs_fix_init(&fix);
+	bs_fix_begin(&fix, r,
+	    "its certificate stores were not read; look at each certificate its bindings name");
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; sites[k] != NULL && i < sites[k]->n_bindings; i++) {
+			const Bindscope__V1__Binding *b = sites[k]->bindings[i];
+
+			if (!is_https(b) ||
+			    b->join != BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ)
+				continue;
+			json_array_append_new(list, binding_json(sites[k], b));
+			if (used < sizeof(names))
+				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+				    n > 0 ? ", " : "", b->ssl_endpoint);
+			n++;
+			bs_fix_line(&fix,
+			    "Get-Item -Path 'Cert:\\LocalMachine\\%s\\%s' | Format-List Subject, "
+			    "NotAfter, DnsNameList, HasPrivateKey",
+			    store_for_path(bs_rules_ssl(r, b->ssl_endpoint)),
+			    bs_fix_thumb(b->cert_thumbprint));
+		}
+	if (n == 0) {
+		json_decref(list);
+		return 0;
+	}
+	for (size_t i = 0; i < r->n_errors; i++)
+		if (strcmp(r->errors[i]->source, "certstore") == 0) {
+			reason = r->errors[i]->reason;
+			break;
+		}
+	bs_fix_line(&fix,
+	    "# Then collect again with the stores: Export-BindscopeEvidence.ps1 writes certstore\\, "
+	    "the agent reads them as LocalSystem (its log says why it could not)");
+	snprintf(rem, sizeof(rem),
+	    "On %s, no certificate store was read%s%s, so the certificates that %s name were not "
+	    "checked: whether they exist, expire or cover the server's name is unknown, and this "
+	    "server's certificate findings are incomplete. Collect its evidence again with the "
+	    "certificate stores; meanwhile the commands show each certificate on the server.",
+	    r->host->fqdn, reason[0] != '\0' ? ": " : "", reason, names);
+	return bs_rule_raise_fix(ctx, "", ctx->severity,
+	    json_pack("{s:o, s:s}", "bindings", list, "reason", reason), rem, &fix,
+	    "The certificates of %s were not checked: no certificate store was read (%s)",
+	    r->host->fqdn, names);
+}
+
 int
 bs_rule_backend_cert_not_in_store(struct bs_rule_ctx *ctx)
 {

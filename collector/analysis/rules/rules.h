@@ -55,6 +55,7 @@ const char *bs_rules_cert_endpoint(const Bindscope__V1__Certificate *c, size_t i
 int bs_rule_backend_binding_missing(struct bs_rule_ctx *ctx);
 int bs_rule_backend_cert_not_in_store(struct bs_rule_ctx *ctx);
 int bs_rule_frontend_cert_not_in_store(struct bs_rule_ctx *ctx);
+int bs_rule_cert_stores_not_read(struct bs_rule_ctx *ctx);
 int bs_rule_backend_cert_name_mismatch(struct bs_rule_ctx *ctx);
 int bs_rule_backend_cert_not_self_signed(struct bs_rule_ctx *ctx);
 int bs_rule_https_binding_without_cert(struct bs_rule_ctx *ctx);

@@ -12,6 +12,7 @@ const struct bs_rule bs_rules[] = {
         bs_rule_backend_cert_not_in_store},
     {"FRONTEND_CERT_NOT_IN_STORE", BS_SEV_CRITICAL, "frontend_cert_not_in_store",
         bs_rule_frontend_cert_not_in_store},
+    {"CERT_STORES_NOT_READ", BS_SEV_WARNING, "cert_stores_not_read", bs_rule_cert_stores_not_read},
     {"BACKEND_CERT_NAME_MISMATCH", BS_SEV_WARNING, "backend_cert_name_mismatch",
         bs_rule_backend_cert_name_mismatch},
     {"BACKEND_CERT_NOT_SELF_SIGNED", BS_SEV_INFO, "backend_cert_not_self_signed",
