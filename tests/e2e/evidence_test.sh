@@ -125,6 +125,19 @@ collect nostore
 expect "nostore: bindings naming an absent store are JOIN_STORE_MISSING" jqtrue "$work/nostore.json" \
 	'[.ssl_bindings[] | .cert_status] | all(. == "JOIN_STORE_MISSING")'
 
+# No certificate stores in the evidence at all: the certificates are
+# unknown, not missing; the collector says they were not checked and
+# claims no outage.
+variant mbx01 nocertstore
+rm -r "$work/nocertstore/certstore"
+"$agent" collect --root "$work/nocertstore" --out "$work/nocertstore.pb" --json >"$work/nocertstore.json" 2>/dev/null || true
+expect "no certstore: every http.sys binding is JOIN_STORES_NOT_READ, the folder named" jqtrue "$work/nocertstore.json" \
+	'([.ssl_bindings[] | .cert_status] | all(. == "JOIN_STORES_NOT_READ")) and ([.errors[] | select(.source == "certstore") | .reason] | length == 1)'
+"$collector" import --db "$work/nocertstore.db" "$work/nocertstore.pb" >/dev/null
+"$collector" report --db "$work/nocertstore.db" --format json --out "$work/nocertstore-report.json"
+expect "no certstore: CERT_STORES_NOT_READ names 444 and 443, nothing NOT_IN_STORE" jqtrue "$work/nocertstore-report.json" \
+	'([.servers[0].findings[] | select(.rule | test("NOT_IN_STORE"))] | length == 0) and ([.servers[0].findings[] | select(.rule == "CERT_STORES_NOT_READ") | .evidence.bindings[].ssl_endpoint] | contains(["0.0.0.0:443", "0.0.0.0:444"]))'
+
 # A truncated .reg export: the cut is named, the rest is kept.
 variant mbx01 truncated
 f="$work/truncated/registry/http-sslbindinginfo.reg"

@@ -186,6 +186,20 @@ store_for_path(const Bindscope__V1__SslBinding *sb)
 	return n;
 }
 
+/* 1 when a binding in list (binding_json's) names thumb already. */
+static int
+thumb_seen(json_t *list, const char *thumb)
+{
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const char *t =
+		    json_string_value(json_object_get(json_array_get(list, i), "cert_thumbprint"));
+
+		if (t != NULL && strcasecmp(t, thumb) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* No certificate store was read (not exported, or not readable), so the
  * certificates the Back End's and the Default Web Site's bindings name
  * were not checked at all: the server must not look clean, and nothing
@@ -200,6 +214,7 @@ bs_rule_cert_stores_not_read(struct bs_rule_ctx *ctx)
 	size_t n = 0, used = 0;
 	struct bs_fix fix;
 	json_t *list = json_array();
+	int seen;
 
 	if (list == NULL)
 		return BS_ENOMEM;
@@ -213,11 +228,14 @@ bs_rule_cert_stores_not_read(struct bs_rule_ctx *ctx)
 			if (!is_https(b) ||
 			    b->join != BINDSCOPE__V1__JOIN_STATUS__JOIN_STORES_NOT_READ)
 				continue;
-			json_array_append_new(list, binding_json(sites[k], b));
 			if (used < sizeof(names))
 				used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 				    n > 0 ? ", " : "", b->ssl_endpoint);
 			n++;
+			seen = thumb_seen(list, b->cert_thumbprint);
+			json_array_append_new(list, binding_json(sites[k], b));
+			if (seen)
+				continue; /* one look per certificate */
 			bs_fix_line(&fix,
 			    "Get-Item -Path 'Cert:\\LocalMachine\\%s\\%s' | Format-List Subject, "
 			    "NotAfter, DnsNameList, HasPrivateKey",
