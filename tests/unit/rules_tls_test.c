@@ -585,10 +585,21 @@ test_ep_traps(void **state)
 	v[1]->host->exchange_build = "15.2.986.26";
 	for (size_t i = 0; i < v[1]->n_vdirs; i++)
 		v[1]->vdirs[i]->token_checking = "None";
+	/* A build the evidence does not give (the Setup key not exported) or
+	 * that does not read as one: nothing is expected, so Require is not
+	 * "too strict for this build". */
+	v[2]->host->exchange_build = "";
+	v[3]->host->exchange_build = "CU23";
 	evaluate(a, v, 5);
 	assert_string_equal(rules_of(a, "mbx01"), "");
 	/* The older build differs from the fleet's, and that is all. */
 	assert_string_equal(rules_of(a, "mbx02"), "VERSION_DRIFT");
+	for (int k = 0; k < 2; k++) {
+		const char *host = k == 0 ? "mbx03" : "mbx04";
+
+		assert_null(find(a, host, "EXTENDED_PROTECTION_BREAKS_CLIENTS"));
+		assert_null(find(a, host, "EXTENDED_PROTECTION_EXPOSED"));
+	}
 	bs_analysis_destroy(a);
 }
 

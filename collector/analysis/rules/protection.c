@@ -57,6 +57,15 @@ ep_supported(const char *build)
 	        bs_rules_build_at_least(build, 15, 0, 1497, 38));
 }
 
+/* A build the evidence gives and that reads as Exchange's (8.x is 2007):
+ * without one nothing can be expected of a directory, and an empty build
+ * (the Setup key not exported) must not pass for "too old". */
+static int
+ep_build_known(const char *build)
+{
+	return bs_rules_build_at_least(build, 8, 0, 0, 0);
+}
+
 enum ep_side { EP_FRONT, EP_BACK, EP_OTHER };
 
 static enum ep_side
@@ -79,7 +88,7 @@ ep_expect(const bs_report *r, const Bindscope__V1__VirtualDirectory *vd, enum ep
 	const char *seg = vd->vdir[0] == '/' ? vd->vdir + 1 : vd->vdir;
 	size_t n = strcspn(seg, "/");
 
-	if (side == EP_OTHER)
+	if (side == EP_OTHER || !ep_build_known(r->host->exchange_build))
 		return EP_UNKNOWN;
 	if (!ep_supported(r->host->exchange_build))
 		return EP_NONE;
