@@ -22,8 +22,9 @@ declare -A seeds=(
 	[zip_path]="$fx/zip_names"
 	[zip]="$fx/zip"
 	[handshake]="$fx/handshake"
+	[listen_url]="$fx/listen_urls"
 )
-for h in reg_file iis_config netsh cert logs report http dashboard zip_path zip handshake; do
+for h in reg_file iis_config netsh cert logs report http dashboard zip_path zip handshake listen_url; do
 	corpus="$bin/corpus-$h"
 	mkdir -p "$corpus"
 	echo "fuzz_$h: ${secs}s"

@@ -415,31 +415,42 @@ relay_from(struct bs_front *f, int up, int v6, unsigned front_port, uint8_t addr
 	close(nng);
 }
 
+/* A front on every address of a free port under scheme ("tcp", "tcp4",
+ * "tcp6"), relaying to up; *port: the port. Caller destroys. */
+static struct bs_front *
+front_on(const char *scheme, int up, unsigned *port)
+{
+	struct bs_front_limits lim = {64, 16, 5000};
+	struct bs_front_at at;
+	struct bs_front *f = NULL;
+	char url[64];
+
+	*port = free_port();
+	snprintf(url, sizeof(url), "%s://*:%u", scheme, *port);
+	assert_int_equal(bs_front_parse_url(url, &at), 0);
+	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	return f;
+}
+
 /* tcp:// on every address ("*") takes agents over IPv6 and IPv4 on one socket, and an
  * IPv4 agent is counted by its IPv4 address (as on an IPv4 listener);
  * tcp4:// and tcp6:// take only their own. */
 static void
 test_every_address_takes_ipv6_and_ipv4(void **state)
 {
-	struct bs_front_limits lim = {64, 16, 5000};
 	static const uint8_t v4[4] = {127, 0, 0, 1};
 	uint8_t addr[16];
-	char url[64];
-	struct bs_front_at at;
-	struct bs_front *f = NULL;
+	struct bs_front *f;
 	unsigned port;
 	size_t len = 0;
-	int up = loopback_socket(0, 1), fd;
+	int up = loopback_socket(0, 1);
 
 	(void)state;
 	if (!have_ipv6()) {
 		close(up);
 		skip();
 	}
-	port = free_port();
-	snprintf(url, sizeof(url), "tcp://*:%u", port);
-	assert_int_equal(bs_front_parse_url(url, &at), 0);
-	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	f = front_on("tcp", up, &port);
 	relay_from(f, up, 1, port, addr, &len);
 	assert_int_equal(len, 16);
 	assert_memory_equal(addr, in6addr_loopback.s6_addr, 16);
@@ -448,20 +459,14 @@ test_every_address_takes_ipv6_and_ipv4(void **state)
 	assert_memory_equal(addr, v4, 4);
 	bs_front_destroy(f);
 
-	port = free_port();
-	snprintf(url, sizeof(url), "tcp4://*:%u", port);
-	assert_int_equal(bs_front_parse_url(url, &at), 0);
-	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	f = front_on("tcp4", up, &port);
 	relay_from(f, up, 0, port, addr, &len);
-	assert_int_equal((fd = dial(1, port)), -1);
+	assert_int_equal(dial(1, port), -1);
 	bs_front_destroy(f);
 
-	port = free_port();
-	snprintf(url, sizeof(url), "tcp6://*:%u", port);
-	assert_int_equal(bs_front_parse_url(url, &at), 0);
-	assert_int_equal(bs_front_start(&at, bound_port(up), &lim, &f), 0);
+	f = front_on("tcp6", up, &port);
 	relay_from(f, up, 1, port, addr, &len);
-	assert_int_equal((fd = dial(0, port)), -1);
+	assert_int_equal(dial(0, port), -1);
 	bs_front_destroy(f);
 	close(up);
 }

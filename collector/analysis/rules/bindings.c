@@ -1,6 +1,7 @@
 /* bindings: the rules about IIS bindings, their http.sys entries and the
  * certificates they reach; the seed failure (BACKEND_CERT_NAME_MISMATCH)
  * lives here. Facts: ../shared/spec/exchange-facts.md. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -180,8 +181,7 @@ store_for_path(const Bindscope__V1__SslBinding *sb)
 	if (n == NULL || n[0] == '\0' || strlen(n) > 32)
 		return "My";
 	for (const char *p = n; *p != '\0'; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		        (*p >= '0' && *p <= '9')))
+		if (!isalnum((unsigned char)*p))
 			return "My";
 	return n;
 }
